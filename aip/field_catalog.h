@@ -1,0 +1,57 @@
+// The typed field catalog of a resource: every field path with its type, derived from the
+// response schema of a List operation (validator::BuildFieldCatalog), never hard-coded. The
+// filter, orderBy and readMask code in aip/ is typed by it, so the same code serves any AIP
+// List operation in any OpenAPI document.
+//   aip::FieldCatalog catalog;
+//   catalog.Add({.path = "state", .type = aip::FieldType::kEnum, .enum_values = {"A", "B"}});
+//   const aip::FieldInfo* state = catalog.Find("state");
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace conform::aip {
+
+enum class FieldType {
+  kString,
+  kInteger,    // JSON integer (int32/int64 formats)
+  kNumber,     // JSON number (float/double)
+  kBoolean,
+  kEnum,       // string with an `enum` in the schema
+  kTimestamp,  // string, format date-time (RFC 3339); compared as instants
+  kDuration,   // string, format duration or google.protobuf.Duration ("3.5s")
+  kMessage,    // object with properties: has sub-fields, not ordered
+  kMap,        // object with additionalProperties: keys tested with `:`
+};
+
+std::string_view FieldTypeName(FieldType type);
+
+struct FieldInfo {
+  std::string path;  // dotted: "trainingConfig.learningRate"
+  FieldType type = FieldType::kString;
+  bool repeated = false;                 // an array of `type`
+  std::vector<std::string> enum_values;  // kEnum only, in declaration order
+  bool sortable = true;                  // usable in orderBy (scalar, not repeated)
+  bool filterable = true;                // usable in a filter restriction
+  bool required = false;                 // listed in the parent's `required`
+  bool output_only = false;              // readOnly in the schema
+};
+
+class FieldCatalog {
+ public:
+  // Adds or replaces the field with info.path.
+  void Add(FieldInfo info);
+  // The field at `path`, or nullptr.
+  const FieldInfo* Find(std::string_view path) const;
+  // Every field in the order added (parents before children).
+  const std::vector<FieldInfo>& fields() const { return fields_; }
+  bool empty() const { return fields_.empty(); }
+
+ private:
+  std::vector<FieldInfo> fields_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+}  // namespace conform::aip

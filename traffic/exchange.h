@@ -1,0 +1,56 @@
+// The Exchange: one HTTP request and the response it got, the unit every part of conform
+// passes around (DESIGN.md). Live runs, proxies and cassettes produce Exchanges; every check
+// consumes them without knowing where they came from.
+//   traffic::Exchange e{.request = {.method = "GET", .url = "/v1/accounts/a/dpoJobs"}};
+//   if (auto type = traffic::FindHeader(e.response.headers, "content-type")) { ... }
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace conform::traffic {
+
+struct Header {
+  std::string name;
+  std::string value;
+  bool operator==(const Header&) const = default;
+};
+using Headers = std::vector<Header>;
+
+// The first header named `name` (ASCII case-insensitive), if any.
+std::optional<std::string_view> FindHeader(const Headers& headers, std::string_view name);
+// ASCII case-insensitive equality, for header names and media types.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+struct Request {
+  std::string method;  // "GET"; empty when the request is unknown (a bare response body)
+  // Absolute ("https://api.fireworks.ai/v1/...?pageSize=5") or origin-form ("/v1/...?...").
+  std::string url;
+  Headers headers;
+  std::string body;
+  bool operator==(const Request&) const = default;
+};
+
+struct Response {
+  int status = 0;  // 0: no response was received (see Exchange::error)
+  Headers headers;
+  std::string body;  // the decoded bytes, exactly as the client received them
+  bool operator==(const Response&) const = default;
+};
+
+struct Exchange {
+  Request request;
+  Response response;
+  // Where this exchange came from, for messages: "cassette.har: entry 3", "bodies.jsonl:12".
+  std::string source;
+  // Time between sending the request and receiving the whole response; 0 when unknown.
+  double elapsed_ms = 0;
+  // ISO 8601 start time when known (HAR startedDateTime).
+  std::string started;
+  // Set when the request failed below HTTP (refused, timeout, TLS): no response.
+  std::string error;
+};
+
+}  // namespace conform::traffic

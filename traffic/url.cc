@@ -1,0 +1,167 @@
+#include "traffic/url.h"
+
+#include <charconv>
+
+namespace conform::traffic {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+}  // namespace
+
+std::string PercentDecode(std::string_view text, PlusIs plus) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%' && i + 2 < text.size()) {
+      int hi = HexValue(text[i + 1]);
+      int lo = HexValue(text[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    if (c == '+' && plus == PlusIs::kSpace) {
+      out.push_back(' ');
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (IsUnreserved(u)) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0x0F]);
+    }
+  }
+  return out;
+}
+
+QueryParams ParseQuery(std::string_view query) {
+  QueryParams params;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) {
+      continue;
+    }
+    size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+      params.emplace_back(PercentDecode(pair), std::string());
+    } else {
+      params.emplace_back(PercentDecode(pair.substr(0, eq)), PercentDecode(pair.substr(eq + 1)));
+    }
+  }
+  return params;
+}
+
+std::optional<std::string> QueryValue(const QueryParams& query, std::string_view key) {
+  for (const auto& [name, value] : query) {
+    if (name == key) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string BuildQuery(const QueryParams& query) {
+  std::string out;
+  for (const auto& [name, value] : query) {
+    if (!out.empty()) {
+      out.push_back('&');
+    }
+    out += PercentEncode(name);
+    out.push_back('=');
+    out += PercentEncode(value);
+  }
+  return out;
+}
+
+Result<Url> ParseUrl(std::string_view text) {
+  Url url;
+  std::string_view rest = text;
+  size_t fragment = rest.find('#');
+  if (fragment != std::string_view::npos) {
+    rest = rest.substr(0, fragment);
+  }
+  size_t scheme_end = rest.find("://");
+  if (scheme_end != std::string_view::npos && rest.substr(0, scheme_end).find_first_of("/?") ==
+                                                  std::string_view::npos) {
+    url.scheme = std::string(rest.substr(0, scheme_end));
+    rest = rest.substr(scheme_end + 3);
+    size_t authority_end = rest.find_first_of("/?");
+    std::string_view authority = rest.substr(0, authority_end);
+    rest = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+    size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) {
+      authority = authority.substr(at + 1);  // userinfo is never kept
+    }
+    size_t colon = authority.rfind(':');
+    if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+      std::string_view port = authority.substr(colon + 1);
+      int value = 0;
+      auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+      if (ec != std::errc() || ptr != port.data() + port.size() || value <= 0 || value > 65535) {
+        return InvalidArgument("invalid port '" + std::string(port) + "'", std::string(text));
+      }
+      url.port = value;
+      authority = authority.substr(0, colon);
+    }
+    if (authority.empty()) {
+      return InvalidArgument("URL has no host", std::string(text));
+    }
+    url.host = std::string(authority);
+    if (rest.empty() || rest.front() == '?') {
+      url.path = "/";
+    }
+  } else if (rest.empty() || rest.front() != '/') {
+    return InvalidArgument("not a URL: expected scheme://host/... or /path", std::string(text));
+  }
+  size_t question = rest.find('?');
+  if (url.path.empty()) {
+    url.path = std::string(rest.substr(0, question));
+  }
+  if (question != std::string_view::npos) {
+    url.query = ParseQuery(rest.substr(question + 1));
+  }
+  return url;
+}
+
+std::string Target(const Url& url) {
+  std::string target = url.path.empty() ? "/" : url.path;
+  if (!url.query.empty()) {
+    target += "?" + BuildQuery(url.query);
+  }
+  return target;
+}
+
+}  // namespace conform::traffic

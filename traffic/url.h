@@ -1,0 +1,48 @@
+// URLs and query strings, as the checks need them: split, percent-decode, rebuild.
+//   auto url = traffic::ParseUrl("https://api.fireworks.ai/v1/accounts/a/dpoJobs?pageSize=5");
+//   auto page_size = traffic::QueryValue(url->query, "pageSize");   // "5"
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+
+namespace conform::traffic {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct Url {
+  std::string scheme;  // "https"; empty for origin-form ("/v1/...")
+  std::string host;    // "api.fireworks.ai"; empty for origin-form
+  int port = 0;        // 0 when not given
+  std::string path;    // decoded is NOT applied: "/v1/accounts/a%2Fb/dpoJobs" stays as is
+  QueryParams query;   // percent-decoded, '+' read as space, in order of appearance
+};
+
+// Parses an absolute URL or an origin-form target. Fails with INVALID_ARGUMENT on a URL
+// that has neither a scheme nor a leading '/'.
+Result<Url> ParseUrl(std::string_view url);
+
+// Splits "a=1&b=x%20y" into decoded pairs. A key without '=' gets an empty value.
+QueryParams ParseQuery(std::string_view query);
+
+// The first value of `key`, if present.
+std::optional<std::string> QueryValue(const QueryParams& query, std::string_view key);
+
+// Percent-encodes everything except RFC 3986 unreserved characters.
+std::string PercentEncode(std::string_view text);
+// Decodes %XX (invalid escapes are kept literally); '+' becomes ' ' when `plus_is_space`.
+enum class PlusIs { kSpace, kPlus };
+std::string PercentDecode(std::string_view text, PlusIs plus = PlusIs::kSpace);
+
+// "k1=v1&k2=v2" with both sides percent-encoded.
+std::string BuildQuery(const QueryParams& query);
+
+// Origin-form target "/path?query" of a URL.
+std::string Target(const Url& url);
+
+}  // namespace conform::traffic
