@@ -16,8 +16,8 @@ namespace conform::aip {
 
 enum class FieldType {
   kString,
-  kInteger,    // JSON integer (int32/int64 formats)
-  kNumber,     // JSON number (float/double)
+  kInteger,  // JSON integer (int32/int64 formats)
+  kNumber,   // JSON number (float/double)
   kBoolean,
   kEnum,       // string with an `enum` in the schema
   kTimestamp,  // string, format date-time (RFC 3339); compared as instants
@@ -37,6 +37,8 @@ struct FieldInfo {
   bool filterable = true;                // usable in a filter restriction
   bool required = false;                 // listed in the parent's `required`
   bool output_only = false;              // readOnly in the schema
+
+  bool operator==(const FieldInfo&) const = default;
 };
 
 class FieldCatalog {

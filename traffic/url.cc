@@ -114,13 +114,14 @@ Result<Url> ParseUrl(std::string_view text) {
     rest = rest.substr(0, fragment);
   }
   size_t scheme_end = rest.find("://");
-  if (scheme_end != std::string_view::npos && rest.substr(0, scheme_end).find_first_of("/?") ==
-                                                  std::string_view::npos) {
+  if (scheme_end != std::string_view::npos &&
+      rest.substr(0, scheme_end).find_first_of("/?") == std::string_view::npos) {
     url.scheme = std::string(rest.substr(0, scheme_end));
     rest = rest.substr(scheme_end + 3);
     size_t authority_end = rest.find_first_of("/?");
     std::string_view authority = rest.substr(0, authority_end);
-    rest = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+    rest =
+        authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
     size_t at = authority.rfind('@');
     if (at != std::string_view::npos) {
       authority = authority.substr(at + 1);  // userinfo is never kept
@@ -162,6 +163,37 @@ std::string Target(const Url& url) {
     target += "?" + BuildQuery(url.query);
   }
   return target;
+}
+
+std::string EscapeUrl(std::string_view url) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  size_t start = 0;
+  size_t scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos &&
+      url.substr(0, scheme_end).find_first_of("/?#") == std::string_view::npos) {
+    start = url.find_first_of("/?#", scheme_end + 3);
+    if (start == std::string_view::npos) {
+      return std::string(url);
+    }
+  }
+  std::string out(url.substr(0, start));
+  out.reserve(url.size());
+  for (size_t i = start; i < url.size(); ++i) {
+    auto u = static_cast<unsigned char>(url[i]);
+    bool escape_start =
+        u == '%' && i + 2 < url.size() && HexValue(url[i + 1]) >= 0 && HexValue(url[i + 2]) >= 0;
+    bool unsafe =
+        u <= 0x20 || u >= 0x7F || (u == '%' && !escape_start) ||
+        std::string_view(R"("<>\^`{|}[])").find(static_cast<char>(u)) != std::string_view::npos;
+    if (unsafe) {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0x0F]);
+    } else {
+      out.push_back(url[i]);
+    }
+  }
+  return out;
 }
 
 }  // namespace conform::traffic

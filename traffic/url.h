@@ -45,4 +45,10 @@ std::string BuildQuery(const QueryParams& query);
 // Origin-form target "/path?query" of a URL.
 std::string Target(const Url& url);
 
+// `url` made safe to put on the wire or in a shell: percent-encodes, after the authority, the
+// bytes a URL may not hold raw (controls, space, non-ASCII, " < > \ ^ ` { | } [ ]) and a '%'
+// that does not start a %XX escape. Everything else, existing escapes included, is kept, so
+// "?pageToken=a%2Bb+c" is unchanged and "?filter=a b" becomes "?filter=a%20b".
+std::string EscapeUrl(std::string_view url);
+
 }  // namespace conform::traffic

@@ -11,7 +11,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(ParseUrl, SplitsAbsoluteUrl) {
-  auto url = ParseUrl("https://api.fireworks.ai:8443/v1/accounts/a/dpoJobs?pageSize=5&filter=a%3D%22b%20c%22");
+  auto url = ParseUrl(
+      "https://api.fireworks.ai:8443/v1/accounts/a/dpoJobs?pageSize=5&filter=a%3D%22b%20c%22");
   ASSERT_THAT(url, IsOk());
   EXPECT_EQ(url->scheme, "https");
   EXPECT_EQ(url->host, "api.fireworks.ai");
@@ -50,6 +51,14 @@ TEST(FindHeader, IsCaseInsensitive) {
   Headers headers = {{"Content-Type", "application/json"}};
   EXPECT_EQ(FindHeader(headers, "content-type"), "application/json");
   EXPECT_EQ(FindHeader(headers, "accept"), std::nullopt);
+}
+
+TEST(EscapeUrl, EncodesOnlyWhatAUrlCannotHoldRaw) {
+  EXPECT_EQ(EscapeUrl("https://h:8/v1/x?filter=a b&q=\"{x}\"|[0]&t=a%2Bb+c&p=100%"),
+            "https://h:8/v1/x?filter=a%20b&q=%22%7Bx%7D%22%7C%5B0%5D&t=a%2Bb+c&p=100%25");
+  EXPECT_EQ(EscapeUrl("/v1/caf\xC3\xA9?n=\x01"), "/v1/caf%C3%A9?n=%01");
+  EXPECT_EQ(EscapeUrl("http://[::1]:8080/x"), "http://[::1]:8080/x");
+  EXPECT_EQ(EscapeUrl("https://h"), "https://h");
 }
 
 }  // namespace

@@ -1,0 +1,60 @@
+#include "cli/app.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <memory>
+
+#include "cli/checks_command.h"
+#include "cli/output_options.h"
+#include "cli/report.h"
+#include "cli/validate_command.h"
+
+namespace conform::cli {
+
+int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const Environment& env) {
+  try {
+    CLI::App app("conform: contract tests for AIP-style List APIs described in OpenAPI", "conform");
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "conform 0.1.0");
+    app.footer(
+        "Exit codes: 0 all checks hold; 1 a must finding (or any finding with --strict); 2 usage, spec or "
+        "configuration error; 3 the target or a file could not be reached or read; 4 internal error.");
+
+    ValidateOptions validate;
+    CLI::App* validate_command = RegisterValidate(app, validate);
+    ChecksOptions checks;
+    CLI::App* checks_command = RegisterChecks(app, checks);
+
+    std::vector<std::string> reversed(args.begin() + (args.empty() ? 0 : 1), args.end());
+    std::reverse(reversed.begin(), reversed.end());
+    try {
+      app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+      int code = app.exit(e, out, err);
+      return code == 0 ? kExitOk : kExitUsage;
+    }
+
+    Result<int> result = InternalError("no subcommand ran");
+    if (validate_command->parsed()) {
+      result = RunValidate(validate, env, out, err);
+    } else if (checks_command->parsed()) {
+      result = RunChecks(checks, out);
+    }
+    if (!result) {
+      err << "conform: " << result.error().ToString() << "\n";
+      return ExitCodeForError(result.error());
+    }
+    return *result;
+  } catch (const std::exception& e) {
+    err << "conform: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  } catch (...) {
+    err << "conform: internal error\n";
+    return kExitInternal;
+  }
+}
+
+}  // namespace conform::cli

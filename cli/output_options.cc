@@ -1,0 +1,85 @@
+#include "cli/output_options.h"
+
+#include <cctype>
+#include <charconv>
+
+namespace conform::cli {
+
+void AddOutputOptions(CLI::App& command, OutputOptions& options) {
+  command.add_option("--format", options.format, "Report format on stdout")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  command.add_option("--junit", options.junit, "Also write a JUnit XML report to FILE (for CI)")
+      ->type_name("FILE");
+  command.add_flag("--strict", options.strict, "Fail on should-level findings too");
+  command.add_option("--color", options.color, "Colour the text report")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  command.add_flag("-v,--verbose", options.verbose, "List passing cases and every finding");
+}
+
+int EmitReport(Report report, const OutputOptions& options, const Environment& env, std::ostream& out,
+               std::ostream& err) {
+  report.strict = options.strict;
+  if (options.format == "json") {
+    WriteJson(report, out);
+  } else {
+    bool color = options.color == "always" ||
+                 (options.color == "auto" && env.stdout_is_tty && !env.getenv("NO_COLOR").has_value());
+    WriteText(report, out, {.color = color, .verbose = options.verbose});
+  }
+  int code = ExitCodeFor(report);
+  if (!options.junit.empty()) {
+    Status written = WriteJunitFile(report, options.junit);
+    if (!written.ok()) {
+      err << "conform: " << written.error().ToString() << "\n";
+      code = kExitUnreachable;
+    }
+  }
+  return code;
+}
+
+int ExitCodeForError(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kNotFound:
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kDeadlineExceeded:
+      return kExitUnreachable;
+    case ErrorCode::kInternal:
+      return kExitInternal;
+    default:
+      return kExitUsage;
+  }
+}
+
+Result<size_t> ParseByteSize(const std::string& text) {
+  size_t value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr == begin) {
+    return InvalidArgument("'" + text + "' is not a size (examples: 1048576, 512k, 32MiB, 1G)");
+  }
+  std::string unit(ptr, end);
+  for (char& c : unit) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  size_t multiplier = 1;
+  if (unit.empty() || unit == "b") {
+    multiplier = 1;
+  } else if (unit == "k" || unit == "kb" || unit == "kib") {
+    multiplier = size_t{1} << 10;
+  } else if (unit == "m" || unit == "mb" || unit == "mib") {
+    multiplier = size_t{1} << 20;
+  } else if (unit == "g" || unit == "gb" || unit == "gib") {
+    multiplier = size_t{1} << 30;
+  } else {
+    return InvalidArgument("'" + text + "': unknown size unit '" + unit + "' (use k, M or G)");
+  }
+  if (value > (SIZE_MAX / multiplier)) {
+    return InvalidArgument("'" + text + "' is too large");
+  }
+  return value * multiplier;
+}
+
+}  // namespace conform::cli

@@ -1,0 +1,41 @@
+// Options every reporting subcommand shares (--format, --junit, --strict, --color, --verbose)
+// and the one place that prints a Report and picks the exit code.
+//   OutputOptions output;
+//   AddOutputOptions(*command, output);
+//   return EmitReport(report, output, env, out, err);
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+#include <string>
+
+#include "cli/app.h"
+#include "cli/report.h"
+#include "common/result.h"
+
+namespace conform::cli {
+
+struct OutputOptions {
+  std::string format = "text";  // text | json
+  std::string junit;            // JUnit XML file, when given
+  bool strict = false;
+  std::string color = "auto";  // auto | always | never
+  bool verbose = false;
+};
+
+void AddOutputOptions(CLI::App& command, OutputOptions& options);
+
+// Writes the report to `out` in the chosen format (and the JUnit file) and returns the exit
+// code (report.h). A JUnit file that cannot be written is reported on `err` and gives 3.
+int EmitReport(Report report, const OutputOptions& options, const Environment& env, std::ostream& out,
+               std::ostream& err);
+
+// The exit code for a tool error: 3 when something could not be reached or read, 2 for
+// usage, spec and configuration errors, 4 for internal errors.
+int ExitCodeForError(const Error& error);
+
+// Parses "32MiB", "100M", "512k", "1048576" into bytes.
+Result<size_t> ParseByteSize(const std::string& text);
+
+}  // namespace conform::cli

@@ -1,0 +1,137 @@
+#include "cli/validate_command.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli/report.h"
+#include "cli/spec_option.h"
+#include "traffic/inputs.h"
+#include "validator/batch.h"
+#include "validator/exchange_validator.h"
+
+namespace conform::cli {
+namespace {
+
+traffic::InputFormat InputFormatFor(const std::string& name) {
+  if (name == "har") {
+    return traffic::InputFormat::kHar;
+  }
+  if (name == "exchanges") {
+    return traffic::InputFormat::kExchanges;
+  }
+  if (name == "bodies") {
+    return traffic::InputFormat::kBodies;
+  }
+  return traffic::InputFormat::kAuto;
+}
+
+std::string Seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f s", seconds);
+  return text;
+}
+
+}  // namespace
+
+CLI::App* RegisterValidate(CLI::App& app, ValidateOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "validate", "Check recorded traffic (HAR, JSON Lines, JSON bodies, directories) against the contract");
+  command->add_option("inputs", options.inputs, "HAR, .jsonl/.ndjson, .json files or directories")
+      ->required()
+      ->type_name("INPUT");
+  command->add_option("--spec", options.spec, "OpenAPI 3.0/3.1 document (default: the built-in ListDpoJobs)")
+      ->type_name("FILE");
+  command->add_option("--operation", options.operation,
+                      "Check every exchange against this operationId (default: match by method and URL)")
+      ->type_name("ID");
+  command->add_option("--input-format", options.input_format, "Override input detection")
+      ->check(CLI::IsMember({"auto", "har", "exchanges", "bodies"}))
+      ->capture_default_str();
+  command->add_option("--status", options.status, "HTTP status of bare response bodies")
+      ->check(CLI::Range(100, 599))
+      ->capture_default_str();
+  command->add_option("--max-body-size", options.max_body_size, "Largest response body checked")
+      ->capture_default_str()
+      ->type_name("SIZE");
+  command->add_option("-j,--jobs", options.jobs, "Threads (0: one per core)")->check(CLI::Range(0, 256));
+  AddOutputOptions(*command, options.output);
+  return command;
+}
+
+Result<int> RunValidate(const ValidateOptions& options, const Environment& env, std::ostream& out,
+                        std::ostream& err) {
+  auto started = std::chrono::steady_clock::now();
+  auto max_body = ParseByteSize(options.max_body_size);
+  if (!max_body) {
+    return InvalidArgument("--max-body-size: " + max_body.error().message);
+  }
+  auto contract = LoadSpecOption(options.spec);
+  if (!contract) {
+    return contract.error();
+  }
+  auto validator = validator::ExchangeValidator::Create(
+      *contract, {.strict = options.output.strict,
+                  .body_limits = {.max_bytes = *max_body},
+                  .operation_id = options.operation});
+  if (!validator) {
+    return validator.error();
+  }
+  auto paths = traffic::ExpandInputs(options.inputs);
+  if (!paths) {
+    return paths.error();
+  }
+
+  Report report;
+  report.command = "validate";
+  std::string operations;
+  for (const validator::Operation& op : contract->operations) {
+    operations += (operations.empty() ? "" : ", ") + op.operation_id;
+  }
+  report.subject = operations + " from " + contract->source;
+  if (!contract->servers.empty()) {
+    report.base_url = contract->servers.front();
+  }
+  report.api_key_env = "FIREWORKS_API_KEY";
+
+  traffic::ReadOptions read_options;
+  read_options.limits.max_body_bytes = *max_body;
+  read_options.default_status = options.status;
+  std::vector<traffic::Exchange> exchanges;
+  for (const std::string& path : *paths) {
+    auto read = traffic::ReadInput(path, InputFormatFor(options.input_format), read_options);
+    if (!read) {
+      report.errors.push_back(read.error().ToString());
+      continue;
+    }
+    for (traffic::Exchange& exchange : *read) {
+      exchanges.push_back(std::move(exchange));
+    }
+  }
+
+  std::vector<validator::ExchangeVerdict> verdicts = validator::CheckAll(**validator, exchanges, options.jobs);
+  size_t checked = 0;
+  for (size_t i = 0; i < exchanges.size(); ++i) {
+    ReportCase c;
+    c.name = exchanges[i].source;
+    c.findings = std::move(verdicts[i].findings);
+    c.skipped = !verdicts[i].skipped.empty();
+    c.note = verdicts[i].skipped;
+    checked += c.skipped ? 0 : 1;
+    report.cases.push_back(std::move(c));
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.stats.emplace_back("inputs", std::to_string(paths->size()) + " files");
+  report.stats.emplace_back("checked", std::to_string(checked) + " of " + std::to_string(exchanges.size()) +
+                                           " exchanges");
+  report.stats.emplace_back("wall time", Seconds(seconds));
+
+  if (checked == 0 && report.errors.empty() && ExitCodeFor(report) == kExitOk) {
+    std::string why = exchanges.empty() ? "no exchanges" : report.cases.front().note;
+    return InvalidArgument("nothing was validated: " + std::to_string(exchanges.size()) +
+                           " exchanges, none matches an operation of " + contract->source + " (" + why + ")");
+  }
+  return EmitReport(std::move(report), options.output, env, out, err);
+}
+
+}  // namespace conform::cli

@@ -1,0 +1,260 @@
+// `conform validate` run in-process (STYLE K4): exit codes, one clear line per bad input,
+// formats, and verdicts that do not depend on the number of threads.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+#include "cli/checks_command.h"
+#include "tests/support/temp_dir.h"
+
+namespace conform::cli {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+RunResult Conform(std::vector<std::string> args, Environment env = {}) {
+  args.insert(args.begin(), "conform");
+  std::ostringstream out;
+  std::ostringstream err;
+  RunResult run;
+  run.code = RunConform(args, out, err, env);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+std::string Examples(const std::string& rest) { return std::string(CONFORM_SOURCE_DIR) + "/spec/examples/" + rest; }
+std::string SpecCase(const std::string& name) {
+  return std::string(CONFORM_TEST_DATA_DIR) + "/validator/specs/" + name;
+}
+
+// The one line a user sees on stderr for a tool error.
+int Lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+
+TEST(ValidateCommand, ValidExamplesPassWithExitZero) {
+  RunResult run = Conform({"validate", Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("0 failed"));
+  EXPECT_EQ(run.err, "");
+}
+
+TEST(ValidateCommand, InvalidExamplesFailWithExitOne) {
+  RunResult run = Conform({"validate", Examples("dpo_jobs/invalid")});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.out, AllOf(HasSubstr("FAIL"), HasSubstr("response.schema.enum"), HasSubstr("/dpoJobs/1/state")));
+}
+
+TEST(ValidateCommand, OtherSpecsAreSelectedWithSpec) {
+  RunResult run = Conform({"validate", "--spec", Examples("openapi30/openapi.yaml"), Examples("openapi30/valid")});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  RunResult bad = Conform({"validate", "--spec", Examples("openapi30/openapi.yaml"), Examples("openapi30/invalid")});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_THAT(bad.out, HasSubstr("response.schema.write_only"));
+}
+
+TEST(ValidateCommand, StrictTurnsShouldFindingsIntoFailures) {
+  std::string drift = Examples("dpo_jobs/invalid/response.schema.undeclared_property__field_not_in_spec.json");
+  EXPECT_EQ(Conform({"validate", drift}).code, 0);
+  RunResult strict = Conform({"validate", "--strict", drift});
+  EXPECT_EQ(strict.code, 1);
+  EXPECT_THAT(strict.out, HasSubstr("response.schema.undeclared_property"));
+}
+
+TEST(ValidateCommand, MissingInputIsExitThreeWithOneLine) {
+  RunResult run = Conform({"validate", "/nonexistent/recording.har"});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("/nonexistent/recording.har: no such file"));
+  EXPECT_EQ(Lines(run.err), 1);
+}
+
+TEST(ValidateCommand, MissingSpecIsExitThree) {
+  RunResult run = Conform({"validate", "--spec", "/nonexistent/openapi.yaml", Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("/nonexistent/openapi.yaml: no such file"));
+}
+
+TEST(ValidateCommand, MalformedYamlSpecIsExitTwoWithPosition) {
+  RunResult run = Conform({"validate", "--spec", SpecCase("malformed.yaml"), Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("malformed.yaml:11:1: malformed YAML"));
+  EXPECT_EQ(Lines(run.err), 1);
+}
+
+TEST(ValidateCommand, BrokenRefIsExitTwoWithPosition) {
+  RunResult run = Conform({"validate", "--spec", SpecCase("broken_ref.yaml"), Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("broken_ref.yaml:12:23: broken $ref"));
+}
+
+TEST(ValidateCommand, CyclicRefIsExitTwo) {
+  RunResult run = Conform({"validate", "--spec", SpecCase("cyclic_ref.yaml"), Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("cyclic $ref"));
+}
+
+TEST(ValidateCommand, BodyThatIsNotJsonIsAFinding) {
+  RunResult run = Conform({"validate", Examples("dpo_jobs/invalid/response.body.json__not_json.json")});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.out, HasSubstr("response.body.json"));
+}
+
+TEST(ValidateCommand, TruncatedJsonIsAFindingWithItsPosition) {
+  RunResult run = Conform({"validate", Examples("dpo_jobs/invalid/response.body.json__truncated.json")});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.out, HasSubstr("unexpected end of input"));
+}
+
+TEST(ValidateCommand, InvalidUtf8IsAFinding) {
+  RunResult run = Conform({"validate", Examples("dpo_jobs/invalid/response.body.json__invalid_utf8.json")});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.out, HasSubstr("UTF-8"));
+}
+
+TEST(ValidateCommand, DeeplyNestedBodyIsAFindingNotACrash) {
+  testing::TempDir dir;
+  std::string path = dir.Write("deep.json", std::string(100000, '[') + std::string(100000, ']'));
+  RunResult run = Conform({"validate", path});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.out, AllOf(HasSubstr("response.body.limit"), HasSubstr("nested deeper")));
+}
+
+TEST(ValidateCommand, HugeBodyIsRefusedWithOneLine) {
+  testing::TempDir dir;
+  std::string body = "{\"dpoJobs\": [], \"pad\": \"" + std::string(100u << 20, 'x') + "\"}";
+  std::string path = dir.Write("huge.json", body);
+  body.clear();
+  RunResult run = Conform({"validate", path});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.out, AllOf(HasSubstr("huge.json"), HasSubstr("ERROR")));
+  RunResult raised = Conform({"validate", "--max-body-size", "200MiB", path});
+  EXPECT_EQ(raised.code, 0) << raised.out;
+}
+
+TEST(ValidateCommand, HarEntryMissingFieldsIsNamed) {
+  testing::TempDir dir;
+  std::string path = dir.Write("broken.har", R"({"log": {"version": "1.2", "creator": {"name": "x", "version": "1"},
+    "entries": [{"startedDateTime": "2025-01-01T00:00:00Z", "time": 1, "request": {"url": "https://x/"},
+      "response": {"status": 200}, "cache": {}, "timings": {}}]}})");
+  RunResult run = Conform({"validate", path});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.out, AllOf(HasSubstr("broken.har"), HasSubstr("entry"), HasSubstr("method")));
+}
+
+TEST(ValidateCommand, EmptyInputIsExitThree) {
+  testing::TempDir dir;
+  std::string path = dir.Write("empty.jsonl", "");
+  RunResult run = Conform({"validate", path});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.out, HasSubstr("empty"));
+}
+
+TEST(ValidateCommand, NothingMatchingTheContractIsAConfigurationError) {
+  testing::TempDir dir;
+  std::string path = dir.Write("other.jsonl",
+                               R"({"request": {"method": "GET", "url": "https://x/v1/models"}, "response": {"status": 200, "headers": [], "body": {}}})"
+                               "\n");
+  RunResult run = Conform({"validate", path});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("nothing was validated"));
+}
+
+TEST(ValidateCommand, UnknownOptionIsUsageError) {
+  RunResult run = Conform({"validate", "--frobnicate", Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 2);
+  RunResult none = Conform({});
+  EXPECT_EQ(none.code, 2);
+}
+
+TEST(ValidateCommand, BadSizeIsUsageError) {
+  RunResult run = Conform({"validate", "--max-body-size", "lots", Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--max-body-size"));
+}
+
+TEST(ValidateCommand, JsonFormatIsMachineReadable) {
+  RunResult run = Conform({"validate", "--format", "json", Examples("dpo_jobs/invalid")});
+  EXPECT_EQ(run.code, 1);
+  nlohmann::json report = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << run.out;
+  EXPECT_EQ(report["command"], "validate");
+  EXPECT_EQ(report["exit_code"], 1);
+  EXPECT_GT(report["summary"]["failed"].get<int>(), 10);
+  bool saw_enum = false;
+  for (const auto& c : report["cases"]) {
+    for (const auto& f : c["findings"]) {
+      saw_enum = saw_enum || (f["check_id"] == "response.schema.enum" && f["json_pointer"] == "/dpoJobs/1/state");
+    }
+  }
+  EXPECT_TRUE(saw_enum);
+}
+
+TEST(ValidateCommand, VerdictsDoNotDependOnThreads) {
+  auto strip = [](std::string json_text) {
+    nlohmann::json report = nlohmann::json::parse(json_text);
+    report.erase("stats");
+    return report.dump();
+  };
+  RunResult one = Conform({"validate", "--format", "json", "-j", "1", Examples("dpo_jobs")});
+  RunResult two = Conform({"validate", "--format", "json", "-j", "2", Examples("dpo_jobs")});
+  RunResult many = Conform({"validate", "--format", "json", "-j", "7", Examples("dpo_jobs")});
+  EXPECT_EQ(strip(one.out), strip(two.out));
+  EXPECT_EQ(strip(one.out), strip(many.out));
+}
+
+TEST(ValidateCommand, JunitFileListsEveryExchange) {
+  testing::TempDir dir;
+  std::string junit = (dir.path() / "report.xml").string();
+  RunResult run = Conform({"validate", "--junit", junit, Examples("dpo_jobs")});
+  EXPECT_EQ(run.code, 1);
+  std::ifstream file(junit);
+  std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(xml, AllOf(HasSubstr("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), HasSubstr("<testsuites"),
+                         HasSubstr("<testcase classname=\"conform.validate\""),
+                         HasSubstr("<failure type=\"response.schema.enum\"")));
+  EXPECT_EQ(std::count(xml.begin(), xml.end(), '<') - std::count(xml.begin(), xml.end(), '>'), 0);
+}
+
+TEST(ValidateCommand, UnwritableJunitIsExitThree) {
+  RunResult run = Conform({"validate", "--junit", "/nonexistent/dir/report.xml", Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("report.xml"));
+}
+
+TEST(ValidateCommand, ColourOnlyOnATerminalAndNeverWithNoColor) {
+  std::string input = Examples("dpo_jobs/invalid/response.schema.enum__unknown_state.json");
+  Environment tty;
+  tty.stdout_is_tty = true;
+  EXPECT_THAT(Conform({"validate", input}, tty).out, HasSubstr("\033["));
+  EXPECT_THAT(Conform({"validate", input}).out, Not(HasSubstr("\033[")));
+  Environment no_color = tty;
+  no_color.getenv = [](const std::string& name) -> std::optional<std::string> {
+    return name == "NO_COLOR" ? std::optional<std::string>("1") : std::nullopt;
+  };
+  EXPECT_THAT(Conform({"validate", input}, no_color).out, Not(HasSubstr("\033[")));
+}
+
+TEST(ChecksCommand, DocsTableIsTheCommandsOutput) {
+  std::ifstream file(std::string(CONFORM_SOURCE_DIR) + "/docs/checks.md");
+  std::string docs((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::string table = ChecksTable(ChecksFormat::kMarkdown);
+  EXPECT_NE(docs.find(table), std::string::npos)
+      << "docs/checks.md is out of date: regenerate its table with `conform checks --format markdown`";
+}
+
+}  // namespace
+}  // namespace conform::cli

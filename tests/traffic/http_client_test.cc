@@ -1,0 +1,484 @@
+// HttpClient against real loopback servers (STYLE T5): port 0, a scope guard that stops and
+// joins, is_running() polled with a deadline. Time-dependent behaviour uses an injected clock
+// whose sleep only records and advances, so nothing here sleeps to synchronise.
+#include "traffic/http_client.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/result_matchers.h"
+
+namespace conform::traffic {
+namespace {
+
+using std::chrono::milliseconds;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// A loopback server for one test; routes are registered before it starts.
+class TestServer {
+ public:
+  explicit TestServer(const std::function<void(httplib::Server&)>& routes,
+                      std::unique_ptr<httplib::Server> server = nullptr)
+      : server_(server ? std::move(server) : std::make_unique<httplib::Server>()) {
+    routes(*server_);
+    // Without it, Nagle + delayed ACK stall each reused connection by ~40 ms.
+    server_->set_tcp_nodelay(true);
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!server_->is_running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+  }
+  ~TestServer() {
+    server_->stop();
+    thread_.join();
+  }
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  bool Running() const { return server_->is_running() && port_ > 0; }
+  int Port() const { return port_; }
+  std::string Url(const std::string& scheme = "http") const {
+    return scheme + "://127.0.0.1:" + std::to_string(port_);
+  }
+
+ private:
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = -1;
+  std::thread thread_;
+};
+
+// Steady time that moves only when the client sleeps; the sleeps are recorded.
+class FakeTime {
+ public:
+  ClientClock Clock() {
+    return ClientClock{
+        .now =
+            [this] {
+              std::lock_guard<std::mutex> lock(mutex_);
+              return now_;
+            },
+        .sleep =
+            [this](milliseconds wait) {
+              std::lock_guard<std::mutex> lock(mutex_);
+              sleeps_.push_back(wait);
+              now_ += wait;
+            },
+        .wall_now =
+            [] {
+              return std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+            },
+    };
+  }
+  std::vector<milliseconds> Sleeps() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return sleeps_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point now_{};
+  std::vector<milliseconds> sleeps_;
+};
+
+// Lets a blocked handler go when the test ends, whatever happens in between.
+class Gate {
+ public:
+  ~Gate() { Open(); }
+  void Open() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      open_ = true;
+    }
+    opened_.notify_all();
+  }
+  // Bounded: a handler never outlives a broken test by more than ten seconds.
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    opened_.wait_for(lock, std::chrono::seconds(10), [this] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+};
+
+TEST(HttpClient, SendsTheRequestAndRecordsTheExchange) {
+  TestServer server([](httplib::Server& s) {
+    s.Post("/api/v1/echo", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("X-Seen-Auth", req.get_header_value("Authorization"));
+      res.set_header("X-Seen-Agent", req.get_header_value("User-Agent"));
+      res.set_header("X-Seen-Path", req.path);
+      res.set_header("X-Seen-Filter", req.get_param_value("filter"));
+      res.set_content(req.body, "application/json");
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  auto client = HttpClient::Create(server.Url() + "/api",
+                                   {.default_headers = {{"Authorization", "Bearer k1"}}});
+  ASSERT_THAT(client, IsOk());
+  auto exchange = client->Send({.method = "POST",
+                                .url = "/v1/echo?pageSize=5&filter=a b",
+                                .headers = {{"Content-Type", "application/json"}},
+                                .body = R"({"x":1})"});
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_EQ(exchange->error, "");
+  EXPECT_EQ(exchange->response.status, 200);
+  EXPECT_EQ(exchange->response.body, R"({"x":1})");
+  EXPECT_EQ(FindHeader(exchange->response.headers, "x-seen-auth"), "Bearer k1");
+  EXPECT_EQ(FindHeader(exchange->response.headers, "x-seen-agent"), "conform");
+  EXPECT_EQ(FindHeader(exchange->response.headers, "x-seen-path"), "/api/v1/echo");
+  EXPECT_EQ(FindHeader(exchange->response.headers, "x-seen-filter"), "a b");
+  EXPECT_EQ(exchange->request.url, server.Url() + "/api/v1/echo?pageSize=5&filter=a%20b");
+  EXPECT_EQ(FindHeader(exchange->request.headers, "authorization"), "Bearer k1");
+  EXPECT_GT(exchange->elapsed_ms, 0);
+  EXPECT_THAT(exchange->started, StartsWith("20"));
+  EXPECT_EQ(client->RequestsSent(), 1u);
+
+  // A request header overrides the default of the same name; absolute URLs on the origin work.
+  auto overridden = client->Send({.method = "POST",
+                                  .url = server.Url() + "/api/v1/echo",
+                                  .headers = {{"authorization", "Bearer k2"}}});
+  ASSERT_THAT(overridden, IsOk());
+  EXPECT_EQ(FindHeader(overridden->response.headers, "x-seen-auth"), "Bearer k2");
+}
+
+TEST(HttpClient, ReadTimeoutIsAnExchangeErrorAndIsNotRetried) {
+  Gate gate;
+  TestServer server([&gate](httplib::Server& s) {
+    s.Get("/slow", [&gate](const httplib::Request&, httplib::Response& res) {
+      gate.Wait();
+      res.set_content("{}", "application/json");
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  FakeTime time;
+  auto client = HttpClient::Create(
+      server.Url(), {.read_timeout = milliseconds(200), .max_retries = 3, .clock = time.Clock()});
+  ASSERT_THAT(client, IsOk());
+  auto exchange = client->Send({.method = "GET", .url = "/slow"});
+  gate.Open();
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_EQ(exchange->response.status, 0);
+  EXPECT_EQ(exchange->error, "timed out after 200 ms waiting for the response");
+  EXPECT_EQ(client->RequestsSent(), 1u);
+  EXPECT_TRUE(time.Sleeps().empty());
+}
+
+TEST(HttpClient, ConnectionRefusedIsRetriedWithSeededJitterThenReported) {
+  int closed_port = 0;
+  {
+    TestServer gone([](httplib::Server&) {});
+    closed_port = gone.Port();
+  }
+  std::string base = "http://127.0.0.1:" + std::to_string(closed_port);
+  FakeTime time;
+  auto client = HttpClient::Create(base, {.max_retries = 3,
+                                          .initial_backoff = milliseconds(100),
+                                          .max_backoff = milliseconds(300),
+                                          .seed = 42,
+                                          .clock = time.Clock()});
+  ASSERT_THAT(client, IsOk());
+  auto exchange = client->Send({.method = "GET", .url = "/v1/x"});
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_EQ(exchange->response.status, 0);
+  EXPECT_EQ(exchange->error, "connection refused to 127.0.0.1:" + std::to_string(closed_port));
+  EXPECT_EQ(client->RequestsSent(), 4u);
+  std::vector<milliseconds> waits = time.Sleeps();
+  ASSERT_EQ(waits.size(), 3u);
+  // Equal jitter: retry k waits between half and all of min(300, 100 * 2^k).
+  EXPECT_GE(waits[0], milliseconds(50));
+  EXPECT_LE(waits[0], milliseconds(100));
+  EXPECT_GE(waits[1], milliseconds(100));
+  EXPECT_LE(waits[1], milliseconds(200));
+  EXPECT_GE(waits[2], milliseconds(150));
+  EXPECT_LE(waits[2], milliseconds(300));
+
+  // The same seed gives the same waits.
+  FakeTime again;
+  auto twin = HttpClient::Create(base, {.max_retries = 3,
+                                        .initial_backoff = milliseconds(100),
+                                        .max_backoff = milliseconds(300),
+                                        .seed = 42,
+                                        .clock = again.Clock()});
+  ASSERT_THAT(twin, IsOk());
+  EXPECT_THAT(twin->Send({.method = "GET", .url = "/v1/x"}), IsOk());
+  EXPECT_EQ(again.Sleeps(), waits);
+}
+
+TEST(HttpClient, HonoursRetryAfterOn503ThenSucceeds) {
+  std::atomic<int> calls{0};
+  TestServer server([&calls](httplib::Server& s) {
+    s.Get("/v1/x", [&calls](const httplib::Request&, httplib::Response& res) {
+      int call = calls++;
+      if (call == 0) {
+        res.status = 503;
+        res.set_header("Retry-After", "2");
+      } else if (call == 1) {
+        res.status = 503;
+        res.set_header("Retry-After", "Tue, 14 Nov 2023 22:13:23 GMT");  // wall now + 3 s
+      } else {
+        res.set_content(R"({"dpoJobs":[]})", "application/json");
+      }
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  FakeTime time;
+  auto client = HttpClient::Create(server.Url(), {.max_retries = 3, .clock = time.Clock()});
+  ASSERT_THAT(client, IsOk());
+  auto exchange = client->Send({.method = "GET", .url = "/v1/x"});
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_EQ(exchange->response.status, 200);
+  EXPECT_EQ(exchange->response.body, R"({"dpoJobs":[]})");
+  EXPECT_THAT(time.Sleeps(), ElementsAre(milliseconds(2000), milliseconds(3000)));
+  EXPECT_EQ(client->RequestsSent(), 3u);
+  EXPECT_EQ(calls.load(), 3);
+}
+
+TEST(HttpClient, CapsRetryAfterAndReturnsTheLastAnswerWhenRetriesRunOut) {
+  std::atomic<int> calls{0};
+  TestServer server([&calls](httplib::Server& s) {
+    s.Get("/busy", [&calls](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.status = 429;
+      res.set_header("Retry-After", "3600");
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  FakeTime time;
+  auto client = HttpClient::Create(
+      server.Url(),
+      {.max_retries = 2, .max_retry_after = milliseconds(5000), .clock = time.Clock()});
+  ASSERT_THAT(client, IsOk());
+  auto exchange = client->Send({.method = "GET", .url = "/busy"});
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_EQ(exchange->response.status, 429);
+  EXPECT_EQ(exchange->error, "");
+  EXPECT_THAT(time.Sleeps(), ElementsAre(milliseconds(5000), milliseconds(5000)));
+  EXPECT_EQ(calls.load(), 3);
+}
+
+TEST(HttpClient, StopsReadingBodiesOverTheLimit) {
+  TestServer server([](httplib::Server& s) {
+    s.Get("/big", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(2048, 'x'), "text/plain");
+    });
+    s.Get("/chunked", [](const httplib::Request&, httplib::Response& res) {
+      res.set_chunked_content_provider("text/plain", [](size_t offset, httplib::DataSink& sink) {
+        if (offset >= 4096) {
+          sink.done();
+          return true;
+        }
+        std::string chunk(512, 'y');
+        return sink.write(chunk.data(), chunk.size());
+      });
+    });
+    s.Get("/small", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(1024, 'z'), "text/plain");
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  auto client = HttpClient::Create(server.Url(), {.max_body_bytes = 1024});
+  ASSERT_THAT(client, IsOk());
+  for (const char* path : {"/big", "/chunked"}) {
+    auto exchange = client->Send({.method = "GET", .url = path});
+    ASSERT_THAT(exchange, IsOk());
+    EXPECT_EQ(exchange->response.status, 0) << path;
+    EXPECT_EQ(exchange->response.body, "") << path;
+    EXPECT_EQ(exchange->error, "response body exceeds the limit of 1024 bytes (max_body_bytes)")
+        << path;
+  }
+  auto small = client->Send({.method = "GET", .url = "/small"});
+  ASSERT_THAT(small, IsOk());
+  EXPECT_EQ(small->response.status, 200);
+  EXPECT_EQ(small->response.body.size(), 1024u);
+}
+
+TEST(HttpClient, RateLimitSpacesRequestsWithoutRealSleeps) {
+  TestServer server([](httplib::Server& s) {
+    s.Get("/x", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{}", "application/json");
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  FakeTime one_at_a_time;
+  auto client =
+      HttpClient::Create(server.Url(), {.requests_per_second = 10, .clock = one_at_a_time.Clock()});
+  ASSERT_THAT(client, IsOk());
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_THAT(client->Send({.method = "GET", .url = "/x"}), IsOk());
+  }
+  EXPECT_THAT(one_at_a_time.Sleeps(),
+              ElementsAre(milliseconds(100), milliseconds(100), milliseconds(100)));
+
+  FakeTime bursty;
+  auto burst = HttpClient::Create(server.Url(),
+                                  {.requests_per_second = 10, .burst = 2, .clock = bursty.Clock()});
+  ASSERT_THAT(burst, IsOk());
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_THAT(burst->Send({.method = "GET", .url = "/x"}), IsOk());
+  }
+  EXPECT_THAT(bursty.Sleeps(), ElementsAre(milliseconds(100), milliseconds(100)));
+}
+
+TEST(HttpClient, BudgetCountsEveryAttemptAndThenRefuses) {
+  std::atomic<int> calls{0};
+  TestServer server([&calls](httplib::Server& s) {
+    s.Get("/ok", [&calls](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.set_content("{}", "application/json");
+    });
+    s.Get("/unavailable", [&calls](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.status = 503;
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  FakeTime time;
+  auto client = HttpClient::Create(server.Url(),
+                                   {.max_retries = 5, .max_requests = 3, .clock = time.Clock()});
+  ASSERT_THAT(client, IsOk());
+  EXPECT_THAT(client->Send({.method = "GET", .url = "/ok"}), IsOk());
+  // Retries stop when the budget does: the last answer comes back.
+  auto unavailable = client->Send({.method = "GET", .url = "/unavailable"});
+  ASSERT_THAT(unavailable, IsOk());
+  EXPECT_EQ(unavailable->response.status, 503);
+  EXPECT_EQ(client->RequestsSent(), 3u);
+  EXPECT_THAT(client->Send({.method = "GET", .url = "/ok"}),
+              ErrorIs(ErrorCode::kResourceExhausted, HasSubstr("request budget of 3 requests")));
+  EXPECT_EQ(client->RequestsSent(), 3u);
+  EXPECT_EQ(calls.load(), 3);
+}
+
+TEST(HttpClient, CountsConcurrentRequestsExactly) {
+  std::atomic<int> calls{0};
+  TestServer server([&calls](httplib::Server& s) {
+    s.Get("/x", [&calls](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.set_content("{}", "application/json");
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  auto client = HttpClient::Create(server.Url(), {});
+  ASSERT_THAT(client, IsOk());
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  threads.reserve(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        auto exchange = client->Send({.method = "GET", .url = "/x"});
+        if (exchange.ok() && exchange->response.status == 200) {
+          ++ok;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(ok.load(), 100);
+  EXPECT_EQ(calls.load(), 100);
+  EXPECT_EQ(client->RequestsSent(), 100u);
+}
+
+// A self-signed certificate for 127.0.0.1, written as PEM for ca_file.
+struct SelfSigned {
+  SelfSigned() {
+    key = EVP_EC_gen("P-256");
+    cert = X509_new();
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    X509V3_CTX context;
+    X509V3_set_ctx_nodb(&context);
+    X509V3_set_ctx(&context, cert, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* san =
+        X509V3_EXT_conf_nid(nullptr, &context, NID_subject_alt_name, "IP:127.0.0.1");
+    X509_add_ext(cert, san, -1);
+    X509_EXTENSION_free(san);
+    X509_sign(cert, key, EVP_sha256());
+    pem_path = (std::filesystem::path(::testing::TempDir()) /
+                ("conform_traffic_ca_" + std::to_string(getpid()) + ".pem"))
+                   .string();
+    if (std::FILE* file = std::fopen(pem_path.c_str(), "w")) {
+      PEM_write_X509(file, cert);
+      std::fclose(file);
+    }
+  }
+  ~SelfSigned() {
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    std::filesystem::remove(pem_path);
+  }
+  SelfSigned(const SelfSigned&) = delete;
+  SelfSigned& operator=(const SelfSigned&) = delete;
+
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  std::string pem_path;
+};
+
+TEST(HttpClient, VerifiesTlsUnlessToldOtherwise) {
+  SelfSigned identity;
+  TestServer server(
+      [](httplib::Server& s) {
+        s.Get("/x", [](const httplib::Request&, httplib::Response& res) {
+          res.set_content("{}", "application/json");
+        });
+      },
+      std::make_unique<httplib::SSLServer>(identity.cert, identity.key));
+  ASSERT_TRUE(server.Running());
+
+  auto strict = HttpClient::Create(server.Url("https"), {.max_retries = 0});
+  ASSERT_THAT(strict, IsOk());
+  auto refused = strict->Send({.method = "GET", .url = "/x"});
+  ASSERT_THAT(refused, IsOk());
+  EXPECT_EQ(refused->response.status, 0);
+  EXPECT_THAT(refused->error, StartsWith("TLS handshake failed: "));
+  EXPECT_THAT(refused->error, HasSubstr("self-signed certificate"));
+
+  auto insecure = HttpClient::Create(server.Url("https"), {.tls = TlsVerification::kInsecure});
+  ASSERT_THAT(insecure, IsOk());
+  auto accepted = insecure->Send({.method = "GET", .url = "/x"});
+  ASSERT_THAT(accepted, IsOk());
+  EXPECT_EQ(accepted->error, "");
+  EXPECT_EQ(accepted->response.status, 200);
+
+  auto pinned = HttpClient::Create(server.Url("https"), {.ca_file = identity.pem_path});
+  ASSERT_THAT(pinned, IsOk());
+  auto trusted = pinned->Send({.method = "GET", .url = "/x"});
+  ASSERT_THAT(trusted, IsOk());
+  EXPECT_EQ(trusted->error, "");
+  EXPECT_EQ(trusted->response.status, 200);
+}
+
+}  // namespace
+}  // namespace conform::traffic

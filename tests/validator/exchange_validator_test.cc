@@ -1,0 +1,271 @@
+#include "validator/exchange_validator.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "tests/support/result_matchers.h"
+#include "validator/spec_loader.h"
+
+namespace conform::validator {
+namespace {
+
+using ::testing::Contains;
+using ::testing::Each;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using Json = nlohmann::json;
+
+constexpr char kUrl[] = "https://api.fireworks.ai/v1/accounts/acme/dpoJobs";
+
+Json Job(const std::string& id) {
+  return {{"name", "accounts/acme/dpoJobs/" + id},
+          {"displayName", "run " + id},
+          {"createTime", "2024-05-01T10:00:00Z"},
+          {"dataset", "accounts/acme/datasets/d"},
+          {"state", "JOB_STATE_RUNNING"},
+          {"trainingConfig", {{"baseModel", "m"}, {"epochs", 2}, {"region", "US_IOWA_1"}}}};
+}
+
+traffic::Exchange Ok(const Json& body, const std::string& query = "") {
+  traffic::Exchange exchange;
+  exchange.request.method = "GET";
+  exchange.request.url = std::string(kUrl) + (query.empty() ? "" : "?" + query);
+  exchange.response.status = 200;
+  exchange.response.headers = {{"Content-Type", "application/json"}};
+  exchange.response.body = body.dump();
+  exchange.source = "test";
+  return exchange;
+}
+
+traffic::Exchange WithStatus(int status, const std::string& body, const std::string& content_type = "application/json") {
+  traffic::Exchange exchange = Ok(Json::object());
+  exchange.response.status = status;
+  exchange.response.headers = {{"Content-Type", content_type}};
+  exchange.response.body = body;
+  return exchange;
+}
+
+class ExchangeValidatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto contract = EmbeddedContract();
+    ASSERT_THAT(contract, IsOk());
+    contract_ = *std::move(contract);
+    auto validator = ExchangeValidator::Create(contract_, {});
+    ASSERT_THAT(validator, IsOk());
+    validator_ = *std::move(validator);
+  }
+
+  std::vector<std::string> Ids(const traffic::Exchange& exchange) {
+    std::vector<std::string> ids;
+    for (const Finding& finding : validator_->Check(exchange).findings) {
+      ids.push_back(finding.check_id);
+    }
+    return ids;
+  }
+
+  Contract contract_;
+  std::unique_ptr<ExchangeValidator> validator_;
+};
+
+TEST_F(ExchangeValidatorTest, ValidPagePasses) {
+  traffic::Exchange exchange = Ok({{"dpoJobs", {Job("a"), Job("b")}}, {"nextPageToken", "t"}, {"totalSize", 2}});
+  EXPECT_FALSE(validator_->Check(exchange).body.has_value());
+  ExchangeVerdict verdict = validator_->Check(exchange, ExchangeValidator::KeepBody::kYes);
+  EXPECT_EQ(verdict.skipped, "");
+  ASSERT_NE(verdict.operation, nullptr);
+  EXPECT_EQ(verdict.operation->operation_id, "ListDpoJobs");
+  EXPECT_THAT(verdict.findings, IsEmpty());
+  ASSERT_TRUE(verdict.body.has_value());
+}
+
+TEST_F(ExchangeValidatorTest, FindingsCarrySourceRequestAndLevel) {
+  Json job = Job("a");
+  job["state"] = "DONE";
+  ExchangeVerdict verdict = validator_->Check(Ok({{"dpoJobs", {job}}}));
+  ASSERT_EQ(verdict.findings.size(), 1u);
+  const Finding& finding = verdict.findings[0];
+  EXPECT_EQ(finding.check_id, "response.schema.enum");
+  EXPECT_EQ(finding.level, Level::kMust);
+  EXPECT_EQ(finding.json_pointer, "/dpoJobs/0/state");
+  EXPECT_EQ(finding.source, "test");
+  ASSERT_EQ(finding.requests.size(), 1u);
+  EXPECT_EQ(finding.requests[0].url, kUrl);
+}
+
+TEST_F(ExchangeValidatorTest, UndeclaredStatusIsAFinding) {
+  EXPECT_THAT(Ids(WithStatus(302, "")), Contains("response.status.declared"));
+  EXPECT_THAT(Ids(WithStatus(204, "")), Contains("response.status.declared"));
+  // Without a default response, only statuses a google.rpc code maps to are implied.
+  auto seed = LoadContractFile(std::string(CONFORM_SOURCE_DIR) + "/spec/list_dpo_jobs.mintlify.yaml");
+  ASSERT_THAT(seed, IsOk());
+  auto validator = ExchangeValidator::Create(*seed, {});
+  ASSERT_THAT(validator, IsOk());
+  std::vector<std::string> ids;
+  for (const Finding& finding : (*validator)->Check(WithStatus(418, R"({"code": 3, "message": "teapot"})")).findings) {
+    ids.push_back(finding.check_id);
+  }
+  EXPECT_THAT(ids, Contains("response.status.declared"));
+}
+
+TEST_F(ExchangeValidatorTest, ErrorStatusesCoveredByDefaultOrAip193AreDeclared) {
+  EXPECT_THAT(Ids(WithStatus(400, R"({"code": 3, "message": "bad"})")), IsEmpty());
+  EXPECT_THAT(Ids(WithStatus(503, R"({"code": 14, "message": "later"})")), IsEmpty());
+  // The seed itself documents no error response: AIP-193 statuses are still accepted.
+  auto seed = LoadContractFile(std::string(CONFORM_SOURCE_DIR) + "/spec/list_dpo_jobs.mintlify.yaml");
+  ASSERT_THAT(seed, IsOk());
+  auto validator = ExchangeValidator::Create(*seed, {});
+  ASSERT_THAT(validator, IsOk());
+  EXPECT_THAT((*validator)->Check(WithStatus(404, R"({"code": 5, "message": "no account"})")).findings, IsEmpty());
+}
+
+TEST_F(ExchangeValidatorTest, WrongContentTypeIsAFinding) {
+  traffic::Exchange exchange = Ok({{"totalSize", 0}});
+  exchange.response.headers = {{"Content-Type", "text/html; charset=utf-8"}};
+  EXPECT_THAT(Ids(exchange), Contains("response.content_type"));
+  exchange.response.headers = {{"Date", "today"}};
+  EXPECT_THAT(Ids(exchange), Contains("response.content_type"));
+  exchange.response.headers = {{"content-type", "Application/JSON; charset=utf-8"}};
+  EXPECT_THAT(Ids(exchange), IsEmpty());
+}
+
+TEST_F(ExchangeValidatorTest, BodyThatIsNotJsonIsAFinding) {
+  for (const std::string& body : {std::string("<html>oops</html>"), std::string(R"({"dpoJobs": [)"),
+                                  std::string(""), std::string("{\"displayName\": \"caf\xE9\"}")}) {
+    traffic::Exchange exchange = Ok(Json::object());
+    exchange.response.body = body;
+    ExchangeVerdict verdict = validator_->Check(exchange);
+    ASSERT_EQ(verdict.findings.size(), 1u) << body;
+    EXPECT_EQ(verdict.findings[0].check_id, "response.body.json") << body;
+  }
+}
+
+TEST_F(ExchangeValidatorTest, BodiesOverTheLimitsAreFindingsNotCrashes) {
+  traffic::Exchange deep = Ok(Json::object());
+  deep.response.body = std::string(100000, '[') + std::string(100000, ']');
+  ExchangeVerdict verdict = validator_->Check(deep);
+  ASSERT_EQ(verdict.findings.size(), 1u);
+  EXPECT_EQ(verdict.findings[0].check_id, "response.body.limit");
+  EXPECT_THAT(verdict.findings[0].message, HasSubstr("nested deeper than 256"));
+
+  auto small = ExchangeValidator::Create(contract_, {.body_limits = {.max_bytes = 1024}});
+  ASSERT_THAT(small, IsOk());
+  traffic::Exchange big = Ok({{"dpoJobs", Json::array({Job("a"), Job("b"), Job("c"), Job("d"), Job("e")})}});
+  ExchangeVerdict big_verdict = (*small)->Check(big);
+  ASSERT_EQ(big_verdict.findings.size(), 1u);
+  EXPECT_EQ(big_verdict.findings[0].check_id, "response.body.limit");
+}
+
+TEST_F(ExchangeValidatorTest, ReadMaskLimitsFieldsAndRelaxesRequired) {
+  Json masked = {{"dpoJobs", {{{"name", "accounts/acme/dpoJobs/a"}, {"state", "JOB_STATE_RUNNING"}}}}};
+  EXPECT_THAT(Ids(Ok(masked, "readMask=name,state")), IsEmpty());
+  // Without the mask, the same body lacks the required dataset.
+  EXPECT_THAT(Ids(Ok(masked)), Contains("response.schema.required"));
+  // A server that ignores the mask returns fields outside it.
+  ExchangeVerdict verdict = validator_->Check(Ok({{"dpoJobs", {Job("a")}}}, "readMask=name,state"));
+  EXPECT_THAT(verdict.findings, Each(Field(&Finding::check_id, "response.read_mask.outside")));
+  EXPECT_THAT(verdict.findings, Contains(Field(&Finding::json_pointer, "/dpoJobs/0/dataset")));
+}
+
+TEST_F(ExchangeValidatorTest, ReadMaskOnASubfieldKeepsOnlyThatSubfield) {
+  Json job = {{"name", "n"}, {"trainingConfig", {{"region", "US_IOWA_1"}, {"epochs", 3}}}};
+  ExchangeVerdict verdict = validator_->Check(Ok({{"dpoJobs", {job}}}, "readMask=name,trainingConfig.region"));
+  ASSERT_EQ(verdict.findings.size(), 1u);
+  EXPECT_EQ(verdict.findings[0].check_id, "response.read_mask.outside");
+  EXPECT_EQ(verdict.findings[0].json_pointer, "/dpoJobs/0/trainingConfig/epochs");
+}
+
+TEST_F(ExchangeValidatorTest, StarAndEmptyReadMasksMeanEveryField) {
+  EXPECT_THAT(Ids(Ok({{"dpoJobs", {Job("a")}}}, "readMask=*")), IsEmpty());
+  EXPECT_THAT(Ids(Ok({{"dpoJobs", {Job("a")}}}, "readMask=")), IsEmpty());
+}
+
+TEST_F(ExchangeValidatorTest, ErrorBodyShapes) {
+  EXPECT_THAT(Ids(WithStatus(400, R"({"code": 3, "message": "bad filter", "details": []})")), IsEmpty());
+  EXPECT_THAT(Ids(WithStatus(400, R"({"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT"}})")),
+              IsEmpty());
+  EXPECT_THAT(Ids(WithStatus(400, R"({"detail": "bad filter"})")), Contains("response.error.shape"));
+  EXPECT_THAT(Ids(WithStatus(400, R"({"code": "3", "message": "bad"})")), Contains("response.error.shape"));
+  EXPECT_THAT(Ids(WithStatus(500, "Internal Server Error", "text/plain")), Contains("response.content_type"));
+}
+
+TEST_F(ExchangeValidatorTest, ErrorCodeMustMatchHttpStatus) {
+  EXPECT_THAT(Ids(WithStatus(403, R"({"code": 5, "message": "x"})")), Contains("response.error.code_mapping"));
+  EXPECT_THAT(Ids(WithStatus(400, R"({"code": 42, "message": "x"})")), Contains("response.error.code_mapping"));
+  EXPECT_THAT(Ids(WithStatus(401, R"({"error": {"code": 400, "message": "x"}})")),
+              Contains("response.error.code_mapping"));
+  EXPECT_THAT(Ids(WithStatus(400, R"({"error": {"code": 400, "message": "x", "status": "NOT_FOUND"}})")),
+              Contains("response.error.code_mapping"));
+  EXPECT_THAT(Ids(WithStatus(400, R"({"error": {"code": 400, "message": "x", "status": "NOPE"}})")),
+              Contains("response.error.code_mapping"));
+  EXPECT_THAT(Ids(WithStatus(400, R"({"code": 9, "message": "precondition"})")), IsEmpty());
+  EXPECT_THAT(Ids(WithStatus(401, R"({"code": 16, "message": "who are you"})")), IsEmpty());
+  EXPECT_THAT(Ids(WithStatus(401, R"({"code": 8, "message": "who are you"})")), Contains("response.error.code_mapping"));
+}
+
+TEST_F(ExchangeValidatorTest, InvalidParameterAnsweredWithDataIsAMustFinding) {
+  EXPECT_THAT(Ids(Ok({{"totalSize", 0}}, "pageSize=ten")),
+              ::testing::UnorderedElementsAre("request.parameter.schema", "request.parameter.invalid_accepted"));
+  traffic::Exchange rejected = WithStatus(400, R"({"code": 3, "message": "pageSize must be an integer"})");
+  rejected.request.url = std::string(kUrl) + "?pageSize=ten";
+  EXPECT_THAT(Ids(rejected), ::testing::ElementsAre("request.parameter.schema"));
+  EXPECT_THAT(Ids(Ok({{"totalSize", 0}}, "pageSize=-5&filter=state%3DX")), IsEmpty());
+}
+
+TEST_F(ExchangeValidatorTest, ExchangeWithoutResponseIsReported) {
+  traffic::Exchange aborted = Ok(Json::object());
+  aborted.response = {};
+  aborted.error = "connection reset";
+  ExchangeVerdict verdict = validator_->Check(aborted);
+  ASSERT_EQ(verdict.findings.size(), 1u);
+  EXPECT_EQ(verdict.findings[0].check_id, "exchange.no_response");
+  EXPECT_EQ(verdict.findings[0].level, Level::kShould);
+}
+
+TEST_F(ExchangeValidatorTest, UnrelatedRequestsAreSkippedWithAReason) {
+  traffic::Exchange other = Ok(Json::object());
+  other.request.url = "https://api.fireworks.ai/v1/accounts/acme/models";
+  ExchangeVerdict verdict = validator_->Check(other);
+  EXPECT_EQ(verdict.operation, nullptr);
+  EXPECT_THAT(verdict.skipped, HasSubstr("no operation of the contract matches GET /v1/accounts/acme/models"));
+}
+
+TEST_F(ExchangeValidatorTest, BareBodyUsesTheOnlyOperation) {
+  traffic::Exchange bare;
+  bare.response.status = 200;
+  bare.response.body = R"({"dpoJobs": [{"name": "x"}]})";
+  ExchangeVerdict verdict = validator_->Check(bare);
+  ASSERT_NE(verdict.operation, nullptr);
+  EXPECT_THAT(verdict.findings, Contains(Field(&Finding::check_id, "response.schema.required")));
+}
+
+TEST(ExchangeValidator, UnknownOperationIdIsAConfigurationError) {
+  auto contract = EmbeddedContract();
+  ASSERT_THAT(contract, IsOk());
+  EXPECT_THAT(ExchangeValidator::Create(*contract, {.operation_id = "ListSftJobs"}),
+              ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("no operation 'ListSftJobs'")));
+}
+
+TEST(RegisteredChecks, IdsAreUniqueAndDocumented) {
+  std::set<std::string_view> ids;
+  for (const CheckInfo& check : AllChecks()) {
+    EXPECT_TRUE(ids.insert(check.id).second) << check.id;
+    EXPECT_FALSE(check.rule.empty()) << check.id;
+    EXPECT_FALSE(check.source.empty()) << check.id;
+  }
+  auto docs = std::string(CONFORM_SOURCE_DIR) + "/docs/checks.md";
+  std::ifstream file(docs);
+  ASSERT_TRUE(file.good()) << docs;
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const CheckInfo& check : AllChecks()) {
+    EXPECT_THAT(text, HasSubstr("`" + std::string(check.id) + "`")) << "docs/checks.md lacks " << check.id;
+  }
+}
+
+}  // namespace
+}  // namespace conform::validator

@@ -1,0 +1,249 @@
+#include "validator/schema_validator.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/result_matchers.h"
+#include "validator/schema_util.h"
+
+namespace conform::validator {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+std::shared_ptr<const SchemaValidator> Compile(const Json& schema) {
+  auto compiled = SchemaValidator::Compile(CanonicalSchema(schema, Dialect::kOpenApi30), Json::object());
+  EXPECT_THAT(compiled, IsOk());
+  return compiled.ok() ? *compiled : nullptr;
+}
+
+const Json kJob = Json::parse(R"({
+  "type": "object",
+  "required": ["dataset"],
+  "properties": {
+    "name": {"type": "string", "readOnly": true},
+    "dataset": {"type": "string"},
+    "createTime": {"type": "string", "format": "date-time"},
+    "state": {"type": "string", "enum": ["JOB_STATE_UNSPECIFIED", "JOB_STATE_RUNNING"]},
+    "config": {"type": "object", "properties": {
+      "epochs": {"type": "integer", "format": "int32"},
+      "learningRate": {"type": "number", "format": "float"},
+      "steps": {"type": "integer", "format": "int64"}}},
+    "password": {"type": "string", "writeOnly": true},
+    "note": {"type": "string", "nullable": true}
+  }})");
+
+const Json kList = Json{{"type", "object"},
+                        {"properties",
+                         {{"jobs", {{"type", "array"}, {"items", kJob}}},
+                          {"totalSize", {{"type", "integer"}, {"format", "int32"}}}}}};
+
+TEST(SchemaValidator, AcceptsAValidInstance) {
+  auto schema = Compile(kList);
+  Json instance = Json::parse(R"({"jobs": [{"name": "a", "dataset": "d", "createTime": "2023-11-07T05:31:56Z",
+    "state": "JOB_STATE_RUNNING", "config": {"epochs": 3, "learningRate": 0.5, "steps": 9007199254740993},
+    "note": null}], "totalSize": 1})");
+  EXPECT_THAT(schema->Validate(instance), ::testing::IsEmpty());
+}
+
+struct ViolationCase {
+  std::string name;
+  std::string instance;
+  std::string check_id;
+  std::string pointer;
+};
+
+void PrintTo(const ViolationCase& c, std::ostream* os) { *os << c.name; }
+
+class SchemaViolations : public ::testing::TestWithParam<ViolationCase> {};
+
+// Each violation is reported once, at its root cause, with the right JSON pointer: valijson's
+// cascade of "failed to validate property ..." lines is collapsed.
+TEST_P(SchemaViolations, ReportsOneRootCauseAtItsPointer) {
+  const ViolationCase& c = GetParam();
+  auto schema = Compile(kList);
+  std::vector<SchemaViolation> found = schema->Validate(Json::parse(c.instance));
+  ASSERT_EQ(found.size(), 1u) << (found.empty() ? "none" : found[0].message + " / " + found.back().message);
+  EXPECT_EQ(found[0].check_id, c.check_id);
+  EXPECT_EQ(found[0].pointer, c.pointer);
+  EXPECT_FALSE(found[0].message.empty());
+  EXPECT_FALSE(found[0].expected.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, SchemaViolations,
+    ::testing::Values(
+        ViolationCase{"Enum", R"({"jobs": [{"dataset": "d", "state": "DONE"}]})", "response.schema.enum",
+                      "/jobs/0/state"},
+        ViolationCase{"Required", R"({"jobs": [{"dataset": "d"}, {"name": "x"}]})", "response.schema.required",
+                      "/jobs/1/dataset"},
+        ViolationCase{"TypeIntegerAsString", R"({"totalSize": "3"})", "response.schema.type", "/totalSize"},
+        ViolationCase{"TypeNested", R"({"jobs": [{"dataset": "d", "config": {"epochs": 1.5}}]})",
+                      "response.schema.type", "/jobs/0/config/epochs"},
+        ViolationCase{"NullNotAllowed", R"({"jobs": [{"dataset": null}]})", "response.schema.type",
+                      "/jobs/0/dataset"},
+        ViolationCase{"DateTimeWithSpace", R"({"jobs": [{"dataset": "d", "createTime": "2023-11-07 05:31:56"}]})",
+                      "response.schema.format", "/jobs/0/createTime"},
+        ViolationCase{"DateTimeWithoutOffset", R"({"jobs": [{"dataset": "d", "createTime": "2023-11-07T05:31:56"}]})",
+                      "response.schema.format", "/jobs/0/createTime"},
+        ViolationCase{"Month13", R"({"jobs": [{"dataset": "d", "createTime": "2023-13-07T05:31:56Z"}]})",
+                      "response.schema.format", "/jobs/0/createTime"},
+        ViolationCase{"February30", R"({"jobs": [{"dataset": "d", "createTime": "2024-02-30T05:31:56Z"}]})",
+                      "response.schema.format", "/jobs/0/createTime"},
+        ViolationCase{"February29NonLeap", R"({"jobs": [{"dataset": "d", "createTime": "2023-02-29T05:31:56Z"}]})",
+                      "response.schema.format", "/jobs/0/createTime"},
+        ViolationCase{"Int32Overflow", R"({"totalSize": 2147483648})", "response.schema.format", "/totalSize"},
+        ViolationCase{"Int32Underflow", R"({"totalSize": -2147483649})", "response.schema.format", "/totalSize"},
+        ViolationCase{"Int64Overflow", R"({"jobs": [{"dataset": "d", "config": {"steps": 9223372036854775808}}]})",
+                      "response.schema.format", "/jobs/0/config/steps"},
+        ViolationCase{"FloatOverflow", R"({"jobs": [{"dataset": "d", "config": {"learningRate": 1e39}}]})",
+                      "response.schema.format", "/jobs/0/config/learningRate"},
+        ViolationCase{"WriteOnlyInResponse", R"({"jobs": [{"dataset": "d", "password": "x"}]})",
+                      "response.schema.write_only", "/jobs/0/password"}),
+    [](const ::testing::TestParamInfo<ViolationCase>& param_info) { return param_info.param.name; });
+
+TEST(SchemaValidator, EnumViolationExplainsTheAllowedValues) {
+  auto schema = Compile(kList);
+  auto found = schema->Validate(Json::parse(R"({"jobs": [{"dataset": "d", "state": "DONE"}]})"));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_THAT(found[0].expected, HasSubstr("JOB_STATE_RUNNING"));
+  EXPECT_EQ(found[0].actual, "\"DONE\"");
+}
+
+TEST(SchemaValidator, TypeViolationNamesExpectedAndActual) {
+  auto schema = Compile(kList);
+  auto found = schema->Validate(Json::parse(R"({"totalSize": "3"})"));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].expected, "integer");
+  EXPECT_EQ(found[0].message, "expected integer, got string");
+}
+
+TEST(SchemaValidator, ReportsEveryViolationOrderedByLocation) {
+  auto schema = Compile(kList);
+  Json jobs = Json::array();
+  for (int i = 0; i < 11; ++i) {
+    jobs.push_back({{"dataset", "d"}});
+  }
+  jobs[0] = {{"state", "X"}};
+  jobs[2] = {{"dataset", "d"}, {"createTime", "yesterday"}};
+  jobs[10] = {{"dataset", 7}};
+  auto found = schema->Validate(Json{{"jobs", jobs}, {"totalSize", "1"}});
+  EXPECT_THAT(found, ElementsAre(Field(&SchemaViolation::pointer, "/jobs/0/dataset"),
+                                 Field(&SchemaViolation::pointer, "/jobs/0/state"),
+                                 Field(&SchemaViolation::pointer, "/jobs/2/createTime"),
+                                 Field(&SchemaViolation::pointer, "/jobs/10/dataset"),
+                                 Field(&SchemaViolation::pointer, "/totalSize")));
+}
+
+TEST(SchemaValidator, AdditionalPropertiesDefaultToAllowed) {
+  auto schema = Compile(kList);
+  EXPECT_THAT(schema->Validate(Json::parse(R"({"jobs": [{"dataset": "d", "extra": 1}], "more": true})")),
+              ::testing::IsEmpty());
+}
+
+TEST(SchemaValidator, StrictReportsUndeclaredPropertiesAsDrift) {
+  auto schema = Compile(kList);
+  auto found = schema->Validate(Json::parse(R"({"jobs": [{"dataset": "d", "extra": 1}], "more": true})"),
+                                {.strict = true});
+  EXPECT_THAT(found, ElementsAre(AllOf(Field(&SchemaViolation::check_id, "response.schema.undeclared_property"),
+                                       Field(&SchemaViolation::pointer, "/jobs/0/extra")),
+                                 Field(&SchemaViolation::pointer, "/more")));
+}
+
+TEST(SchemaValidator, AdditionalPropertiesFalseIsEnforced) {
+  auto schema = Compile(Json::parse(R"({"type": "object", "additionalProperties": false,
+    "properties": {"a": {"type": "string"}}})"));
+  auto found = schema->Validate(Json::parse(R"({"a": "x", "b~/c": 1})"));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].check_id, "response.schema.additional_property");
+  EXPECT_EQ(found[0].pointer, "/b~0~1c");
+}
+
+TEST(SchemaValidator, AllOfMergesPropertiesForFormatsAndRequired) {
+  auto schema = Compile(Json::parse(R"({"allOf": [
+    {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+    {"type": "object", "properties": {"t": {"type": "string", "format": "date-time"}}}]})"));
+  auto found = schema->Validate(Json::parse(R"({"t": "2023-02-29T00:00:00Z"})"));
+  EXPECT_THAT(found, ElementsAre(Field(&SchemaViolation::pointer, "/a"), Field(&SchemaViolation::pointer, "/t")));
+}
+
+TEST(SchemaValidator, NullableAndTypeArraysAllowNull) {
+  auto thirty = Compile(Json::parse(R"({"type": "string", "nullable": true})"));
+  EXPECT_THAT(thirty->Validate(Json(nullptr)), ::testing::IsEmpty());
+  auto compiled = SchemaValidator::Compile(Json::parse(R"({"type": ["string", "null"], "format": "date-time"})"),
+                                           Json::object());
+  ASSERT_THAT(compiled, IsOk());
+  EXPECT_THAT((*compiled)->Validate(Json(nullptr)), ::testing::IsEmpty());
+  EXPECT_EQ((*compiled)->Validate(Json("not a time")).size(), 1u);
+}
+
+TEST(SchemaValidator, FailedOneOfIsOneFindingWithItsReasons) {
+  auto schema = Compile(Json::parse(R"({"oneOf": [
+    {"type": "object", "required": ["code", "message"]},
+    {"type": "object", "required": ["error"]}]})"));
+  auto found = schema->Validate(Json::parse(R"({"detail": "x"})"));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].check_id, "response.schema.constraint");
+  EXPECT_EQ(found[0].pointer, "");
+  EXPECT_THAT(found[0].message, HasSubstr("oneOf"));
+  EXPECT_THAT(found[0].message, HasSubstr("'error'"));
+}
+
+TEST(SchemaValidator, RecursiveSchemasValidateThroughDefinitions) {
+  Json node = Json::parse(R"({"type": "object", "required": ["name"], "properties": {
+    "name": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
+    "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}}}})");
+  Json definitions = {{"Node", node}};
+  auto compiled = SchemaValidator::Compile(node, definitions);
+  ASSERT_THAT(compiled, IsOk());
+  auto found = (*compiled)->Validate(
+      Json::parse(R"({"name": "a", "children": [{"name": "b", "children": [{"at": "2023-02-29T00:00:00Z"}]}]})"));
+  EXPECT_THAT(found, ElementsAre(Field(&SchemaViolation::pointer, "/children/0/children/0/at"),
+                                 Field(&SchemaViolation::pointer, "/children/0/children/0/name")));
+}
+
+struct FormatCase {
+  std::string format;
+  std::string value;
+  bool valid;
+};
+
+class StringFormats : public ::testing::TestWithParam<FormatCase> {};
+
+TEST_P(StringFormats, FollowRfc3339AndIntegerRanges) {
+  EXPECT_EQ(StringMatchesFormat(GetParam().format, GetParam().value), GetParam().valid)
+      << GetParam().format << " " << GetParam().value;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Values, StringFormats,
+    ::testing::Values(FormatCase{"date-time", "2023-11-07T05:31:56Z", true},
+                      FormatCase{"date-time", "2023-11-07t05:31:56z", true},
+                      FormatCase{"date-time", "2023-11-07T05:31:56.123456789+05:30", true},
+                      FormatCase{"date-time", "2024-02-29T00:00:00Z", true},
+                      FormatCase{"date-time", "2000-02-29T00:00:00Z", true},
+                      FormatCase{"date-time", "2023-11-07 05:31:56", false},
+                      FormatCase{"date-time", "2023-11-07T05:31:56", false},
+                      FormatCase{"date-time", "2023-13-07T05:31:56Z", false},
+                      FormatCase{"date-time", "2024-02-30T05:31:56Z", false},
+                      FormatCase{"date-time", "2023-02-29T05:31:56Z", false},
+                      FormatCase{"date-time", "1900-02-29T05:31:56Z", false},
+                      FormatCase{"date-time", "2023-04-31T00:00:00Z", false},
+                      FormatCase{"date-time", "2023-11-07T24:00:00Z", false},
+                      FormatCase{"date-time", "2023-11-07T05:31:56+24:00", false},
+                      FormatCase{"date-time", "", false},
+                      FormatCase{"date", "2023-11-07", true},
+                      FormatCase{"date", "2023-02-29", false},
+                      FormatCase{"int64", "-9223372036854775808", true},
+                      FormatCase{"int64", "9223372036854775808", false},
+                      FormatCase{"int32", "2147483647", true},
+                      FormatCase{"int32", "2147483648", false},
+                      FormatCase{"uuid", "anything at all", true}));
+
+}  // namespace
+}  // namespace conform::validator

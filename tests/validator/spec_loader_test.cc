@@ -1,0 +1,219 @@
+#include "validator/spec_loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/result_matchers.h"
+#include "validator/schema_util.h"
+
+namespace conform::validator {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string SpecPath(const std::string& name) { return std::string(CONFORM_SOURCE_DIR) + "/spec/" + name; }
+std::string CasePath(const std::string& name) {
+  return std::string(CONFORM_TEST_DATA_DIR) + "/validator/specs/" + name;
+}
+
+TEST(EmbeddedContract, IsListDpoJobs) {
+  auto contract = EmbeddedContract();
+  ASSERT_THAT(contract, IsOk());
+  const Operation* op = contract->FindOperation("ListDpoJobs");
+  ASSERT_NE(op, nullptr);
+  EXPECT_EQ(op->method, "GET");
+  EXPECT_EQ(op->path, "/v1/accounts/{account_id}/dpoJobs");
+  EXPECT_TRUE(op->bearer_auth);
+  ASSERT_TRUE(op->list.has_value());
+  EXPECT_EQ(op->list->resources_field, "dpoJobs");
+  EXPECT_EQ(op->list->next_token_field, "nextPageToken");
+  EXPECT_EQ(op->list->total_size_field, "totalSize");
+  EXPECT_EQ(op->list->page_size_param, "pageSize");
+  EXPECT_EQ(op->list->read_mask_param, "readMask");
+  EXPECT_THAT(contract->servers, ElementsAre("https://api.fireworks.ai"));
+}
+
+TEST(EmbeddedContract, CatalogIsTypedFromTheSchema) {
+  auto contract = EmbeddedContract();
+  ASSERT_THAT(contract, IsOk());
+  const aip::FieldCatalog& catalog = contract->operations[0].catalog;
+  ASSERT_NE(catalog.Find("state"), nullptr);
+  EXPECT_EQ(catalog.Find("state")->type, aip::FieldType::kEnum);
+  EXPECT_EQ(catalog.Find("state")->enum_values.size(), 17u);
+  EXPECT_TRUE(catalog.Find("state")->output_only);
+  EXPECT_EQ(catalog.Find("createTime")->type, aip::FieldType::kTimestamp);
+  EXPECT_EQ(catalog.Find("trainingConfig")->type, aip::FieldType::kMessage);
+  EXPECT_FALSE(catalog.Find("trainingConfig")->sortable);
+  EXPECT_EQ(catalog.Find("trainingConfig.region")->type, aip::FieldType::kEnum);
+  EXPECT_EQ(catalog.Find("trainingConfig.learningRate")->type, aip::FieldType::kNumber);
+  EXPECT_EQ(catalog.Find("trainingConfig.epochs")->type, aip::FieldType::kInteger);
+  EXPECT_EQ(catalog.Find("wandbConfig.enabled")->type, aip::FieldType::kBoolean);
+  EXPECT_EQ(catalog.Find("status.code")->type, aip::FieldType::kEnum);
+  EXPECT_TRUE(catalog.Find("dataset")->required);
+}
+
+// The seed's Mintlify rendering and our OpenAPI 3.1 document describe one contract.
+TEST(SpecLoader, SeedRenderingAndOpenApiDocumentLoadTheSameOperation) {
+  auto seed = LoadContractFile(SpecPath("list_dpo_jobs.mintlify.yaml"));
+  auto ours = LoadContractFile(SpecPath("openapi.yaml"));
+  ASSERT_THAT(seed, IsOk());
+  ASSERT_THAT(ours, IsOk());
+  EXPECT_EQ(seed->format, "Mintlify rendering");
+  EXPECT_EQ(ours->format, "OpenAPI 3.1.0");
+  ASSERT_EQ(seed->operations.size(), 1u);
+  const Operation& a = seed->operations[0];
+  const Operation* b = ours->FindOperation(a.operation_id);
+  ASSERT_NE(b, nullptr) << a.operation_id;
+  EXPECT_EQ(a.method, b->method);
+  EXPECT_EQ(a.path, b->path);
+  EXPECT_EQ(a.bearer_auth, b->bearer_auth);
+  ASSERT_EQ(a.parameters.size(), b->parameters.size());
+  for (const Parameter& p : a.parameters) {
+    const Parameter* q = b->FindParameter(p.name, p.in);
+    ASSERT_NE(q, nullptr) << p.name;
+    EXPECT_EQ(p.required, q->required) << p.name;
+    EXPECT_EQ(StructuralSchema(p.schema), StructuralSchema(q->schema)) << p.name;
+  }
+  const ResponseSpec* ok_a = a.FindResponse(200);
+  const ResponseSpec* ok_b = b->FindResponse(200);
+  ASSERT_NE(ok_a, nullptr);
+  ASSERT_NE(ok_b, nullptr);
+  ASSERT_EQ(ok_a->content.size(), 1u);
+  ASSERT_EQ(ok_b->content.size(), 1u);
+  EXPECT_EQ(ok_a->content[0].name, ok_b->content[0].name);
+  EXPECT_EQ(StructuralSchema(*ok_a->content[0].schema), StructuralSchema(*ok_b->content[0].schema));
+  EXPECT_EQ(a.catalog.fields().size(), b->catalog.fields().size());
+}
+
+TEST(SpecLoader, MintlifyRenderingHasNoDefaultErrorResponse) {
+  auto seed = LoadContractFile(SpecPath("list_dpo_jobs.mintlify.yaml"));
+  ASSERT_THAT(seed, IsOk());
+  EXPECT_EQ(seed->operations[0].FindResponse(400), nullptr);
+  EXPECT_EQ(seed->operations[0].operation_id, "ListDpoJobs");
+}
+
+TEST(SpecLoader, OpenApi30IdiomsAreNormalised) {
+  auto contract = LoadContractFile(CasePath("openapi30_features.yaml"));
+  ASSERT_THAT(contract, IsOk());
+  const Operation* op = contract->FindOperation("ListBooks");
+  ASSERT_NE(op, nullptr);
+  EXPECT_NE(op->FindParameter("shelf", ParameterLocation::kPath), nullptr);  // from the path item
+  ASSERT_TRUE(op->list.has_value());
+  EXPECT_EQ(op->list->next_token_field, "next_page_token");
+  EXPECT_EQ(op->list->page_size_param, "page_size");
+  const nlohmann::json& book = op->list->resource_schema;
+  EXPECT_EQ(book["properties"]["subtitle"]["type"], nlohmann::json::array({"string", "null"}));
+  EXPECT_EQ(book["properties"]["rating"]["exclusiveMinimum"], 0);
+  EXPECT_FALSE(book["properties"]["rating"].contains("minimum"));
+  EXPECT_EQ(book["properties"]["genre"]["readOnly"], true);  // sibling of $ref kept
+  EXPECT_EQ(book["properties"]["genre"]["enum"].size(), 2u);
+  EXPECT_NE(op->FindResponse(404), nullptr);  // 4XX range
+}
+
+TEST(SpecLoader, JsonDocumentsLoad) {
+  std::string json = R"({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+    "paths": {"/v1/x": {"get": {"operationId": "GetX",
+      "responses": {"200": {"description": "ok"}}}}}})";
+  auto contract = LoadContract(json, "inline.json");
+  ASSERT_THAT(contract, IsOk());
+  EXPECT_NE(contract->FindOperation("GetX"), nullptr);
+}
+
+TEST(SpecLoader, RecursiveSchemasAreNotCycles) {
+  auto contract = LoadContractFile(CasePath("recursive_tree.yaml"));
+  ASSERT_THAT(contract, IsOk());
+  EXPECT_FALSE(contract->definitions.empty());
+  const Operation* op = contract->FindOperation("ListTrees");
+  ASSERT_NE(op, nullptr);
+  EXPECT_NE(op->catalog.Find("children"), nullptr);
+}
+
+TEST(Contract, MatchesOperationsByMethodAndUrl) {
+  auto contract = EmbeddedContract();
+  ASSERT_THAT(contract, IsOk());
+  const Operation* op = contract->MatchOperation("get", "/v1/accounts/acme/dpoJobs");
+  ASSERT_NE(op, nullptr);
+  EXPECT_EQ(op->operation_id, "ListDpoJobs");
+  auto params = op->MatchPath("/v1/accounts/acme/dpoJobs");
+  ASSERT_TRUE(params.has_value());
+  EXPECT_EQ((*params)[0].second, "acme");
+  EXPECT_EQ(contract->MatchOperation("POST", "/v1/accounts/acme/dpoJobs"), nullptr);
+  EXPECT_EQ(contract->MatchOperation("GET", "/v1/accounts/acme/sftJobs"), nullptr);
+  EXPECT_EQ(contract->MatchOperation("GET", "/v1/accounts//dpoJobs"), nullptr);
+}
+
+struct BadSpecCase {
+  std::string file;
+  ErrorCode code;
+  std::string message;  // a substring of "where: message"
+};
+
+void PrintTo(const BadSpecCase& c, std::ostream* os) { *os << c.file; }
+
+class BadSpec : public ::testing::TestWithParam<BadSpecCase> {};
+
+TEST_P(BadSpec, GetsOneClearErrorWithItsPosition) {
+  const BadSpecCase& c = GetParam();
+  auto contract = LoadContractFile(c.file == "missing.yaml" ? CasePath(c.file) : CasePath(c.file));
+  EXPECT_THAT(contract, ErrorIs(c.code, HasSubstr(c.message)));
+  if (!contract.ok()) {
+    EXPECT_EQ(contract.error().ToString().find('\n'), std::string::npos);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Specs, BadSpec,
+    ::testing::Values(
+        BadSpecCase{"missing.yaml", ErrorCode::kNotFound, "missing.yaml: no such file"},
+        BadSpecCase{"malformed.yaml", ErrorCode::kInvalidArgument, "malformed.yaml:11:1: malformed YAML"},
+        BadSpecCase{"broken_ref.yaml", ErrorCode::kInvalidArgument,
+                    "broken_ref.yaml:12:23: broken $ref '#/components/schemas/Missing'"},
+        BadSpecCase{"cyclic_ref.yaml", ErrorCode::kInvalidArgument, "cyclic $ref '#/components/schemas/"},
+        BadSpecCase{"external_ref.yaml", ErrorCode::kInvalidArgument,
+                    "external_ref.yaml:12:23: external $ref 'other.yaml#/components/schemas/Thing'"},
+        BadSpecCase{"swagger2.yaml", ErrorCode::kInvalidArgument, "swagger2.yaml:1:10: Swagger 2.0 is not supported"},
+        BadSpecCase{"not_openapi.yaml", ErrorCode::kInvalidArgument, "no 'openapi' version field"},
+        BadSpecCase{"no_operations.yaml", ErrorCode::kInvalidArgument, "declares no operations"},
+        BadSpecCase{"bad_parameter.yaml", ErrorCode::kInvalidArgument,
+                    "bad_parameter.yaml:8:15: parameter 'pageSize': 'in' must be path, query, header or cookie"}),
+    [](const ::testing::TestParamInfo<BadSpecCase>& param_info) {
+      std::string name = param_info.param.file.substr(0, param_info.param.file.find('.'));
+      std::string out;
+      bool upper = true;
+      for (char c : name) {
+        if (c == '_') {
+          upper = true;
+          continue;
+        }
+        out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+        upper = false;
+      }
+      return out;
+    });
+
+TEST(SpecLoader, CyclicRefNamesItsPosition) {
+  auto contract = LoadContractFile(CasePath("cyclic_ref.yaml"));
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("cyclic_ref.yaml:1")));
+}
+
+TEST(SpecLoader, DeeplyNestedDocumentIsRefusedNotRecursed) {
+  std::string text = "openapi: 3.1.0\nx: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  auto contract = LoadContract(text, "deep.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("deep.yaml:2:")));
+}
+
+TEST(SpecLoader, UnsupportedVersionIsNamed) {
+  auto contract = LoadContract("openapi: 2.5.0\npaths: {}\n", "v.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("v.yaml:1:10: unsupported 'openapi' version")));
+}
+
+TEST(SpecLoader, DuplicateKeysAreErrors) {
+  auto contract = LoadContract("openapi: 3.1.0\nopenapi: 3.0.0\npaths: {}\n", "dup.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("dup.yaml:2:1: duplicate key 'openapi'")));
+}
+
+}  // namespace
+}  // namespace conform::validator

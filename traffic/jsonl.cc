@@ -1,0 +1,436 @@
+#include "traffic/jsonl.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+
+#include "traffic/internal/base64.h"
+#include "traffic/internal/json_text.h"
+#include "traffic/internal/utf8.h"
+
+// Why the reader skims before it parses: a JSONL input is typically thousands of list
+// responses (47 MB for 10,000 pages). Parsing each line into a DOM here, only for the
+// validator to parse its body again, doubles the cost. Instead a line is classified by a
+// skim that finds member boundaries without building anything (internal::SkimObject); a bare
+// body is handed over as its raw bytes. An exchange object is parsed once as an "envelope"
+// in which the spans of non-string bodies are replaced by `null`, so the (small) envelope
+// is parsed here and the body bytes, exactly as on the line, are parsed once by the validator.
+
+namespace conform::traffic {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// A line classified as an exchange object, with the raw spans of bodies that are JSON
+// values other than strings (kept out of the envelope).
+struct Classified {
+  std::string_view request_body;
+  std::string_view response_body;
+};
+
+bool IsRawValueBody(std::string_view raw) {
+  return !raw.empty() && raw.front() != '"' && raw != "null";
+}
+
+std::optional<Classified> Classify(std::string_view text) {
+  auto members = internal::SkimObject(text);
+  if (!members) {
+    return std::nullopt;
+  }
+  const internal::RawMember* response = internal::FindRawMember(*members, "response");
+  if (response == nullptr || response->value.empty() || response->value.front() != '{') {
+    return std::nullopt;
+  }
+  auto response_members = internal::SkimObject(response->value);
+  if (!response_members) {
+    return std::nullopt;
+  }
+  const internal::RawMember* status = internal::FindRawMember(*response_members, "status");
+  if (status == nullptr || !internal::IsIntegerLiteral(status->value)) {
+    return std::nullopt;
+  }
+  Classified classified;
+  if (const auto* body = internal::FindRawMember(*response_members, "body");
+      body != nullptr && IsRawValueBody(body->value)) {
+    classified.response_body = body->value;
+  }
+  const internal::RawMember* request = internal::FindRawMember(*members, "request");
+  if (request != nullptr && !request->value.empty() && request->value.front() == '{') {
+    if (auto request_members = internal::SkimObject(request->value)) {
+      if (const auto* body = internal::FindRawMember(*request_members, "body");
+          body != nullptr && IsRawValueBody(body->value)) {
+        classified.request_body = body->value;
+      }
+    }
+  }
+  return classified;
+}
+
+// `text` with the raw body spans replaced by `null`.
+std::string Envelope(std::string_view text, const Classified& classified) {
+  std::vector<std::string_view> cuts;
+  for (std::string_view span : {classified.request_body, classified.response_body}) {
+    if (!span.empty()) {
+      cuts.push_back(span);
+    }
+  }
+  std::sort(cuts.begin(), cuts.end(),
+            [](std::string_view a, std::string_view b) { return a.data() < b.data(); });
+  std::string out;
+  const char* position = text.data();
+  for (std::string_view cut : cuts) {
+    out.append(position, static_cast<size_t>(cut.data() - position));
+    out += "null";
+    position = cut.data() + cut.size();
+  }
+  out.append(position, static_cast<size_t>(text.data() + text.size() - position));
+  return out;
+}
+
+// Reads the members of one exchange object; every error names the member.
+class ObjectReader {
+ public:
+  ObjectReader(std::string where, const ReadOptions& options)
+      : where_(std::move(where)), options_(options) {}
+
+  Error NotA(std::string_view path, std::string_view type) const {
+    return InvalidArgument(std::string(path) + " is not " + std::string(type), where_);
+  }
+
+  static const Json* Find(const Json& object, const char* key) {
+    auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+  }
+
+  Result<std::string> OptionalString(const Json& object, const char* key,
+                                     const std::string& path) const {
+    const Json* value = Find(object, key);
+    if (value == nullptr) {
+      return std::string();
+    }
+    if (!value->is_string()) {
+      return NotA(path, "a string");
+    }
+    return value->get<std::string>();
+  }
+
+  // [{"name":..,"value":..}, ...] or {"name": "value" | ["v1", "v2"], ...}.
+  Result<Headers> ReadHeaders(const Json& object, const std::string& path) const {
+    Headers headers;
+    const Json* value = Find(object, "headers");
+    if (value == nullptr) {
+      return headers;
+    }
+    if (value->is_array()) {
+      for (size_t i = 0; i < value->size(); ++i) {
+        const Json& item = (*value)[i];
+        std::string item_path = path + "[" + std::to_string(i) + "]";
+        if (!item.is_object()) {
+          return NotA(item_path, "an object");
+        }
+        const Json* name = Find(item, "name");
+        const Json* header_value = Find(item, "value");
+        if (name == nullptr || !name->is_string()) {
+          return NotA(item_path + ".name", "a string");
+        }
+        if (header_value == nullptr || !header_value->is_string()) {
+          return NotA(item_path + ".value", "a string");
+        }
+        headers.push_back(Header{name->get<std::string>(), header_value->get<std::string>()});
+      }
+      return headers;
+    }
+    if (!value->is_object()) {
+      return NotA(path, "an array or object");
+    }
+    for (const auto& [name, item] : value->items()) {
+      if (item.is_string()) {
+        headers.push_back(Header{name, item.get<std::string>()});
+        continue;
+      }
+      if (!item.is_array()) {
+        return NotA(path + "." + std::string(name), "a string or an array of strings");
+      }
+      for (const Json& repeated : item) {
+        if (!repeated.is_string()) {
+          return NotA(path + "." + std::string(name), "a string or an array of strings");
+        }
+        headers.push_back(Header{name, repeated.get<std::string>()});
+      }
+    }
+    return headers;
+  }
+
+  // body: a string (used as is, or base64 with bodyEncoding), null/absent (no body), or any
+  // other JSON value, taken from `raw` (its exact bytes on the line).
+  Result<std::string> ReadBody(const Json& object, std::string_view raw,
+                               const std::string& path) const {
+    auto encoding = OptionalString(object, "bodyEncoding", path + ".bodyEncoding");
+    if (!encoding) {
+      return encoding.error();
+    }
+    if (!encoding->empty() && *encoding != "base64") {
+      return InvalidArgument("unsupported " + path + ".bodyEncoding '" +
+                                 internal::Printable(*encoding) + "' (only \"base64\")",
+                             where_);
+    }
+    std::string body;
+    const Json* value = Find(object, "body");
+    if (value != nullptr && value->is_string()) {
+      if (*encoding == "base64") {
+        auto decoded = internal::Base64Decode(value->get_ref<const std::string&>());
+        if (!decoded) {
+          return InvalidArgument(path + ".body is not valid base64", where_);
+        }
+        body = std::move(*decoded);
+      } else {
+        body = value->get<std::string>();
+      }
+    } else if (!encoding->empty()) {
+      return NotA(path + ".body", "a string (bodyEncoding is base64)");
+    } else if (!raw.empty()) {
+      body = std::string(raw);
+    } else if (value != nullptr) {
+      body = value->dump();  // unreachable with a skimmed envelope; kept for safety
+    }
+    if (body.size() > options_.limits.max_body_bytes) {
+      return ResourceExhausted(path + " body is " + std::to_string(body.size()) +
+                                   " bytes, over the limit of " +
+                                   std::to_string(options_.limits.max_body_bytes) + " bytes",
+                               where_);
+    }
+    return body;
+  }
+
+  Result<Exchange> Read(const Json& envelope, const Classified& classified) const {
+    Exchange exchange;
+    exchange.source = where_;
+    const Json* response_member = Find(envelope, "response");
+    if (response_member == nullptr || !response_member->is_object()) {
+      return NotA("response", "an object");
+    }
+    const Json& response = *response_member;
+    const Json* status = Find(response, "status");
+    if (status == nullptr || !status->is_number_integer()) {
+      return NotA("response.status", "an integer");
+    }
+    auto status_value = status->get<int64_t>();
+    if (status_value < 0 || status_value > 999) {
+      return InvalidArgument(
+          "response.status " + std::to_string(status_value) + " is not an HTTP status", where_);
+    }
+    exchange.response.status = static_cast<int>(status_value);
+    auto response_headers = ReadHeaders(response, "response.headers");
+    if (!response_headers) {
+      return response_headers.error();
+    }
+    exchange.response.headers = std::move(*response_headers);
+    auto response_body = ReadBody(response, classified.response_body, "response");
+    if (!response_body) {
+      return response_body.error();
+    }
+    exchange.response.body = std::move(*response_body);
+
+    if (const Json* request = Find(envelope, "request")) {
+      if (!request->is_object()) {
+        return NotA("request", "an object");
+      }
+      auto method = OptionalString(*request, "method", "request.method");
+      if (!method) {
+        return method.error();
+      }
+      exchange.request.method = std::move(*method);
+      auto url = OptionalString(*request, "url", "request.url");
+      if (!url) {
+        return url.error();
+      }
+      exchange.request.url = std::move(*url);
+      auto request_headers = ReadHeaders(*request, "request.headers");
+      if (!request_headers) {
+        return request_headers.error();
+      }
+      exchange.request.headers = std::move(*request_headers);
+      auto request_body = ReadBody(*request, classified.request_body, "request");
+      if (!request_body) {
+        return request_body.error();
+      }
+      exchange.request.body = std::move(*request_body);
+    }
+
+    auto started = OptionalString(envelope, "started", "started");
+    if (!started) {
+      return started.error();
+    }
+    exchange.started = std::move(*started);
+    if (const Json* elapsed = Find(envelope, "elapsedMs")) {
+      if (!elapsed->is_number()) {
+        return NotA("elapsedMs", "a number");
+      }
+      double ms = elapsed->get<double>();
+      exchange.elapsed_ms = std::isfinite(ms) && ms > 0 ? ms : 0;
+    }
+    auto error = OptionalString(envelope, "error", "error");
+    if (!error) {
+      return error.error();
+    }
+    exchange.error = std::move(*error);
+    if (exchange.response.status == 0 && exchange.error.empty()) {
+      exchange.error = "no response (status 0)";
+    }
+    return exchange;
+  }
+
+ private:
+  std::string where_;
+  const ReadOptions& options_;
+};
+
+Result<Exchange> BareBody(std::string_view text, std::string where, const ReadOptions& options) {
+  if (text.size() > options.limits.max_body_bytes) {
+    return ResourceExhausted("body is " + std::to_string(text.size()) +
+                                 " bytes, over the limit of " +
+                                 std::to_string(options.limits.max_body_bytes) + " bytes",
+                             std::move(where));
+  }
+  Exchange exchange;
+  exchange.source = std::move(where);
+  exchange.response.status = options.default_status;
+  exchange.response.headers.push_back(Header{"Content-Type", "application/json"});
+  exchange.response.body = std::string(text);
+  return exchange;
+}
+
+// One line (or one document): `where` names it, `line` is its first line for positions.
+Result<Exchange> ReadUnit(std::string_view text, std::string_view source, size_t line,
+                          std::string where, LineKind kind, const ReadOptions& options) {
+  if (kind != LineKind::kBody) {
+    if (auto classified = Classify(text)) {
+      std::string envelope = Envelope(text, *classified);
+      if (internal::FindDepthExceeded(envelope, options.limits.max_depth)) {
+        return ResourceExhausted("exchange object nested deeper than the limit of " +
+                                     std::to_string(options.limits.max_depth) + " levels",
+                                 std::move(where));
+      }
+      Json parsed = Json::parse(envelope, nullptr, /*allow_exceptions=*/false);
+      if (!parsed.is_discarded()) {
+        return ObjectReader(std::move(where), options).Read(parsed, *classified);
+      }
+      if (kind == LineKind::kExchange) {
+        auto error = internal::ParseJson(text, source, options.limits.max_depth, line);
+        return InvalidArgument("not an exchange object: " +
+                                   (error ? std::string("invalid JSON") : error.error().message),
+                               error ? where : error.error().where);
+      }
+    } else if (kind == LineKind::kExchange) {
+      return InvalidArgument(
+          "not an exchange object: expected a JSON object whose \"response\" is an object "
+          "with an integer \"status\"",
+          std::move(where));
+    }
+  }
+  return BareBody(text, std::move(where), options);
+}
+
+}  // namespace
+
+bool IsExchangeObject(std::string_view text) { return Classify(text).has_value(); }
+
+Result<std::vector<Exchange>> ReadJsonl(std::string_view text, std::string_view source_name,
+                                        LineKind kind, const ReadOptions& options) {
+  if (text.starts_with(kUtf8Bom)) {
+    text.remove_prefix(kUtf8Bom.size());
+  }
+  std::vector<Exchange> exchanges;
+  std::string prefix = std::string(source_name) + ":";
+  size_t position = 0;
+  size_t line_number = 0;
+  while (position < text.size()) {
+    ++line_number;
+    const void* found = std::memchr(text.data() + position, '\n', text.size() - position);
+    size_t end = found == nullptr
+                     ? text.size()
+                     : static_cast<size_t>(static_cast<const char*>(found) - text.data());
+    std::string_view line = text.substr(position, end - position);
+    position = end + 1;
+    if (line.ends_with('\r')) {
+      line.remove_suffix(1);
+    }
+    if (internal::TrimJsonSpace(line).empty()) {
+      continue;
+    }
+    auto exchange = ReadUnit(line, source_name, line_number, prefix + std::to_string(line_number),
+                             kind, options);
+    if (!exchange) {
+      return exchange.error();
+    }
+    exchanges.push_back(std::move(*exchange));
+  }
+  return exchanges;
+}
+
+Result<Exchange> ReadJsonDocument(std::string_view text, std::string_view source_name,
+                                  LineKind kind, const ReadOptions& options) {
+  if (text.starts_with(kUtf8Bom)) {
+    text.remove_prefix(kUtf8Bom.size());
+  }
+  if (internal::TrimJsonSpace(text).empty()) {
+    return InvalidArgument("empty: no exchanges", std::string(source_name));
+  }
+  return ReadUnit(text, source_name, 1, std::string(source_name), kind, options);
+}
+
+std::string ExchangeJsonLine(const Exchange& exchange) {
+  using Ordered = nlohmann::ordered_json;
+  auto headers = [](const Headers& list) {
+    Ordered out = Ordered::array();
+    for (const Header& header : list) {
+      out.push_back(Ordered{{"name", header.name}, {"value", header.value}});
+    }
+    return out;
+  };
+  auto put_body = [](Ordered& object, const std::string& body) {
+    if (body.empty()) {
+      return;
+    }
+    if (internal::IsValidUtf8(body)) {
+      object["body"] = body;
+    } else {
+      object["body"] = internal::Base64Encode(body);
+      object["bodyEncoding"] = "base64";
+    }
+  };
+  Ordered line = Ordered::object();
+  const Request& request = exchange.request;
+  if (!request.method.empty() || !request.url.empty() || !request.headers.empty() ||
+      !request.body.empty()) {
+    Ordered out = {{"method", request.method}, {"url", request.url}};
+    if (!request.headers.empty()) {
+      out["headers"] = headers(request.headers);
+    }
+    put_body(out, request.body);
+    line["request"] = std::move(out);
+  }
+  Ordered response = {{"status", exchange.response.status}};
+  if (!exchange.response.headers.empty()) {
+    response["headers"] = headers(exchange.response.headers);
+  }
+  put_body(response, exchange.response.body);
+  line["response"] = std::move(response);
+  if (!exchange.started.empty()) {
+    line["started"] = exchange.started;
+  }
+  if (std::isfinite(exchange.elapsed_ms) && exchange.elapsed_ms > 0) {
+    line["elapsedMs"] = exchange.elapsed_ms;
+  }
+  if (!exchange.error.empty()) {
+    line["error"] = exchange.error;
+  }
+  return line.dump(-1, ' ', /*ensure_ascii=*/false, Ordered::error_handler_t::replace);
+}
+
+}  // namespace conform::traffic

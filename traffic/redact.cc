@@ -1,0 +1,259 @@
+#include "traffic/redact.h"
+
+#include <array>
+#include <utility>
+
+#include "traffic/internal/json_text.h"
+#include "traffic/url.h"
+
+namespace conform::traffic {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+// Lowercase with '_' and '-' dropped: "client_secret", "clientSecret" -> "clientsecret".
+std::string NormalizeKey(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) {
+    if (c == '_' || c == '-') {
+      continue;
+    }
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return out;
+}
+
+bool Contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+bool IsNeverSecretKey(const std::string& normalized) {
+  static constexpr std::array<std::string_view, 7> kTokenizerSettings = {
+      "eostoken", "bostoken", "padtoken", "unktoken", "septoken", "clstoken", "masktoken"};
+  if (normalized.ends_with("pagetoken")) {
+    return true;
+  }
+  for (std::string_view setting : kTokenizerSettings) {
+    if (normalized == setting) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsBuiltInSecretKey(const std::string& normalized) {
+  static constexpr std::array<std::string_view, 16> kExact = {
+      "apikey",          "password",      "passwd",      "secret", "clientsecret", "accesstoken",
+      "refreshtoken",    "idtoken",       "authtoken",   "token",  "privatekey",   "secretkey",
+      "secretaccesskey", "authorization", "credentials", "cookie"};
+  static constexpr std::array<std::string_view, 8> kSuffixes = {
+      "apikey", "secret", "password", "passwd", "token", "privatekey", "secretkey", "credentials"};
+  for (std::string_view exact : kExact) {
+    if (normalized == exact) {
+      return true;
+    }
+  }
+  for (std::string_view suffix : kSuffixes) {
+    if (normalized.ends_with(suffix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool MatchesRule(const std::string& normalized, const std::vector<std::string>& extra) {
+  for (const std::string& rule : extra) {
+    if (NormalizeKey(rule) == normalized) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Replaces the values of secret parameters in "a=1&api_key=x", keeping every other byte.
+std::string RedactQueryString(std::string_view query, const RedactionRules& rules) {
+  std::string out;
+  out.reserve(query.size());
+  while (true) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos &&
+        IsSecretQueryParam(PercentDecode(pair.substr(0, eq)), rules)) {
+      out.append(pair.substr(0, eq + 1));
+      out += PercentEncode(kRedacted);
+    } else {
+      out.append(pair);
+    }
+    if (amp == std::string_view::npos) {
+      break;
+    }
+    out.push_back('&');
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsSecretHeader(std::string_view name, const RedactionRules& rules) {
+  std::string lower = Lower(name);
+  for (const std::string& rule : rules.headers) {
+    if (Lower(rule) == lower) {
+      return true;
+    }
+  }
+  if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
+      lower == "set-cookie" || lower == "x-api-key") {
+    return true;
+  }
+  if (Contains(lower, "api-key") || Contains(lower, "apikey") || Contains(lower, "api_key") ||
+      Contains(lower, "secret") || Contains(lower, "password") || Contains(lower, "session")) {
+    return true;
+  }
+  return Contains(lower, "token") && !Contains(lower, "page") && !Contains(lower, "ratelimit") &&
+         !Contains(lower, "rate-limit");
+}
+
+bool IsSecretJsonKey(std::string_view key, const RedactionRules& rules) {
+  std::string normalized = NormalizeKey(key);
+  if (IsNeverSecretKey(normalized)) {
+    return false;
+  }
+  return IsBuiltInSecretKey(normalized) || MatchesRule(normalized, rules.json_keys);
+}
+
+bool IsSecretQueryParam(std::string_view name, const RedactionRules& rules) {
+  std::string normalized = NormalizeKey(name);
+  if (IsNeverSecretKey(normalized)) {
+    return false;
+  }
+  return normalized == "key" || normalized == "sig" || normalized == "signature" ||
+         IsBuiltInSecretKey(normalized) || MatchesRule(normalized, rules.query_params) ||
+         MatchesRule(normalized, rules.json_keys);
+}
+
+size_t RedactJson(nlohmann::json& json, const RedactionRules& rules) {
+  size_t replaced = 0;
+  std::vector<Json*> pending = {&json};
+  while (!pending.empty()) {
+    Json* node = pending.back();
+    pending.pop_back();
+    if (node->is_object()) {
+      for (auto& [key, value] : node->items()) {
+        bool holds_something =
+            !value.is_null() && !(value.is_string() && value.get_ref<const std::string&>().empty());
+        if (holds_something && IsSecretJsonKey(key, rules)) {
+          value = std::string(kRedacted);
+          ++replaced;
+        } else if (value.is_structured()) {
+          pending.push_back(&value);
+        }
+      }
+    } else if (node->is_array()) {
+      for (Json& value : *node) {
+        if (value.is_structured()) {
+          pending.push_back(&value);
+        }
+      }
+    }
+  }
+  return replaced;
+}
+
+std::string RedactBody(std::string_view body, const RedactionRules& rules, size_t max_depth) {
+  std::string_view trimmed = internal::TrimJsonSpace(body);
+  if (trimmed.empty() || (trimmed.front() != '{' && trimmed.front() != '[')) {
+    return std::string(body);
+  }
+  Json json = Json::parse(trimmed, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) {
+    return std::string(body);
+  }
+  if (internal::FindDepthExceeded(trimmed, max_depth)) {
+    return std::string(kRedacted);
+  }
+  if (RedactJson(json, rules) == 0) {
+    return std::string(body);
+  }
+  return json.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
+}
+
+Headers RedactHeaders(const Headers& headers, const RedactionRules& rules) {
+  Headers out = headers;
+  for (Header& header : out) {
+    if (!IsSecretHeader(header.name, rules)) {
+      continue;
+    }
+    size_t space = header.value.find(' ');
+    bool has_scheme = space != std::string::npos && space > 0;
+    for (size_t i = 0; has_scheme && i < space; ++i) {
+      char c = header.value[i];
+      has_scheme = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+    header.value = has_scheme ? header.value.substr(0, space + 1) + std::string(kRedacted)
+                              : std::string(kRedacted);
+  }
+  return out;
+}
+
+std::string RedactUrl(std::string_view url, const RedactionRules& rules) {
+  std::string out;
+  // Userinfo ("https://user:pass@host/") never survives.
+  size_t scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos) {
+    size_t authority_start = scheme_end + 3;
+    size_t authority_end = url.find_first_of("/?#", authority_start);
+    std::string_view authority = url.substr(authority_start, authority_end == std::string_view::npos
+                                                                 ? std::string_view::npos
+                                                                 : authority_end - authority_start);
+    size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) {
+      out.append(url.substr(0, authority_start));
+      out += "REDACTED@";
+      url.remove_prefix(authority_start + at + 1);
+    }
+  }
+  size_t question = url.find('?');
+  if (question == std::string_view::npos) {
+    out.append(url);
+    return out;
+  }
+  size_t fragment = url.find('#', question);
+  std::string_view query =
+      url.substr(question + 1, fragment == std::string_view::npos ? std::string_view::npos
+                                                                  : fragment - question - 1);
+  out.append(url.substr(0, question + 1));
+  out += RedactQueryString(query, rules);
+  if (fragment != std::string_view::npos) {
+    out.append(url.substr(fragment));
+  }
+  return out;
+}
+
+Exchange RedactExchange(Exchange exchange, const RedactionRules& rules) {
+  exchange.request.headers = RedactHeaders(exchange.request.headers, rules);
+  exchange.request.url = RedactUrl(exchange.request.url, rules);
+  auto content_type = FindHeader(exchange.request.headers, "content-type");
+  if (content_type && Lower(*content_type).starts_with("application/x-www-form-urlencoded")) {
+    exchange.request.body = RedactQueryString(exchange.request.body, rules);
+  } else {
+    exchange.request.body = RedactBody(exchange.request.body, rules);
+  }
+  exchange.response.headers = RedactHeaders(exchange.response.headers, rules);
+  exchange.response.body = RedactBody(exchange.response.body, rules);
+  return exchange;
+}
+
+}  // namespace conform::traffic

@@ -1,0 +1,66 @@
+// Redaction: secrets never reach disk or the terminal; page tokens always survive (DESIGN.md).
+//   traffic::Exchange safe = traffic::RedactExchange(exchange, {});
+//   std::string body = traffic::RedactBody(R"({"wandbConfig":{"apiKey":"k"}})", {});
+//   // {"wandbConfig":{"apiKey":"[REDACTED]"}}
+// pageToken / nextPageToken / page_token are never secrets, whatever the rules say.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "traffic/exchange.h"
+
+namespace conform::traffic {
+
+inline constexpr std::string_view kRedacted = "[REDACTED]";
+
+// Names to treat as secret on top of the built-in ones, compared like them.
+struct RedactionRules {
+  std::vector<std::string> headers;       // header names, case-insensitive
+  std::vector<std::string> json_keys;     // JSON member names
+  std::vector<std::string> query_params;  // URL query parameter names
+};
+
+// Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key and any name containing
+// "api-key", "apikey", "api_key", "secret", "password", "session" or "token" (ASCII
+// case-insensitive). A "token" name that also contains "page" or "ratelimit"/"rate-limit" is
+// not a secret: X-Page-Token and X-RateLimit-Remaining-Tokens survive.
+bool IsSecretHeader(std::string_view name, const RedactionRules& rules = {});
+
+// Keys are compared case-insensitively with '_' and '-' ignored. Secret: apiKey, password,
+// passwd, secret, clientSecret, accessToken, refreshToken, idToken, authToken, token,
+// privateKey, secretKey, secretAccessKey, authorization, credentials, cookie; and any key
+// ending in "apikey", "secret", "password", "passwd", "token", "privatekey", "secretkey" or
+// "credentials" (hfToken, wandbApiKey). Never a secret: pageToken, nextPageToken, page_token
+// and any other key ending in "pagetoken", and tokenizer settings (eosToken, bosToken,
+// padToken, unkToken, sepToken, clsToken, maskToken).
+bool IsSecretJsonKey(std::string_view key, const RedactionRules& rules = {});
+
+// The JSON key rules plus "key", "sig" and "signature" (API keys and signed URLs).
+bool IsSecretQueryParam(std::string_view name, const RedactionRules& rules = {});
+
+// Replaces the value of every secret member, at any depth, with "[REDACTED]" (null and
+// empty strings are left alone: they hold nothing). Iterative: any depth is safe. Returns
+// the number of values replaced.
+size_t RedactJson(nlohmann::json& json, const RedactionRules& rules = {});
+
+// A JSON body with its secret members redacted. The bytes are returned unchanged when the
+// body is not JSON or holds no secret; otherwise the result is re-serialised compactly. A JSON
+// body nested deeper than `max_depth` is replaced whole by "[REDACTED]": too deep to inspect.
+std::string RedactBody(std::string_view body, const RedactionRules& rules = {},
+                       size_t max_depth = 512);
+
+// Secret header values become "[REDACTED]"; "Bearer x"/"Basic x" keep their scheme word.
+Headers RedactHeaders(const Headers& headers, const RedactionRules& rules = {});
+
+// The URL with the values of secret query parameters replaced; every other byte unchanged.
+std::string RedactUrl(std::string_view url, const RedactionRules& rules = {});
+
+// Headers, URL and both bodies redacted (JSON bodies, and form-encoded request bodies by
+// their parameter names). Source, timing and error are kept.
+Exchange RedactExchange(Exchange exchange, const RedactionRules& rules = {});
+
+}  // namespace conform::traffic

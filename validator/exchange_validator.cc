@@ -1,0 +1,605 @@
+#include "validator/exchange_validator.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "aip/read_mask.h"
+#include "traffic/url.h"
+#include "validator/internal/document.h"
+#include "validator/internal/value_text.h"
+#include "validator/rpc_codes.h"
+#include "validator/schema_util.h"
+
+namespace conform::validator {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string MediaTypeOf(std::string_view content_type) {
+  std::string_view bare = content_type.substr(0, content_type.find(';'));
+  while (!bare.empty() && (bare.back() == ' ' || bare.back() == '\t')) {
+    bare.remove_suffix(1);
+  }
+  while (!bare.empty() && (bare.front() == ' ' || bare.front() == '\t')) {
+    bare.remove_prefix(1);
+  }
+  std::string out(bare);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool MediaMatches(const std::string& declared, const std::string& actual) {
+  std::string want = MediaTypeOf(declared);
+  if (want == actual || want == "*/*") {
+    return true;
+  }
+  if (want.size() > 2 && want.compare(want.size() - 2, 2, "/*") == 0) {
+    return actual.compare(0, want.size() - 1, want, 0, want.size() - 1) == 0;
+  }
+  return false;
+}
+
+bool IsJsonMedia(const std::string& media) {
+  std::string bare = MediaTypeOf(media);
+  return bare == "application/json" || (bare.size() > 5 && bare.compare(bare.size() - 5, 5, "+json") == 0);
+}
+
+// Drops `required` entries outside the read mask, at every depth of the resource schema.
+Json WithoutMaskedRequired(const Json& schema, const aip::ReadMask& mask, const std::string& prefix) {
+  if (!schema.is_object()) {
+    return schema;
+  }
+  Json out = schema;
+  if (auto required = out.find("required"); required != out.end() && required->is_array()) {
+    Json kept = Json::array();
+    for (const Json& name : *required) {
+      if (name.is_string() && aip::Allows(mask, prefix.empty() ? name.get<std::string>()
+                                                                : prefix + "." + name.get<std::string>())) {
+        kept.push_back(name);
+      }
+    }
+    *required = kept;
+  }
+  if (auto properties = out.find("properties"); properties != out.end() && properties->is_object()) {
+    for (auto& [name, sub] : properties->items()) {
+      sub = WithoutMaskedRequired(sub, mask, prefix.empty() ? name : prefix + "." + name);
+    }
+  }
+  if (auto all_of = out.find("allOf"); all_of != out.end() && all_of->is_array()) {
+    for (Json& branch : *all_of) {
+      branch = WithoutMaskedRequired(branch, mask, prefix);
+    }
+  }
+  return out;
+}
+
+// Reports every field of `resource` the mask does not cover.
+void FindOutsideMask(const Json& value, const aip::ReadMask& mask, const std::string& field_path,
+                     const std::string& pointer, std::vector<Finding>& out) {
+  if (!value.is_object()) {
+    return;
+  }
+  for (const auto& [key, child] : value.items()) {
+    std::string path = field_path.empty() ? key : field_path + "." + key;
+    std::string child_pointer = internal::AppendPointer(pointer, key);
+    aip::MaskCoverage coverage = aip::Coverage(mask, path);
+    if (coverage == aip::MaskCoverage::kFull) {
+      continue;
+    }
+    if (coverage == aip::MaskCoverage::kPartial) {
+      FindOutsideMask(child, mask, path, child_pointer, out);
+      continue;
+    }
+    Finding finding = MakeFinding("response.read_mask.outside",
+                                  "field '" + path + "' is returned but the read mask does not include it");
+    finding.json_pointer = child_pointer;
+    finding.expected = "only " + aip::Print(mask);
+    finding.actual = internal::DescribeValue(child);
+    out.push_back(std::move(finding));
+  }
+}
+
+Finding ViolationFinding(const SchemaViolation& violation) {
+  Finding finding = MakeFinding(violation.check_id, violation.message);
+  finding.json_pointer = violation.pointer;
+  finding.expected = violation.expected;
+  finding.actual = violation.actual;
+  return finding;
+}
+
+// AIP-193: an error body is a google.rpc.Status whose code matches the HTTP status.
+void CheckErrorBody(const Json& value, int http_status, std::vector<Finding>& out) {
+  auto add = [&out](Finding finding) { out.push_back(std::move(finding)); };
+  {
+    auto status = ReadRpcStatus(value);
+    if (!status) {
+      Finding finding = MakeFinding("response.error.shape",
+                                    "error body is not a google.rpc.Status in either JSON shape");
+      finding.expected = "{\"code\": <google.rpc code>, \"message\": ...} or {\"error\": {\"code\": <HTTP status>, "
+                         "\"message\": ..., \"status\": ...}}";
+      finding.actual = internal::DescribeValue(value, 120);
+      add(std::move(finding));
+      return;
+    }
+    int expected_http = 0;
+    std::string basis;
+    if (status->shape == RpcStatus::Shape::kGrpcGateway) {
+      expected_http = HttpStatusForRpcCode(status->code);
+      basis = "google.rpc code " + std::to_string(status->code) + " (" + std::string(RpcCodeName(status->code)) + ")";
+      if (expected_http == 0) {
+        Finding finding = MakeFinding("response.error.code_mapping",
+                                      "code " + std::to_string(status->code) + " is not a google.rpc code (0..16)");
+        finding.json_pointer = "/code";
+        finding.expected = "0..16";
+        finding.actual = std::to_string(status->code);
+        add(std::move(finding));
+        return;
+      }
+    } else {
+      if (status->code != http_status) {
+        Finding finding = MakeFinding("response.error.code_mapping",
+                                      "error.code " + std::to_string(status->code) + " differs from the HTTP status " +
+                                          std::to_string(http_status));
+        finding.json_pointer = "/error/code";
+        finding.expected = std::to_string(http_status);
+        finding.actual = std::to_string(status->code);
+        add(std::move(finding));
+      }
+      if (!status->status.empty()) {
+        auto code = RpcCodeByName(status->status);
+        expected_http = code ? HttpStatusForRpcCode(*code) : 0;
+        basis = "error.status " + status->status;
+        if (!code) {
+          Finding finding = MakeFinding("response.error.code_mapping",
+                                        "error.status '" + status->status + "' is not a google.rpc code name");
+          finding.json_pointer = "/error/status";
+          finding.expected = "a google.rpc code name such as INVALID_ARGUMENT";
+          finding.actual = status->status;
+          add(std::move(finding));
+          return;
+        }
+      }
+    }
+    if (expected_http != 0 && expected_http != http_status) {
+      Finding finding = MakeFinding("response.error.code_mapping",
+                                    "HTTP status " + std::to_string(http_status) + " does not match " + basis +
+                                        ", which maps to " + std::to_string(expected_http));
+      finding.json_pointer = status->shape == RpcStatus::Shape::kGrpcGateway ? "/code" : "/error/status";
+      finding.expected = std::to_string(expected_http);
+      finding.actual = std::to_string(http_status);
+      add(std::move(finding));
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<RpcStatus> ReadRpcStatus(const Json& body) {
+  if (!body.is_object()) {
+    return std::nullopt;
+  }
+  auto error = body.find("error");
+  if (error != body.end() && error->is_object()) {
+    auto code = error->find("code");
+    auto message = error->find("message");
+    if (code == error->end() || !code->is_number_integer() || message == error->end() || !message->is_string()) {
+      return std::nullopt;
+    }
+    RpcStatus status;
+    status.shape = RpcStatus::Shape::kGoogleJson;
+    status.code = code->get<int>();
+    status.message = message->get<std::string>();
+    if (auto name = error->find("status"); name != error->end() && name->is_string()) {
+      status.status = name->get<std::string>();
+    }
+    return status;
+  }
+  auto code = body.find("code");
+  auto message = body.find("message");
+  if (code == body.end() || !code->is_number_integer() || message == body.end() || !message->is_string()) {
+    return std::nullopt;
+  }
+  if (auto details = body.find("details"); details != body.end() && !details->is_array()) {
+    return std::nullopt;
+  }
+  RpcStatus status;
+  status.shape = RpcStatus::Shape::kGrpcGateway;
+  status.code = code->get<int>();
+  status.message = message->get<std::string>();
+  return status;
+}
+
+std::optional<std::string> ParameterProblem(const Json& schema, std::string_view text) {
+  if (!schema.is_object()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> types = SchemaTypes(schema);
+  auto allows = [&types](const char* type) {
+    return types.empty() || std::find(types.begin(), types.end(), type) != types.end();
+  };
+  Json value = std::string(text);
+  if (!types.empty() && !allows("string")) {
+    if (allows("integer")) {
+      int64_t integer = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), integer);
+      if (ec == std::errc::result_out_of_range) {
+        return "'" + std::string(text) + "' is out of the 64-bit integer range";
+      }
+      if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
+        return "'" + std::string(text) + "' is not an integer";
+      }
+      value = integer;
+    } else if (allows("number")) {
+      double number = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (ec != std::errc() || ptr != text.data() + text.size() || text.empty() || !std::isfinite(number)) {
+        return "'" + std::string(text) + "' is not a number";
+      }
+      value = number;
+    } else if (allows("boolean")) {
+      if (text != "true" && text != "false") {
+        return "'" + std::string(text) + "' is not a boolean (true or false)";
+      }
+      value = text == "true";
+    }
+  }
+  if (auto enumeration = schema.find("enum"); enumeration != schema.end() && enumeration->is_array()) {
+    if (std::find(enumeration->begin(), enumeration->end(), value) == enumeration->end()) {
+      return "'" + std::string(text) + "' is not " + internal::DescribeEnum(*enumeration);
+    }
+  }
+  if (auto format = schema.find("format"); format != schema.end() && format->is_string()) {
+    bool ok = value.is_string() ? StringMatchesFormat(format->get<std::string>(), text)
+                                : NumberMatchesFormat(format->get<std::string>(), value);
+    if (!ok) {
+      return "'" + std::string(text) + "' is not a valid " + format->get<std::string>();
+    }
+  }
+  if (value.is_number()) {
+    double number = value.get<double>();
+    if (auto minimum = schema.find("minimum"); minimum != schema.end() && minimum->is_number() &&
+                                                number < minimum->get<double>()) {
+      return "'" + std::string(text) + "' is below the minimum " + minimum->dump();
+    }
+    if (auto maximum = schema.find("maximum"); maximum != schema.end() && maximum->is_number() &&
+                                                number > maximum->get<double>()) {
+      return "'" + std::string(text) + "' is above the maximum " + maximum->dump();
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contract& contract,
+                                                                     ExchangeCheckOptions options) {
+  std::unique_ptr<ExchangeValidator> validator(new ExchangeValidator(contract, std::move(options)));
+  if (!validator->options_.operation_id.empty()) {
+    validator->forced_ = contract.FindOperation(validator->options_.operation_id);
+    if (validator->forced_ == nullptr) {
+      std::string known;
+      for (const Operation& op : contract.operations) {
+        known += (known.empty() ? "" : ", ") + op.operation_id;
+      }
+      return InvalidArgument("no operation '" + validator->options_.operation_id + "' in " + contract.source +
+                             " (it has: " + known + ")");
+    }
+  }
+  for (const Operation& op : contract.operations) {
+    for (const ResponseSpec& response : op.responses) {
+      for (const MediaType& media : response.content) {
+        if (!media.schema) {
+          continue;
+        }
+        auto schema = SchemaValidator::Compile(*media.schema, contract.definitions);
+        if (!schema) {
+          return InvalidArgument(schema.error().message, contract.source + ": " + op.operation_id + " response " +
+                                                             response.status + " " + media.name);
+        }
+        validator->compiled_.push_back({&op, &response, &media, *std::move(schema)});
+      }
+    }
+  }
+  return validator;
+}
+
+const ExchangeValidator::CompiledMedia* ExchangeValidator::FindCompiled(const MediaType* media) const {
+  for (const CompiledMedia& compiled : compiled_) {
+    if (compiled.media == media) {
+      return &compiled;
+    }
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const SchemaValidator> ExchangeValidator::MaskedSchema(const CompiledMedia& media,
+                                                                       const std::string& mask_key,
+                                                                       const Json& schema) const {
+  std::string key = std::to_string(reinterpret_cast<uintptr_t>(media.media)) + "|" + mask_key;
+  std::lock_guard<std::mutex> lock(masked_mutex_);
+  auto found = masked_.find(key);
+  if (found != masked_.end()) {
+    return found->second;
+  }
+  auto compiled = SchemaValidator::Compile(schema, contract_.definitions);
+  std::shared_ptr<const SchemaValidator> result = compiled ? *compiled : media.schema;
+  if (masked_.size() < 256) {
+    masked_.emplace(key, result);
+  }
+  return result;
+}
+
+const Operation* ExchangeValidator::ResolveOperation(const traffic::Exchange& exchange,
+                                                     std::string& why_not) const {
+  if (forced_ != nullptr) {
+    return forced_;
+  }
+  if (exchange.request.url.empty()) {
+    if (contract_.operations.size() == 1) {
+      return &contract_.operations.front();
+    }
+    why_not = "a response without its request needs --operation (the contract has " +
+              std::to_string(contract_.operations.size()) + " operations)";
+    return nullptr;
+  }
+  auto url = traffic::ParseUrl(exchange.request.url);
+  if (!url) {
+    why_not = "request URL is not valid: " + url.error().message;
+    return nullptr;
+  }
+  std::string method = exchange.request.method.empty() ? "GET" : exchange.request.method;
+  if (const Operation* op = contract_.MatchOperation(method, url->path)) {
+    return op;
+  }
+  // Servers such as https://host/api put a base path in front of every template.
+  for (const std::string& server : contract_.servers) {
+    auto base = traffic::ParseUrl(server);
+    if (!base || base->path.size() <= 1 || url->path.rfind(base->path, 0) != 0) {
+      continue;
+    }
+    std::string rest = url->path.substr(base->path.size() - (base->path.back() == '/' ? 1 : 0));
+    if (const Operation* op = contract_.MatchOperation(method, rest)) {
+      return op;
+    }
+  }
+  why_not = "no operation of the contract matches " + method + " " + url->path;
+  return nullptr;
+}
+
+void ExchangeValidator::CheckRequest(const Operation& op, const traffic::Exchange& exchange,
+                                     ExchangeVerdict& verdict) const {
+  if (exchange.request.url.empty()) {
+    return;
+  }
+  auto url = traffic::ParseUrl(exchange.request.url);
+  if (!url) {
+    return;
+  }
+  bool accepted = exchange.response.status >= 200 && exchange.response.status < 300;
+  auto report = [&](const std::string& message) {
+    Finding finding = MakeFinding("request.parameter.schema", message);
+    finding.source = exchange.source;
+    finding.requests.push_back(exchange.request);
+    verdict.findings.push_back(finding);
+    if (accepted) {
+      Finding accepted_finding =
+          MakeFinding("request.parameter.invalid_accepted",
+                      "the server answered " + std::to_string(exchange.response.status) +
+                          " to a request with an invalid parameter: " + message);
+      accepted_finding.expected = "400 INVALID_ARGUMENT";
+      accepted_finding.actual = std::to_string(exchange.response.status);
+      accepted_finding.source = exchange.source;
+      accepted_finding.requests.push_back(exchange.request);
+      verdict.findings.push_back(std::move(accepted_finding));
+    }
+  };
+  for (const Parameter& parameter : op.parameters) {
+    std::optional<std::string> value;
+    if (parameter.in == ParameterLocation::kQuery) {
+      value = traffic::QueryValue(url->query, parameter.name);
+    } else if (parameter.in == ParameterLocation::kPath) {
+      if (auto params = op.MatchPath(url->path)) {
+        for (const auto& [name, text] : *params) {
+          if (name == parameter.name) {
+            value = traffic::PercentDecode(text, traffic::PlusIs::kPlus);
+          }
+        }
+      }
+    } else if (parameter.in == ParameterLocation::kHeader) {
+      if (auto header = traffic::FindHeader(exchange.request.headers, parameter.name)) {
+        value = std::string(*header);
+      }
+    } else {
+      continue;
+    }
+    if (!value) {
+      if (parameter.required) {
+        report("required " + std::string(ParameterLocationName(parameter.in)) + " parameter '" + parameter.name +
+               "' is missing");
+      }
+      continue;
+    }
+    if (auto problem = ParameterProblem(parameter.schema, *value)) {
+      report(std::string(ParameterLocationName(parameter.in)) + " parameter '" + parameter.name + "': " + *problem);
+    }
+  }
+}
+
+void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchange& exchange,
+                                      ExchangeVerdict& verdict, KeepBody keep_body) const {
+  const traffic::Response& response = exchange.response;
+  auto add = [&](Finding finding) {
+    finding.source = exchange.source;
+    if (!exchange.request.url.empty()) {
+      finding.requests.push_back(exchange.request);
+    }
+    verdict.findings.push_back(std::move(finding));
+  };
+
+  const ResponseSpec* spec = op.FindResponse(response.status);
+  bool is_error = response.status >= 400;
+  if (spec == nullptr && !(is_error && IsRpcMappedHttpStatus(response.status))) {
+    std::string declared;
+    for (const ResponseSpec& r : op.responses) {
+      declared += (declared.empty() ? "" : ", ") + r.status;
+    }
+    Finding finding = MakeFinding("response.status.declared",
+                                  "status " + std::to_string(response.status) + " is not declared for " +
+                                      op.operation_id + " and no google.rpc code maps to it");
+    finding.expected = declared;
+    finding.actual = std::to_string(response.status);
+    add(std::move(finding));
+  }
+
+  // Which media type the body should be, and its schema.
+  bool expects_json = is_error;  // AIP-193 errors are JSON even where the spec is silent
+  const MediaType* media = nullptr;
+  auto content_type = traffic::FindHeader(response.headers, "content-type");
+  std::string actual_media = content_type ? MediaTypeOf(*content_type) : "";
+  if (spec != nullptr && !spec->content.empty()) {
+    for (const MediaType& candidate : spec->content) {
+      if (content_type && MediaMatches(candidate.name, actual_media)) {
+        media = &candidate;
+        break;
+      }
+    }
+    bool body_present = !response.body.empty();
+    if (media == nullptr && body_present && !response.headers.empty()) {
+      std::string declared;
+      for (const MediaType& candidate : spec->content) {
+        declared += (declared.empty() ? "" : ", ") + candidate.name;
+      }
+      Finding finding = MakeFinding(
+          "response.content_type",
+          content_type ? "Content-Type '" + std::string(*content_type) + "' is not declared for status " +
+                             std::to_string(response.status)
+                       : "response has a body but no Content-Type header");
+      finding.expected = declared;
+      finding.actual = content_type ? std::string(*content_type) : "no Content-Type";
+      add(std::move(finding));
+    }
+    if (media == nullptr) {
+      // Unknown or wrong type: still check the body against the first JSON media type.
+      for (const MediaType& candidate : spec->content) {
+        if (IsJsonMedia(candidate.name)) {
+          media = &candidate;
+          break;
+        }
+      }
+    }
+    expects_json = media != nullptr && IsJsonMedia(media->name);
+  } else if (is_error && !response.body.empty() && content_type && !IsJsonMedia(actual_media)) {
+    Finding finding = MakeFinding("response.content_type",
+                                  "error response has Content-Type '" + std::string(*content_type) +
+                                      "'; AIP-193 errors are JSON");
+    finding.expected = "application/json";
+    finding.actual = std::string(*content_type);
+    add(std::move(finding));
+  }
+  if (!expects_json) {
+    return;
+  }
+
+  auto body = ParseJsonBody(response.body, options_.body_limits);
+  if (!body) {
+    bool limit = body.error().code == ErrorCode::kResourceExhausted;
+    Finding finding = MakeFinding(limit ? "response.body.limit" : "response.body.json", body.error().message);
+    finding.expected = limit ? "a body within the limits" : "a JSON document";
+    finding.actual = internal::DescribeValue(Json(response.body.substr(0, 60)));
+    add(std::move(finding));
+    return;
+  }
+  const Json& value = *body;
+
+  if (is_error) {
+    // The shape is the root cause: when it is wrong, the schema's oneOf failing says nothing new.
+    std::vector<Finding> error_findings;
+    CheckErrorBody(value, response.status, error_findings);
+    bool shape_broken = std::any_of(error_findings.begin(), error_findings.end(),
+                                    [](const Finding& f) { return f.check_id == "response.error.shape"; });
+    for (Finding& finding : error_findings) {
+      add(std::move(finding));
+    }
+    if (shape_broken) {
+      if (keep_body == KeepBody::kYes) {
+        verdict.body = *std::move(body);
+      }
+      return;
+    }
+  }
+
+  if (media != nullptr && media->schema) {
+    const CompiledMedia* compiled = FindCompiled(media);
+    std::shared_ptr<const SchemaValidator> schema = compiled != nullptr ? compiled->schema : nullptr;
+    std::optional<aip::ReadMask> mask;
+    if (op.list && !op.list->read_mask_param.empty() && response.status < 300) {
+      if (auto url = traffic::ParseUrl(exchange.request.url)) {
+        auto text = traffic::QueryValue(url->query, op.list->read_mask_param);
+        if (text && !text->empty()) {
+          auto parsed = aip::ParseReadMask(*text, op.catalog);
+          if (parsed && !parsed->all()) {
+            mask = *std::move(parsed);
+          }
+        }
+      }
+    }
+    if (mask && compiled != nullptr) {
+      // Required fields outside the mask may be left out (AIP-157).
+      Json masked = *media->schema;
+      Json* resources = nullptr;
+      if (masked.contains("properties") && masked["properties"].contains(op.list->resources_field)) {
+        resources = &masked["properties"][op.list->resources_field];
+      }
+      if (resources != nullptr && resources->contains("items")) {
+        (*resources)["items"] = WithoutMaskedRequired((*resources)["items"], *mask, "");
+        schema = MaskedSchema(*compiled, aip::Print(*mask), masked);
+      }
+    }
+    if (schema != nullptr) {
+      for (const SchemaViolation& violation : schema->Validate(value, {.strict = options_.strict})) {
+        add(ViolationFinding(violation));
+      }
+    }
+    if (mask && value.is_object()) {
+      auto resources = value.find(op.list->resources_field);
+      if (resources != value.end() && resources->is_array()) {
+        std::vector<Finding> outside;
+        for (size_t i = 0; i < resources->size(); ++i) {
+          FindOutsideMask((*resources)[i], *mask, "",
+                          internal::AppendPointer(internal::AppendPointer("", op.list->resources_field), i), outside);
+        }
+        for (Finding& finding : outside) {
+          add(std::move(finding));
+        }
+      }
+    }
+  }
+
+  if (keep_body == KeepBody::kYes) {
+    verdict.body = *std::move(body);
+  }
+}
+
+ExchangeVerdict ExchangeValidator::Check(const traffic::Exchange& exchange, KeepBody keep_body) const {
+  ExchangeVerdict verdict;
+  if (!exchange.error.empty() || exchange.response.status == 0) {
+    Finding finding = MakeFinding("exchange.no_response",
+                                  exchange.error.empty() ? "no response was recorded" : exchange.error);
+    finding.source = exchange.source;
+    verdict.findings.push_back(std::move(finding));
+    verdict.skipped = "no response";
+    return verdict;
+  }
+  std::string why_not;
+  const Operation* op = ResolveOperation(exchange, why_not);
+  if (op == nullptr) {
+    verdict.skipped = why_not;
+    return verdict;
+  }
+  verdict.operation = op;
+  CheckRequest(*op, exchange, verdict);
+  CheckResponse(*op, exchange, verdict, keep_body);
+  return verdict;
+}
+
+}  // namespace conform::validator

@@ -1,0 +1,100 @@
+// Findings for one Exchange against a Contract: status declared, Content-Type, a JSON body
+// within limits, the response schema (read-mask aware), request parameters, and the error
+// body shape of AIP-193. The same checks run on recorded traffic (`conform validate`), on
+// live responses (`conform check`) and on fuzzed ones (`conform fuzz`).
+//   auto validator = ExchangeValidator::Create(contract, {.strict = true});
+//   ExchangeVerdict verdict = validator->Check(exchange);
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "traffic/exchange.h"
+#include "validator/contract.h"
+#include "validator/finding.h"
+#include "validator/json_body.h"
+#include "validator/schema_validator.h"
+
+namespace conform::validator {
+
+struct ExchangeCheckOptions {
+  bool strict = false;       // also report undeclared properties (drift)
+  BodyLimits body_limits;    // size and depth of response bodies
+  std::string operation_id;  // check every exchange against this operation
+};
+
+struct ExchangeVerdict {
+  const Operation* operation = nullptr;  // nullptr when skipped
+  std::string skipped;                   // why the exchange was not checked; empty if checked
+  std::vector<Finding> findings;
+  // The parsed response body when it was JSON (for callers that go on to list checks).
+  std::optional<nlohmann::json> body;
+};
+
+class ExchangeValidator {
+ public:
+  // Compiles every response schema of the contract. Fails with kInvalidArgument when
+  // `options.operation_id` names no operation or a schema cannot be compiled. The contract
+  // must outlive the validator.
+  static Result<std::unique_ptr<ExchangeValidator>> Create(const Contract& contract,
+                                                           ExchangeCheckOptions options);
+
+  // Thread-safe. The parsed body is kept in the verdict only when asked: list checks need
+  // it, a validation run over 10,000 recorded responses does not.
+  enum class KeepBody { kNo, kYes };
+  ExchangeVerdict Check(const traffic::Exchange& exchange, KeepBody keep_body = KeepBody::kNo) const;
+
+  const Contract& contract() const { return contract_; }
+
+ private:
+  ExchangeValidator(const Contract& contract, ExchangeCheckOptions options)
+      : contract_(contract), options_(std::move(options)) {}
+
+  struct CompiledMedia {
+    const Operation* operation;
+    const ResponseSpec* response;
+    const MediaType* media;
+    std::shared_ptr<const SchemaValidator> schema;
+  };
+  const CompiledMedia* FindCompiled(const MediaType* media) const;
+  // The schema for a read-mask-limited response: required fields outside the mask dropped.
+  std::shared_ptr<const SchemaValidator> MaskedSchema(const CompiledMedia& media,
+                                                      const std::string& mask_key,
+                                                      const nlohmann::json& schema) const;
+
+  const Operation* ResolveOperation(const traffic::Exchange& exchange, std::string& why_not) const;
+  void CheckRequest(const Operation& op, const traffic::Exchange& exchange, ExchangeVerdict& verdict) const;
+  void CheckResponse(const Operation& op, const traffic::Exchange& exchange, ExchangeVerdict& verdict,
+                     KeepBody keep_body) const;
+
+  const Contract& contract_;
+  ExchangeCheckOptions options_;
+  const Operation* forced_ = nullptr;
+  std::vector<CompiledMedia> compiled_;
+  mutable std::mutex masked_mutex_;
+  mutable std::map<std::string, std::shared_ptr<const SchemaValidator>> masked_;
+};
+
+// The google.rpc.Status in an error body, in either JSON shape (DESIGN.md "The error body").
+struct RpcStatus {
+  enum class Shape { kGrpcGateway, kGoogleJson };
+  Shape shape = Shape::kGrpcGateway;
+  int code = 0;          // google.rpc code number (grpc-gateway) or HTTP status (Google JSON)
+  std::string status;    // google.rpc code name (Google JSON `error.status`), may be empty
+  std::string message;
+};
+// nullopt when `body` is neither shape.
+std::optional<RpcStatus> ReadRpcStatus(const nlohmann::json& body);
+
+// Whether a query/path parameter's text satisfies its schema (integers, numbers, booleans,
+// enums, formats). Returns a one-line reason when it does not.
+std::optional<std::string> ParameterProblem(const nlohmann::json& schema, std::string_view text);
+
+}  // namespace conform::validator

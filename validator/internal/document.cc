@@ -1,0 +1,248 @@
+#include "validator/internal/document.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace conform::validator::internal {
+namespace {
+
+using Json = nlohmann::json;
+
+// YAML 1.2 core-schema resolution of a plain (unquoted) scalar.
+Json ResolvePlainScalar(const std::string& text) {
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
+    return nullptr;
+  }
+  if (text == "true" || text == "True" || text == "TRUE") {
+    return true;
+  }
+  if (text == "false" || text == "False" || text == "FALSE") {
+    return false;
+  }
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  const char* digits = begin;
+  if (*digits == '+' || *digits == '-') {
+    ++digits;
+  }
+  if (digits != end && std::all_of(digits, end, [](char c) { return c >= '0' && c <= '9'; })) {
+    int64_t value = 0;
+    auto [ptr, ec] = std::from_chars(*begin == '+' ? begin + 1 : begin, end, value);
+    if (ec == std::errc() && ptr == end) {
+      return value;
+    }
+    uint64_t unsigned_value = 0;
+    auto [uptr, uec] = std::from_chars(*begin == '+' ? begin + 1 : begin, end, unsigned_value);
+    if (uec == std::errc() && uptr == end) {
+      return unsigned_value;
+    }
+  }
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'o')) {
+    int64_t value = 0;
+    auto [ptr, ec] = std::from_chars(begin + 2, end, value, text[1] == 'x' ? 16 : 8);
+    if (ec == std::errc() && ptr == end) {
+      return value;
+    }
+  }
+  if (text == ".inf" || text == ".Inf" || text == ".INF" || text == "+.inf") {
+    return std::numeric_limits<double>::infinity();
+  }
+  if (text == "-.inf" || text == "-.Inf" || text == "-.INF") {
+    return -std::numeric_limits<double>::infinity();
+  }
+  // A decimal float: digits with '.' or an exponent, nothing else.
+  bool looks_numeric = digits != end && text.find_first_not_of("0123456789.eE+-") == std::string::npos &&
+                       text.find_first_of("0123456789") != std::string::npos;
+  if (looks_numeric) {
+    double value = 0;
+    auto [ptr, ec] = std::from_chars(*begin == '+' ? begin + 1 : begin, end, value);
+    if (ec == std::errc() && ptr == end) {
+      return value;
+    }
+  }
+  return text;
+}
+
+Position PositionOf(const YAML::Node& node) {
+  YAML::Mark mark = node.Mark();
+  if (mark.is_null()) {
+    return {};
+  }
+  return {mark.line + 1, mark.column + 1};
+}
+
+class Converter {
+ public:
+  explicit Converter(Document& doc) : doc_(doc) {}
+
+  Result<Json> Convert(const YAML::Node& node, const std::string& pointer, int depth) {
+    if (depth > kMaxDepth) {
+      return InvalidArgument("document nested deeper than " + std::to_string(kMaxDepth) + " levels",
+                             doc_.name + ":" + Pos(PositionOf(node)));
+    }
+    doc_.positions.emplace(pointer, PositionOf(node));
+    switch (node.Type()) {
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined:
+        return Json(nullptr);
+      case YAML::NodeType::Scalar: {
+        const std::string& tag = node.Tag();
+        if (tag == "!" || tag == "tag:yaml.org,2002:str") {
+          return Json(node.Scalar());
+        }
+        return ResolvePlainScalar(node.Scalar());
+      }
+      case YAML::NodeType::Sequence: {
+        Json array = Json::array();
+        size_t index = 0;
+        for (const YAML::Node& item : node) {
+          auto value = Convert(item, AppendPointer(pointer, index++), depth + 1);
+          if (!value) {
+            return value.error();
+          }
+          array.push_back(*std::move(value));
+        }
+        return array;
+      }
+      case YAML::NodeType::Map: {
+        Json object = Json::object();
+        for (const auto& entry : node) {
+          if (!entry.first.IsScalar()) {
+            return InvalidArgument("mapping keys must be scalars",
+                                   doc_.name + ":" + Pos(PositionOf(entry.first)));
+          }
+          const std::string& key = entry.first.Scalar();
+          if (object.contains(key)) {
+            return InvalidArgument("duplicate key '" + key + "'",
+                                   doc_.name + ":" + Pos(PositionOf(entry.first)));
+          }
+          auto value = Convert(entry.second, AppendPointer(pointer, key), depth + 1);
+          if (!value) {
+            return value.error();
+          }
+          object[key] = *std::move(value);
+        }
+        return object;
+      }
+    }
+    return Json(nullptr);
+  }
+
+  static std::string Pos(Position p) {
+    return std::to_string(p.line) + ":" + std::to_string(p.column);
+  }
+
+ private:
+  static constexpr int kMaxDepth = 256;
+  Document& doc_;
+};
+
+// yaml-cpp recurses while parsing: refuse pathological nesting before handing it over.
+bool NestingExceeds(std::string_view text, int limit, size_t& offset) {
+  int depth = 0;
+  bool in_double = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_double) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_double = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_double = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) {
+        offset = i;
+        return true;
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == '\n') {
+      // Flow collections span lines, but indentation depth is bounded by line length;
+      // only brackets can nest without bound.
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string AppendPointer(std::string_view pointer, std::string_view token) {
+  std::string out(pointer);
+  out.push_back('/');
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string AppendPointer(std::string_view pointer, size_t index) {
+  return std::string(pointer) + "/" + std::to_string(index);
+}
+
+std::string Document::Where(std::string_view pointer) const {
+  std::string current(pointer);
+  while (true) {
+    auto found = positions.find(current);
+    if (found != positions.end() && found->second.line > 0) {
+      return name + ":" + std::to_string(found->second.line) + ":" +
+             std::to_string(found->second.column);
+    }
+    if (current.empty()) {
+      return name;
+    }
+    size_t slash = current.rfind('/');
+    current.resize(slash == std::string::npos ? 0 : slash);
+  }
+}
+
+Result<Document> ParseDocument(std::string_view text, std::string name) {
+  Document doc;
+  doc.name = std::move(name);
+  size_t offset = 0;
+  if (NestingExceeds(text, 256, offset)) {
+    size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    size_t line_start = text.rfind('\n', offset);
+    size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    return InvalidArgument("document nested deeper than 256 levels",
+                           doc.name + ":" + std::to_string(line) + ":" + std::to_string(column));
+  }
+  YAML::Node node;
+  try {
+    node = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    std::string where = doc.name;
+    if (!e.mark.is_null()) {
+      where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    }
+    return InvalidArgument("malformed YAML: " + e.msg, where);
+  } catch (const std::exception& e) {
+    return InvalidArgument(std::string("unreadable document: ") + e.what(), doc.name);
+  }
+  Converter converter(doc);
+  try {
+    auto root = converter.Convert(node, "", 0);
+    if (!root) {
+      return root.error();
+    }
+    doc.root = *std::move(root);
+  } catch (const std::exception& e) {
+    return InvalidArgument(std::string("unreadable document: ") + e.what(), doc.name);
+  }
+  return doc;
+}
+
+}  // namespace conform::validator::internal

@@ -1,0 +1,38 @@
+// A spec document as JSON plus where each node came from, so every spec error can name
+// file:line:column. YAML and JSON are both read through yaml-cpp (JSON is YAML 1.2 flow).
+//   auto doc = internal::ParseDocument(text, "spec/openapi.yaml");
+//   std::string where = doc->Where("/paths/~1v1~1x/get");   // "spec/openapi.yaml:12:5"
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/result.h"
+
+namespace conform::validator::internal {
+
+struct Position {
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based
+};
+
+struct Document {
+  std::string name;  // file name used in messages
+  nlohmann::json root;
+  std::unordered_map<std::string, Position> positions;  // JSON pointer -> position
+
+  // "name:line:col" for the node at `pointer`, or for its nearest ancestor that has one.
+  std::string Where(std::string_view pointer) const;
+};
+
+// Parses YAML or JSON text. Errors (kInvalidArgument) carry where = "name:line:col".
+Result<Document> ParseDocument(std::string_view text, std::string name);
+
+// Appends one reference token to a JSON pointer, escaping '~' and '/' (RFC 6901).
+std::string AppendPointer(std::string_view pointer, std::string_view token);
+std::string AppendPointer(std::string_view pointer, size_t index);
+
+}  // namespace conform::validator::internal

@@ -1,0 +1,161 @@
+#include "validator/internal/ref_resolver.h"
+
+#include <algorithm>
+
+#include "traffic/url.h"
+
+namespace conform::validator::internal {
+namespace {
+
+using Json = nlohmann::json;
+
+// Keywords that only describe; a sibling of $ref with one of these never changes validation.
+bool IsAnnotation(const std::string& key) {
+  static const std::unordered_set<std::string> kAnnotations = {
+      "description", "title",   "readOnly", "writeOnly", "deprecated", "example",
+      "examples",    "default", "$comment", "externalDocs", "xml",     "nullable"};
+  return kAnnotations.count(key) > 0;
+}
+
+constexpr int kMaxRefDepth = 512;
+
+}  // namespace
+
+std::string DefinitionName(const std::string& target_pointer) {
+  // Unique and readable: the pointer with '/' turned into '.'.
+  std::string full = target_pointer.size() > 1 ? target_pointer.substr(1) : "root";
+  std::replace(full.begin(), full.end(), '/', '.');
+  return full;
+}
+
+Result<Json> RefResolver::Resolve(const Json& node, const std::string& pointer) {
+  if (node.is_object()) {
+    auto ref = node.find("$ref");
+    if (ref != node.end() && ref->is_string()) {
+      return ResolveRef(node, pointer);
+    }
+    Json out = Json::object();
+    ++structure_depth_;
+    for (const auto& [key, value] : node.items()) {
+      auto resolved = Resolve(value, AppendPointer(pointer, key));
+      if (!resolved) {
+        --structure_depth_;
+        return resolved.error();
+      }
+      out[key] = *std::move(resolved);
+    }
+    --structure_depth_;
+    return out;
+  }
+  if (node.is_array()) {
+    Json out = Json::array();
+    ++structure_depth_;
+    for (size_t i = 0; i < node.size(); ++i) {
+      auto resolved = Resolve(node[i], AppendPointer(pointer, i));
+      if (!resolved) {
+        --structure_depth_;
+        return resolved.error();
+      }
+      out.push_back(*std::move(resolved));
+    }
+    --structure_depth_;
+    return out;
+  }
+  return node;
+}
+
+Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointer) {
+  const std::string& ref = node["$ref"].get_ref<const std::string&>();
+  std::string where = doc_.Where(AppendPointer(pointer, "$ref"));
+  if (ref.empty() || ref[0] != '#') {
+    return InvalidArgument("external $ref '" + ref + "' is not supported: only local refs (#/...)",
+                           where);
+  }
+  // A $ref is a URI fragment: percent-decode, then it is a JSON pointer.
+  std::string target = traffic::PercentDecode(std::string_view(ref).substr(1), traffic::PlusIs::kPlus);
+  if (!target.empty() && target[0] != '/') {
+    return InvalidArgument("$ref '" + ref + "' is not a JSON pointer fragment", where);
+  }
+  for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+    if (it->target != target) {
+      continue;
+    }
+    if (it->structure_depth == structure_depth_) {
+      return InvalidArgument("cyclic $ref '" + ref + "': it refers back to itself through $refs only",
+                             where);
+    }
+    // Recursion through a property or an item: legitimate, kept as a reference.
+    recursive_targets_.insert(target);
+    Json recursive = {{"$ref", "#/definitions/" + DefinitionName(target)}};
+    return recursive;
+  }
+  if (static_cast<int>(stack_.size()) >= kMaxRefDepth) {
+    return InvalidArgument("$refs nested deeper than " + std::to_string(kMaxRefDepth), where);
+  }
+
+  Json resolved;
+  auto memo = resolved_targets_.find(target);
+  if (memo != resolved_targets_.end()) {
+    resolved = memo->second;
+  } else {
+    Json::json_pointer json_pointer;
+    try {
+      json_pointer = Json::json_pointer(target);
+    } catch (const Json::exception&) {
+      return InvalidArgument("$ref '" + ref + "' is not a valid JSON pointer", where);
+    }
+    if (!doc_.root.contains(json_pointer)) {
+      return InvalidArgument("broken $ref '" + ref + "': nothing at that location", where);
+    }
+    stack_.push_back({target, structure_depth_});
+    auto result = Resolve(doc_.root.at(json_pointer), target);
+    stack_.pop_back();
+    if (!result) {
+      return result.error();
+    }
+    resolved = *std::move(result);
+    resolved_targets_.emplace(target, resolved);
+    if (recursive_targets_.count(target) > 0) {
+      definitions_[DefinitionName(target)] = resolved;
+    }
+  }
+
+  if (node.size() == 1) {
+    return resolved;
+  }
+  // Siblings of $ref: OpenAPI 3.0 tools such as the Mintlify renderer put readOnly or
+  // description beside a $ref and mean them; merge them when they do not conflict.
+  Json siblings = Json::object();
+  ++structure_depth_;
+  for (const auto& [key, value] : node.items()) {
+    if (key == "$ref") {
+      continue;
+    }
+    auto sibling = Resolve(value, AppendPointer(pointer, key));
+    if (!sibling) {
+      --structure_depth_;
+      return sibling.error();
+    }
+    siblings[key] = *std::move(sibling);
+  }
+  --structure_depth_;
+  if (!resolved.is_object()) {
+    return Json{{"allOf", Json::array({resolved, siblings})}};
+  }
+  bool conflicts = false;
+  for (const auto& [key, value] : siblings.items()) {
+    auto existing = resolved.find(key);
+    if (existing != resolved.end() && *existing != value && !IsAnnotation(key)) {
+      conflicts = true;
+    }
+  }
+  if (conflicts) {
+    return Json{{"allOf", Json::array({resolved, siblings})}};
+  }
+  for (const auto& [key, value] : siblings.items()) {
+    resolved[key] = value;
+  }
+  return resolved;
+}
+
+}  // namespace conform::validator::internal

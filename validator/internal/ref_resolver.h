@@ -1,0 +1,50 @@
+// Resolves local $refs of a parsed document into one self-contained JSON tree.
+// 3.0-style siblings beside a $ref (readOnly, description...) are kept by merging them into
+// the target; recursive schemas become {"$ref": "#/definitions/<name>"} with the target in
+// `definitions()`; a cycle of pure aliases (A -> B -> A) and a broken or external $ref are
+// errors that name file:line:col of the $ref.
+//   internal::RefResolver resolver(doc);
+//   Result<nlohmann::json> root = resolver.Resolve(doc.root, "");
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/result.h"
+#include "validator/internal/document.h"
+
+namespace conform::validator::internal {
+
+class RefResolver {
+ public:
+  explicit RefResolver(const Document& doc) : doc_(doc) {}
+
+  // Resolves `node`, found at `pointer` in the document.
+  Result<nlohmann::json> Resolve(const nlohmann::json& node, const std::string& pointer);
+
+  // Targets of recursive references, keyed by the name used in "#/definitions/<name>".
+  const nlohmann::json& definitions() const { return definitions_; }
+
+ private:
+  Result<nlohmann::json> ResolveRef(const nlohmann::json& node, const std::string& pointer);
+
+  struct Frame {
+    std::string target;
+    int structure_depth;
+  };
+  const Document& doc_;
+  std::vector<Frame> stack_;
+  int structure_depth_ = 0;
+  std::unordered_map<std::string, nlohmann::json> resolved_targets_;
+  std::unordered_set<std::string> recursive_targets_;
+  nlohmann::json definitions_ = nlohmann::json::object();
+};
+
+// The name a recursive target gets under "#/definitions/".
+std::string DefinitionName(const std::string& target_pointer);
+
+}  // namespace conform::validator::internal

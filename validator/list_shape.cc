@@ -1,0 +1,180 @@
+#include "validator/list_shape.h"
+
+#include <string>
+
+#include "validator/schema_util.h"
+
+namespace conform::validator {
+namespace {
+
+using Json = nlohmann::json;
+
+// Properties of an object schema, including those contributed by allOf branches.
+void CollectProperties(const Json& schema, Json& properties, Json& required) {
+  if (!schema.is_object()) {
+    return;
+  }
+  if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+    for (const auto& [name, sub] : props->items()) {
+      properties[name] = sub;
+    }
+  }
+  if (auto req = schema.find("required"); req != schema.end() && req->is_array()) {
+    for (const Json& name : *req) {
+      required.push_back(name);
+    }
+  }
+  if (auto all_of = schema.find("allOf"); all_of != schema.end() && all_of->is_array()) {
+    for (const Json& branch : *all_of) {
+      CollectProperties(branch, properties, required);
+    }
+  }
+}
+
+bool HasType(const Json& schema, const std::string& type) {
+  for (const std::string& t : SchemaTypes(schema)) {
+    if (t == type) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool LooksLikeObject(const Json& schema) {
+  return HasType(schema, "object") || (schema.is_object() && (schema.contains("properties") || schema.contains("allOf")));
+}
+
+std::string FirstPresent(const Json& properties, std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    if (properties.contains(name)) {
+      return name;
+    }
+  }
+  return {};
+}
+
+aip::FieldType ScalarType(const Json& schema) {
+  if (schema.contains("enum")) {
+    return aip::FieldType::kEnum;
+  }
+  if (HasType(schema, "integer")) {
+    return aip::FieldType::kInteger;
+  }
+  if (HasType(schema, "number")) {
+    return aip::FieldType::kNumber;
+  }
+  if (HasType(schema, "boolean")) {
+    return aip::FieldType::kBoolean;
+  }
+  std::string format = schema.value("format", "");
+  if (format == "date-time") {
+    return aip::FieldType::kTimestamp;
+  }
+  if (format == "duration" || format == "google-duration") {
+    return aip::FieldType::kDuration;
+  }
+  return aip::FieldType::kString;
+}
+
+void AddFields(const Json& schema, const std::string& prefix, aip::FieldCatalog& catalog, int depth) {
+  if (depth > 16) {
+    return;  // recursive resources: sixteen levels of paths is plenty for filters and masks
+  }
+  Json properties = Json::object();
+  Json required = Json::array();
+  CollectProperties(schema, properties, required);
+  for (const auto& [name, sub] : properties.items()) {
+    aip::FieldInfo info;
+    info.path = prefix.empty() ? name : prefix + "." + name;
+    info.required = std::find(required.begin(), required.end(), name) != required.end();
+    info.output_only = sub.value("readOnly", false);
+    const Json* element = &sub;
+    if (HasType(sub, "array")) {
+      info.repeated = true;
+      auto items = sub.find("items");
+      element = items != sub.end() ? &*items : nullptr;
+    }
+    if (element != nullptr && element->is_object() && LooksLikeObject(*element)) {
+      bool is_map = !element->contains("properties") && element->contains("additionalProperties") &&
+                    (*element)["additionalProperties"] != false;
+      info.type = is_map ? aip::FieldType::kMap : aip::FieldType::kMessage;
+    } else if (element != nullptr && element->is_object()) {
+      info.type = ScalarType(*element);
+      if (info.type == aip::FieldType::kEnum) {
+        for (const Json& value : (*element)["enum"]) {
+          if (value.is_string()) {
+            info.enum_values.push_back(value.get<std::string>());
+          }
+        }
+      }
+    }
+    info.sortable = !info.repeated && info.type != aip::FieldType::kMessage && info.type != aip::FieldType::kMap;
+    info.filterable = true;
+    catalog.Add(info);
+    if (element != nullptr && info.type == aip::FieldType::kMessage) {
+      AddFields(*element, info.path, catalog, depth + 1);
+    }
+  }
+}
+
+}  // namespace
+
+aip::FieldCatalog BuildFieldCatalog(const Json& resource_schema) {
+  aip::FieldCatalog catalog;
+  AddFields(resource_schema, "", catalog, 0);
+  return catalog;
+}
+
+void DeriveListShape(Operation& op) {
+  if (op.method != "GET") {
+    return;
+  }
+  for (const ResponseSpec& response : op.responses) {
+    if (response.status.empty() || response.status[0] != '2') {
+      continue;
+    }
+    for (const MediaType& media : response.content) {
+      if (!media.schema || media.name.find("json") == std::string::npos) {
+        continue;
+      }
+      Json properties = Json::object();
+      Json required = Json::array();
+      CollectProperties(*media.schema, properties, required);
+      ListShape shape;
+      shape.next_token_field = FirstPresent(properties, {"nextPageToken", "next_page_token"});
+      if (shape.next_token_field.empty()) {
+        continue;
+      }
+      for (const auto& [name, sub] : properties.items()) {
+        auto items = sub.find("items");
+        if (HasType(sub, "array") && items != sub.end() && LooksLikeObject(*items)) {
+          shape.resources_field = name;
+          shape.resource_schema = *items;
+          break;
+        }
+      }
+      if (shape.resources_field.empty()) {
+        continue;
+      }
+      shape.total_size_field = FirstPresent(properties, {"totalSize", "total_size"});
+      auto param = [&op](std::initializer_list<const char*> names) -> std::string {
+        for (const char* name : names) {
+          if (op.FindParameter(name, ParameterLocation::kQuery) != nullptr) {
+            return name;
+          }
+        }
+        return {};
+      };
+      shape.page_size_param = param({"pageSize", "page_size"});
+      shape.page_token_param = param({"pageToken", "page_token"});
+      shape.filter_param = param({"filter"});
+      shape.order_by_param = param({"orderBy", "order_by"});
+      shape.read_mask_param = param({"readMask", "read_mask"});
+      op.catalog = BuildFieldCatalog(shape.resource_schema);
+      op.list = std::move(shape);
+      return;
+    }
+  }
+}
+
+}  // namespace conform::validator

@@ -1,0 +1,160 @@
+#include "validator/list_walk.h"
+
+#include <charconv>
+#include <unordered_set>
+
+#include "traffic/url.h"
+
+namespace conform::validator {
+
+traffic::Request MakeListRequest(const Operation& op, const ListTarget& target, const ListQuery& query) {
+  traffic::QueryParams params;
+  const ListShape* list = op.list ? &*op.list : nullptr;
+  auto add = [&params](const std::string& name, const std::optional<std::string>& value) {
+    if (value && !name.empty()) {
+      params.emplace_back(name, *value);
+    }
+  };
+  if (list != nullptr) {
+    add(list->page_size_param.empty() ? "pageSize" : list->page_size_param, query.page_size);
+    add(list->page_token_param.empty() ? "pageToken" : list->page_token_param, query.page_token);
+    add(list->filter_param.empty() ? "filter" : list->filter_param, query.filter);
+    add(list->order_by_param.empty() ? "orderBy" : list->order_by_param, query.order_by);
+    add(list->read_mask_param.empty() ? "readMask" : list->read_mask_param, query.read_mask);
+  }
+  traffic::Request request;
+  request.method = "GET";
+  std::string base = target.base_url;
+  while (!base.empty() && base.back() == '/') {
+    base.pop_back();
+  }
+  request.url = base + target.path + (params.empty() ? "" : "?" + traffic::BuildQuery(params));
+  request.headers = target.headers;
+  return request;
+}
+
+Page ReadPage(const Operation& op, traffic::Exchange exchange) {
+  Page page;
+  page.exchange = std::move(exchange);
+  if (auto url = traffic::ParseUrl(page.exchange.request.url); url && op.list) {
+    if (auto size = traffic::QueryValue(url->query, op.list->page_size_param)) {
+      int64_t value = 0;
+      auto [ptr, ec] = std::from_chars(size->data(), size->data() + size->size(), value);
+      if (ec == std::errc() && ptr == size->data() + size->size()) {
+        page.requested_size = value;
+      }
+    }
+  }
+  nlohmann::json body = nlohmann::json::parse(page.exchange.response.body, nullptr, false);
+  if (!body.is_object() || !op.list) {
+    return page;
+  }
+  page.body = std::move(body);
+  page.items_pointer = "/" + op.list->resources_field;
+  if (auto items = page.body.find(op.list->resources_field); items != page.body.end() && items->is_array()) {
+    page.items.assign(items->begin(), items->end());
+  }
+  if (auto token = page.body.find(op.list->next_token_field); token != page.body.end() && token->is_string()) {
+    page.next_token = token->get<std::string>();
+  }
+  if (!op.list->total_size_field.empty()) {
+    if (auto total = page.body.find(op.list->total_size_field); total != page.body.end()) {
+      if (total->is_number_integer()) {
+        page.total_size = total->get<int64_t>();
+      }
+    }
+  }
+  return page;
+}
+
+std::string_view WalkEndName(WalkEnd end) {
+  switch (end) {
+    case WalkEnd::kLastPage:
+      return "last page";
+    case WalkEnd::kErrorPage:
+      return "error page";
+    case WalkEnd::kCycle:
+      return "token cycle";
+    case WalkEnd::kRunaway:
+      return "too many pages";
+    case WalkEnd::kBudget:
+      return "request budget spent";
+  }
+  return "";
+}
+
+std::vector<const nlohmann::json*> Walk::Items() const {
+  std::vector<const nlohmann::json*> items;
+  for (const Page& page : pages) {
+    for (const nlohmann::json& item : page.items) {
+      items.push_back(&item);
+    }
+  }
+  return items;
+}
+
+std::vector<traffic::Request> Walk::RequestsUpTo(size_t upto) const {
+  std::vector<traffic::Request> requests;
+  for (size_t i = 0; i <= upto && i < pages.size(); ++i) {
+    requests.push_back(pages[i].exchange.request);
+  }
+  return requests;
+}
+
+std::string ItemKey(const nlohmann::json& item) {
+  if (item.is_object()) {
+    if (auto name = item.find("name"); name != item.end() && name->is_string()) {
+      return name->get<std::string>();
+    }
+  }
+  return item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& query,
+               const std::vector<std::optional<std::string>>& page_sizes, const SendFn& send,
+               const WalkLimits& limits) {
+  Walk walk;
+  walk.query = query;
+  walk.query.page_token.reset();
+  std::unordered_set<std::string> followed;
+  ListQuery current = walk.query;
+  for (size_t index = 0;; ++index) {
+    if (index >= limits.max_pages) {
+      walk.end = WalkEnd::kRunaway;
+      walk.end_detail = "still not at the end after " + std::to_string(limits.max_pages) + " pages";
+      return walk;
+    }
+    if (!page_sizes.empty()) {
+      current.page_size = page_sizes[std::min(index, page_sizes.size() - 1)];
+    }
+    traffic::Exchange exchange = send(MakeListRequest(op, target, current));
+    if (!exchange.error.empty() && exchange.response.status == 0 &&
+        exchange.error.find("budget") != std::string::npos) {
+      walk.end = WalkEnd::kBudget;
+      walk.end_detail = exchange.error;
+      return walk;
+    }
+    walk.pages.push_back(ReadPage(op, std::move(exchange)));
+    const Page& page = walk.pages.back();
+    if (!page.ok()) {
+      walk.end = WalkEnd::kErrorPage;
+      walk.end_detail = page.exchange.error.empty()
+                            ? "page " + std::to_string(index + 1) + " answered " +
+                                  std::to_string(page.exchange.response.status)
+                            : "page " + std::to_string(index + 1) + ": " + page.exchange.error;
+      return walk;
+    }
+    if (!page.has_more()) {
+      walk.end = WalkEnd::kLastPage;
+      return walk;
+    }
+    if (!followed.insert(*page.next_token).second) {
+      walk.end = WalkEnd::kCycle;
+      walk.end_detail = "page " + std::to_string(index + 1) + " returned a nextPageToken already followed";
+      return walk;
+    }
+    current.page_token = page.next_token;
+  }
+}
+
+}  // namespace conform::validator

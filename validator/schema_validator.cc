@@ -1,0 +1,641 @@
+#include "validator/schema_validator.h"
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+
+#include "aip/time.h"
+#include "validator/internal/document.h"
+#include "validator/internal/value_text.h"
+#include "validator/schema_util.h"
+
+namespace conform::validator {
+namespace {
+
+using Json = nlohmann::json;
+
+enum class Format : uint8_t { kNone, kDateTime, kDate, kInt32, kInt64, kUint32, kUint64, kFloat, kDouble };
+
+Format ParseFormat(std::string_view name) {
+  if (name == "date-time") {
+    return Format::kDateTime;
+  }
+  if (name == "date") {
+    return Format::kDate;
+  }
+  if (name == "int32") {
+    return Format::kInt32;
+  }
+  if (name == "int64") {
+    return Format::kInt64;
+  }
+  if (name == "uint32") {
+    return Format::kUint32;
+  }
+  if (name == "uint64") {
+    return Format::kUint64;
+  }
+  if (name == "float") {
+    return Format::kFloat;
+  }
+  if (name == "double") {
+    return Format::kDouble;
+  }
+  return Format::kNone;
+}
+
+std::string_view FormatName(Format format) {
+  switch (format) {
+    case Format::kDateTime:
+      return "date-time";
+    case Format::kDate:
+      return "date";
+    case Format::kInt32:
+      return "int32";
+    case Format::kInt64:
+      return "int64";
+    case Format::kUint32:
+      return "uint32";
+    case Format::kUint64:
+      return "uint64";
+    case Format::kFloat:
+      return "float";
+    case Format::kDouble:
+      return "double";
+    case Format::kNone:
+      break;
+  }
+  return "";
+}
+
+std::string_view FormatExpectation(Format format) {
+  switch (format) {
+    case Format::kDateTime:
+      return "an RFC 3339 date-time with a UTC offset, e.g. 2023-11-07T05:31:56Z";
+    case Format::kDate:
+      return "an RFC 3339 full-date, e.g. 2023-11-07";
+    case Format::kInt32:
+      return "an int32: -2147483648..2147483647";
+    case Format::kInt64:
+      return "an int64: -9223372036854775808..9223372036854775807";
+    case Format::kUint32:
+      return "a uint32: 0..4294967295";
+    case Format::kUint64:
+      return "a uint64: 0..18446744073709551615";
+    case Format::kFloat:
+      return "a float: finite, magnitude at most 3.4028235e38";
+    case Format::kDouble:
+      return "a finite double";
+    case Format::kNone:
+      break;
+  }
+  return "";
+}
+
+bool InRange(Format format, int64_t value) {
+  switch (format) {
+    case Format::kInt32:
+      return value >= std::numeric_limits<int32_t>::min() && value <= std::numeric_limits<int32_t>::max();
+    case Format::kUint32:
+      return value >= 0 && value <= static_cast<int64_t>(std::numeric_limits<uint32_t>::max());
+    case Format::kUint64:
+      return value >= 0;
+    default:
+      return true;
+  }
+}
+
+bool CheckIntegerText(Format format, std::string_view text) {
+  // Proto3 JSON writes 64-bit integers as strings: "format: int64" on a string.
+  if (text.empty()) {
+    return false;
+  }
+  if (format == Format::kUint64 || format == Format::kUint32) {
+    uint64_t value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc() && ptr == text.data() + text.size() &&
+           (format == Format::kUint64 || value <= std::numeric_limits<uint32_t>::max());
+  }
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && ptr == text.data() + text.size() && InRange(format, value);
+}
+
+bool CheckString(Format format, std::string_view value) {
+  switch (format) {
+    case Format::kDateTime:
+      return aip::ParseRfc3339(value).has_value();
+    case Format::kDate: {
+      if (value.size() != 10) {
+        return false;
+      }
+      std::string full(value);
+      full += "T00:00:00Z";
+      return aip::ParseRfc3339(full).has_value();
+    }
+    case Format::kInt32:
+    case Format::kInt64:
+    case Format::kUint32:
+    case Format::kUint64:
+      return CheckIntegerText(format, value);
+    default:
+      return true;
+  }
+}
+
+bool CheckNumber(Format format, const Json& value) {
+  switch (format) {
+    case Format::kInt32:
+    case Format::kInt64:
+    case Format::kUint32:
+    case Format::kUint64:
+      if (value.is_number_unsigned()) {
+        uint64_t v = value.get<uint64_t>();
+        switch (format) {
+          case Format::kInt32:
+            return v <= static_cast<uint64_t>(std::numeric_limits<int32_t>::max());
+          case Format::kUint32:
+            return v <= std::numeric_limits<uint32_t>::max();
+          case Format::kInt64:
+            return v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+          default:
+            return true;
+        }
+      }
+      if (value.is_number_integer()) {
+        return InRange(format, value.get<int64_t>());
+      }
+      return true;  // a non-integer is the `type` check's finding, not a format one
+    case Format::kFloat: {
+      double v = value.get<double>();
+      return std::isfinite(v) && std::fabs(v) <= static_cast<double>(std::numeric_limits<float>::max());
+    }
+    case Format::kDouble:
+      return std::isfinite(value.get<double>());
+    default:
+      return true;
+  }
+}
+
+// Orders JSON pointers token by token, array indices numerically ("/a/2" before "/a/10").
+bool PointerLess(std::string_view a, std::string_view b) {
+  std::vector<std::string> left = PointerTokens(a);
+  std::vector<std::string> right = PointerTokens(b);
+  for (size_t i = 0; i < left.size() && i < right.size(); ++i) {
+    if (left[i] == right[i]) {
+      continue;
+    }
+    bool left_number = !left[i].empty() && left[i].find_first_not_of("0123456789") == std::string::npos;
+    bool right_number = !right[i].empty() && right[i].find_first_not_of("0123456789") == std::string::npos;
+    if (left_number && right_number && left[i].size() != right[i].size()) {
+      return left[i].size() < right[i].size();
+    }
+    return left[i] < right[i];
+  }
+  return left.size() < right.size();
+}
+
+// The instance path being walked, turned into a JSON pointer only when something is wrong.
+class PathStack {
+ public:
+  void Push(std::string_view key) { tokens_.emplace_back(key); }
+  void Push(size_t index) { tokens_.emplace_back(index); }
+  void Pop() { tokens_.pop_back(); }
+  std::string Pointer() const {
+    std::string out;
+    for (const auto& token : tokens_) {
+      if (const auto* key = std::get_if<std::string_view>(&token)) {
+        out = internal::AppendPointer(out, *key);
+      } else {
+        out = internal::AppendPointer(out, std::get<size_t>(token));
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::variant<std::string_view, size_t>> tokens_;
+};
+
+// Copy of a schema for the structural engine: formats we check ourselves are removed (they
+// stay inside anyOf/oneOf/not, where only the engine knows which branch applies).
+Json PrepareForEngine(const Json& schema, bool inside_alternative) {
+  if (schema.is_array()) {
+    Json out = Json::array();
+    for (const Json& item : schema) {
+      out.push_back(PrepareForEngine(item, inside_alternative));
+    }
+    return out;
+  }
+  if (!schema.is_object()) {
+    return schema;
+  }
+  Json out = Json::object();
+  for (const auto& [key, value] : schema.items()) {
+    if ((key == "format" && !inside_alternative) || key == "readOnly" || key == "writeOnly" ||
+        key == "description" || key == "title" || key == "example" || key == "examples" ||
+        key == "externalDocs" || key == "xml" || key == "deprecated" || key == "refIdentifier") {
+      continue;
+    }
+    bool alternative = inside_alternative || key == "anyOf" || key == "oneOf" || key == "not";
+    if (key == "enum" || key == "const" || key == "default" || key == "required") {
+      out[key] = value;  // values, not schemas
+    } else if (key == "properties" || key == "patternProperties" || key == "definitions") {
+      Json map = Json::object();
+      if (value.is_object()) {
+        for (const auto& [name, sub] : value.items()) {
+          map[name] = PrepareForEngine(sub, alternative);
+        }
+      }
+      out[key] = std::move(map);
+    } else {
+      out[key] = PrepareForEngine(value, alternative);
+    }
+  }
+  return out;
+}
+
+class ValijsonEngine final : public StructuralEngine {
+ public:
+  explicit ValijsonEngine(std::unique_ptr<valijson::Schema> schema) : schema_(std::move(schema)) {}
+
+  bool Validate(const Json& instance, std::vector<SchemaViolation>& out) const override {
+    valijson::adapters::NlohmannJsonAdapter target(instance);
+    {
+      // Fast path: without a results object valijson stops at the first failure.
+      valijson::Validator validator;
+      if (validator.validate(*schema_, target, nullptr)) {
+        return true;
+      }
+    }
+    valijson::Validator validator;
+    valijson::ValidationResults results;
+    validator.validate(*schema_, target, &results);
+    Collapse(results, out);
+    return false;
+  }
+
+ private:
+  static std::string ContextPointer(const std::vector<std::string>& context) {
+    std::string pointer;
+    for (size_t i = 1; i < context.size(); ++i) {  // context[0] is "<root>"
+      std::string_view token = context[i];
+      if (token.size() >= 2 && token.front() == '[' && token.back() == ']') {
+        token = token.substr(1, token.size() - 2);
+      }
+      pointer = internal::AppendPointer(pointer, token);
+    }
+    return pointer;
+  }
+
+  // The last '...' in a valijson message: the property it is about.
+  static std::string Quoted(std::string_view description) {
+    size_t close = description.rfind('\'');
+    size_t open = close == std::string_view::npos || close == 0 ? std::string_view::npos
+                                                                : description.rfind('\'', close - 1);
+    if (open == std::string_view::npos || close <= open) {
+      return {};
+    }
+    return std::string(description.substr(open + 1, close - open - 1));
+  }
+
+  static bool StartsWith(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+  }
+
+  // valijson reports the root cause and then one "failed to validate ..." line per enclosing
+  // schema; keep the root causes only, and fold the explanations of a failed anyOf/oneOf
+  // into one violation.
+  static void Collapse(valijson::ValidationResults& results, std::vector<SchemaViolation>& out) {
+    std::vector<SchemaViolation> causes;
+    valijson::ValidationResults::Error error;
+    while (results.popError(error)) {
+      const std::string& text = error.description;
+      if (StartsWith(text, "Failed to validate against schema associated with property") ||
+          StartsWith(text, "Failed to validate item #") ||
+          StartsWith(text, "Failed to validate against child schema #") ||
+          StartsWith(text, "Failed to validate against additional properties schema") ||
+          StartsWith(text, "Failed to validate against schema associated with pattern")) {
+        continue;
+      }
+      SchemaViolation violation;
+      violation.pointer = ContextPointer(error.context);
+      violation.message = text;
+      if (!violation.message.empty() && violation.message.back() == '.') {
+        violation.message.pop_back();
+      }
+      if (StartsWith(text, "Value type not permitted")) {
+        violation.check_id = "response.schema.type";
+      } else if (StartsWith(text, "Failed to match against any enum values")) {
+        violation.check_id = "response.schema.enum";
+      } else if (StartsWith(text, "Missing required property")) {
+        violation.check_id = "response.schema.required";
+        violation.pointer = internal::AppendPointer(violation.pointer, Quoted(text));
+      } else if (StartsWith(text, "Object contains a property that could not be validated")) {
+        violation.check_id = "response.schema.additional_property";
+        violation.pointer = internal::AppendPointer(violation.pointer, Quoted(text));
+      } else if (StartsWith(text, "String should be a valid")) {
+        violation.check_id = "response.schema.format";
+      } else {
+        violation.check_id = "response.schema.constraint";
+      }
+      causes.push_back(std::move(violation));
+    }
+    // A failed anyOf/oneOf at pointer P explains the failures found inside its branches.
+    for (SchemaViolation& composite : causes) {
+      bool is_composite = StartsWith(composite.message, "Failed to validate against any") ||
+                          StartsWith(composite.message, "Failed to validate against exactly one");
+      if (!is_composite) {
+        continue;
+      }
+      std::string reasons;
+      for (SchemaViolation& inner : causes) {
+        if (&inner == &composite || inner.check_id.empty() ||
+            inner.pointer.compare(0, composite.pointer.size(), composite.pointer) != 0) {
+          continue;
+        }
+        bool inner_composite = StartsWith(inner.message, "Failed to validate against any") ||
+                               StartsWith(inner.message, "Failed to validate against exactly one");
+        if (inner_composite) {
+          continue;
+        }
+        if (reasons.size() < 300) {
+          reasons += (reasons.empty() ? "" : "; ") + inner.message +
+                     (inner.pointer.size() > composite.pointer.size() ? " at " + inner.pointer : "");
+        }
+        inner.check_id.clear();  // folded into the composite
+      }
+      if (!reasons.empty()) {
+        composite.message += " (" + reasons + ")";
+      }
+    }
+    for (SchemaViolation& violation : causes) {
+      if (violation.check_id.empty()) {
+        continue;
+      }
+      bool duplicate = std::any_of(out.begin(), out.end(), [&](const SchemaViolation& seen) {
+        return seen.check_id == violation.check_id && seen.pointer == violation.pointer;
+      });
+      if (!duplicate) {
+        out.push_back(std::move(violation));
+      }
+    }
+  }
+
+  std::unique_ptr<valijson::Schema> schema_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StructuralEngine>> MakeValijsonEngine(const Json& schema) {
+  auto parsed = std::make_unique<valijson::Schema>();
+  try {
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    valijson::adapters::NlohmannJsonAdapter adapter(schema);
+    parser.populateSchema(adapter, *parsed);
+  } catch (const std::exception& e) {
+    return InvalidArgument(std::string("schema not supported by the validation engine: ") + e.what());
+  }
+  return std::unique_ptr<StructuralEngine>(std::make_unique<ValijsonEngine>(std::move(parsed)));
+}
+
+// Our compiled walk: one node per schema location that can hold a value.
+struct SchemaValidator::Plan {
+  struct Node {
+    Format format = Format::kNone;
+    bool write_only = false;
+    bool declares_properties = false;
+    bool additional_given = false;  // additionalProperties written in the schema
+    bool composite = false;         // anyOf/oneOf: properties may come from a branch
+    std::unordered_map<std::string, int> properties;
+    int items = -1;
+    int additional = -1;
+    int ref = -1;  // a recursive "#/definitions/..." target
+  };
+  std::vector<Node> nodes;
+  std::unordered_map<std::string, int> definition_nodes;
+  const Json* definitions = nullptr;
+
+  int NewNode() {
+    nodes.emplace_back();
+    return static_cast<int>(nodes.size()) - 1;
+  }
+
+  void CompileInto(int n, const Json& schema, int depth) {
+    if (!schema.is_object() || depth > 64) {
+      return;
+    }
+    if (auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
+      const std::string& target = ref->get_ref<const std::string&>();
+      const std::string prefix = "#/definitions/";
+      if (target.rfind(prefix, 0) == 0 && definitions != nullptr) {
+        std::string name = target.substr(prefix.size());
+        auto known = definition_nodes.find(name);
+        if (known != definition_nodes.end()) {
+          nodes[static_cast<size_t>(n)].ref = known->second;
+        } else if (definitions->contains(name)) {
+          int def = NewNode();
+          definition_nodes.emplace(name, def);
+          nodes[static_cast<size_t>(n)].ref = def;
+          CompileInto(def, (*definitions)[name], depth + 1);
+        }
+      }
+    }
+    if (auto format = schema.find("format"); format != schema.end() && format->is_string()) {
+      nodes[static_cast<size_t>(n)].format = ParseFormat(format->get_ref<const std::string&>());
+    }
+    if (schema.value("writeOnly", false)) {
+      nodes[static_cast<size_t>(n)].write_only = true;
+    }
+    if (schema.contains("anyOf") || schema.contains("oneOf")) {
+      nodes[static_cast<size_t>(n)].composite = true;
+    }
+    if (auto properties = schema.find("properties"); properties != schema.end() && properties->is_object()) {
+      nodes[static_cast<size_t>(n)].declares_properties = true;
+      for (const auto& [name, sub] : properties->items()) {
+        auto& own = nodes[static_cast<size_t>(n)].properties;
+        auto existing = own.find(name);
+        int child = existing != own.end() ? existing->second : NewNode();
+        nodes[static_cast<size_t>(n)].properties.emplace(name, child);
+        CompileInto(child, sub, depth + 1);
+      }
+    }
+    if (auto additional = schema.find("additionalProperties"); additional != schema.end()) {
+      nodes[static_cast<size_t>(n)].additional_given = true;
+      if (additional->is_object()) {
+        int child = nodes[static_cast<size_t>(n)].additional >= 0 ? nodes[static_cast<size_t>(n)].additional : NewNode();
+        nodes[static_cast<size_t>(n)].additional = child;
+        CompileInto(child, *additional, depth + 1);
+      }
+    }
+    if (auto items = schema.find("items"); items != schema.end() && items->is_object()) {
+      int child = nodes[static_cast<size_t>(n)].items >= 0 ? nodes[static_cast<size_t>(n)].items : NewNode();
+      nodes[static_cast<size_t>(n)].items = child;
+      CompileInto(child, *items, depth + 1);
+    }
+    if (auto all_of = schema.find("allOf"); all_of != schema.end() && all_of->is_array()) {
+      for (const Json& branch : *all_of) {
+        CompileInto(n, branch, depth + 1);
+      }
+    }
+  }
+
+  // Follows `ref` links so a node that is only a reference behaves as its target.
+  const Node& Effective(int n) const {
+    const Node* node = &nodes[static_cast<size_t>(n)];
+    for (int hops = 0; node->ref >= 0 && hops < 8 && node->properties.empty() && node->items < 0 &&
+                       node->format == Format::kNone;
+         ++hops) {
+      node = &nodes[static_cast<size_t>(node->ref)];
+    }
+    return *node;
+  }
+
+  void Walk(int n, const Json& value, PathStack& path, const ValidateOptions& options,
+            std::vector<SchemaViolation>& out) const {
+    const Node& node = Effective(n);
+    if (node.format != Format::kNone) {
+      bool ok = true;
+      if (value.is_string()) {
+        ok = CheckString(node.format, value.get_ref<const std::string&>());
+      } else if (value.is_number()) {
+        ok = CheckNumber(node.format, value);
+      }
+      if (!ok) {
+        out.push_back({"response.schema.format", path.Pointer(),
+                       "value is not a valid " + std::string(FormatName(node.format)),
+                       std::string(FormatExpectation(node.format)), internal::DescribeValue(value)});
+      }
+    }
+    if (value.is_object()) {
+      for (const auto& [key, child] : value.items()) {
+        auto property = node.properties.find(key);
+        if (property != node.properties.end()) {
+          path.Push(key);
+          if (nodes[static_cast<size_t>(property->second)].write_only) {
+            out.push_back({"response.schema.write_only", path.Pointer(),
+                           "writeOnly property '" + key + "' appears in a response",
+                           "absent from responses", internal::DescribeValue(child)});
+          }
+          Walk(property->second, child, path, options, out);
+          path.Pop();
+        } else if (node.additional >= 0) {
+          path.Push(key);
+          Walk(node.additional, child, path, options, out);
+          path.Pop();
+        } else if (options.strict && node.declares_properties && !node.additional_given && !node.composite) {
+          path.Push(key);
+          out.push_back({"response.schema.undeclared_property", path.Pointer(),
+                         "property '" + key + "' is not declared by the schema",
+                         "only declared properties", internal::DescribeValue(child)});
+          path.Pop();
+        }
+      }
+    } else if (value.is_array() && node.items >= 0) {
+      for (size_t i = 0; i < value.size(); ++i) {
+        path.Push(i);
+        Walk(node.items, value[i], path, options, out);
+        path.Pop();
+      }
+    }
+  }
+};
+
+SchemaValidator::SchemaValidator() = default;
+SchemaValidator::~SchemaValidator() = default;
+
+Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(const Json& schema,
+                                                                       const Json& definitions) {
+  std::shared_ptr<SchemaValidator> compiled(new SchemaValidator());
+  compiled->schema_ = schema;
+  bool recursive = !definitions.empty() && schema.dump().find("\"#/definitions/") != std::string::npos;
+  if (recursive && compiled->schema_.is_object()) {
+    compiled->schema_["definitions"] = definitions;
+  }
+  auto engine = MakeValijsonEngine(PrepareForEngine(compiled->schema_, false));
+  if (!engine) {
+    return engine.error();
+  }
+  compiled->engine_ = *std::move(engine);
+  compiled->plan_ = std::make_unique<Plan>();
+  if (recursive) {
+    compiled->plan_->definitions = &compiled->schema_["definitions"];
+  }
+  int root = compiled->plan_->NewNode();
+  compiled->plan_->CompileInto(root, compiled->schema_, 0);
+  return std::shared_ptr<const SchemaValidator>(std::move(compiled));
+}
+
+std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
+                                                       const ValidateOptions& options) const {
+  std::vector<SchemaViolation> violations;
+  engine_->Validate(instance, violations);
+  PathStack path;
+  plan_->Walk(0, instance, path, options, violations);
+  // Explain structural violations with what the schema expected and what was there.
+  for (SchemaViolation& violation : violations) {
+    if (!violation.expected.empty()) {
+      continue;
+    }
+    const Json* schema = SchemaAt(schema_, violation.pointer);
+    Json::json_pointer pointer;
+    const Json* actual = nullptr;
+    try {
+      pointer = Json::json_pointer(violation.pointer);
+      if (instance.contains(pointer)) {
+        actual = &instance.at(pointer);
+      }
+    } catch (const Json::exception&) {
+      actual = nullptr;
+    }
+    if (violation.check_id == "response.schema.required") {
+      violation.expected = "property present";
+      violation.actual = "absent";
+      continue;
+    }
+    if (actual != nullptr) {
+      violation.actual = internal::DescribeValue(*actual);
+    }
+    if (schema == nullptr) {
+      continue;
+    }
+    if (violation.check_id == "response.schema.type") {
+      std::vector<std::string> types = SchemaTypes(*schema);
+      std::string joined;
+      for (const std::string& type : types) {
+        joined += (joined.empty() ? "" : " or ") + type;
+      }
+      violation.expected = joined;
+      if (!joined.empty()) {
+        violation.message = "expected " + joined + ", got " + internal::JsonTypeName(actual);
+      }
+    } else if (violation.check_id == "response.schema.enum" && schema->contains("enum")) {
+      violation.expected = internal::DescribeEnum((*schema)["enum"]);
+      violation.message = "value is not one of the " + std::to_string((*schema)["enum"].size()) +
+                          " declared values";
+    }
+  }
+  std::stable_sort(violations.begin(), violations.end(),
+                   [](const SchemaViolation& a, const SchemaViolation& b) { return PointerLess(a.pointer, b.pointer); });
+  return violations;
+}
+
+bool StringMatchesFormat(std::string_view format, std::string_view value) {
+  return CheckString(ParseFormat(format), value);
+}
+
+bool NumberMatchesFormat(std::string_view format, const Json& value) {
+  return !value.is_number() || CheckNumber(ParseFormat(format), value);
+}
+
+}  // namespace conform::validator

@@ -1,0 +1,75 @@
+// Validating a JSON instance against a normalised schema. The structural keywords (type,
+// enum, required, allOf, oneOf...) go to a pluggable engine (valijson today; a faster engine
+// can implement StructuralEngine later); formats, writeOnly and undeclared-property drift are
+// checked by our own compiled walk, because Debian's valijson 1.0 compiles a std::regex per
+// date-time value (~0.5 ms each) and knows nothing of int32 or writeOnly.
+//   auto schema = SchemaValidator::Compile(response_schema, contract.definitions);
+//   std::vector<SchemaViolation> found = (*schema)->Validate(body, {.strict = true});
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace conform::validator {
+
+// One root cause: cascades ("failed to validate property 'dpoJobs'...") are collapsed.
+struct SchemaViolation {
+  std::string check_id;  // "response.schema.enum", ... (see finding.h)
+  std::string pointer;   // JSON pointer of the offending value (or of a missing property)
+  std::string message;   // one line
+  std::string expected;
+  std::string actual;
+};
+
+struct ValidateOptions {
+  // Report properties the schema does not declare (drift), where it allows them silently.
+  bool strict = false;
+};
+
+// The structural half, behind an interface so another engine can replace valijson.
+class StructuralEngine {
+ public:
+  virtual ~StructuralEngine() = default;
+  // True when `instance` is valid; otherwise appends root-cause violations.
+  virtual bool Validate(const nlohmann::json& instance, std::vector<SchemaViolation>& out) const = 0;
+};
+
+// valijson 1.0 (draft 7) over nlohmann::json. `schema` must not contain `format` where our
+// walk checks it (see SchemaValidator::Compile). Fails with kInvalidArgument when valijson
+// cannot parse the schema.
+Result<std::unique_ptr<StructuralEngine>> MakeValijsonEngine(const nlohmann::json& schema);
+
+class SchemaValidator {
+ public:
+  // Compiles a canonical schema (validator::CanonicalSchema). `definitions` holds the targets
+  // of recursive "#/definitions/..." references (Contract::definitions).
+  static Result<std::shared_ptr<const SchemaValidator>> Compile(const nlohmann::json& schema,
+                                                                const nlohmann::json& definitions);
+
+  // Every violation of `instance`, in document order. Thread-safe.
+  std::vector<SchemaViolation> Validate(const nlohmann::json& instance,
+                                        const ValidateOptions& options = {}) const;
+
+  ~SchemaValidator();
+  SchemaValidator(const SchemaValidator&) = delete;
+  SchemaValidator& operator=(const SchemaValidator&) = delete;
+
+ private:
+  SchemaValidator();
+  struct Plan;
+  nlohmann::json schema_;  // canonical, with definitions: for expected-value messages
+  std::unique_ptr<StructuralEngine> engine_;
+  std::unique_ptr<Plan> plan_;
+};
+
+// Format checks, exposed for tests and other modules. `format` is the OpenAPI format name.
+// Unknown formats are annotations and always pass.
+bool StringMatchesFormat(std::string_view format, std::string_view value);
+bool NumberMatchesFormat(std::string_view format, const nlohmann::json& value);
+
+}  // namespace conform::validator

@@ -1,0 +1,450 @@
+#include "validator/spec_loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "common/file.h"
+#include "validator/internal/document.h"
+#include "validator/internal/ref_resolver.h"
+#include "validator/list_shape.h"
+#include "validator/schema_util.h"
+
+namespace conform::embedded {
+extern const std::string_view kOpenApiYaml;
+}  // namespace conform::embedded
+
+namespace conform::validator {
+namespace {
+
+using Json = nlohmann::json;
+using internal::AppendPointer;
+using internal::Document;
+
+const char* const kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+
+std::string Upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// A name for an operation that has no operationId: "ListDpoJobs" for GET on a collection,
+// else "GET /path".
+std::string DerivedOperationId(const std::string& method, const std::string& path) {
+  std::string last = path.substr(path.rfind('/') + 1);
+  if (method == "GET" && !last.empty() && last.front() != '{' &&
+      last.find_first_of(":.") == std::string::npos) {
+    last[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(last[0])));
+    return "List" + last;
+  }
+  return method + " " + path;
+}
+
+class Loader {
+ public:
+  Loader(const Document& doc, const Json& root) : doc_(doc), root_(root) {}
+
+  Error Fail(const std::string& message, const std::string& pointer) const {
+    return InvalidArgument(message, doc_.Where(pointer));
+  }
+
+  Result<Contract> LoadOpenApi(const std::string& version) {
+    Contract contract;
+    contract.format = "OpenAPI " + version;
+    dialect_ = version.rfind("3.0", 0) == 0 ? Dialect::kOpenApi30 : Dialect::kOpenApi31;
+    if (auto info = root_.find("info"); info != root_.end() && info->is_object()) {
+      contract.title = info->value("title", "");
+    }
+    ReadServers(root_, "/servers", contract);
+    auto paths = root_.find("paths");
+    if (paths == root_.end() || !paths->is_object()) {
+      return Fail("OpenAPI document has no 'paths' object", "");
+    }
+    for (const auto& [path, item] : paths->items()) {
+      std::string item_pointer = AppendPointer("/paths", path);
+      if (path.empty() || path[0] != '/') {
+        return Fail("path '" + path + "' must start with '/'", item_pointer);
+      }
+      if (!item.is_object()) {
+        return Fail("path item '" + path + "' must be an object", item_pointer);
+      }
+      std::vector<Parameter> shared;
+      if (auto params = item.find("parameters"); params != item.end()) {
+        auto parsed = ReadParameters(*params, AppendPointer(item_pointer, "parameters"));
+        if (!parsed) {
+          return parsed.error();
+        }
+        shared = *std::move(parsed);
+      }
+      for (const char* method : kMethods) {
+        auto op = item.find(method);
+        if (op == item.end()) {
+          continue;
+        }
+        auto operation = ReadOperation(*op, AppendPointer(item_pointer, method), method, path, shared);
+        if (!operation) {
+          return operation.error();
+        }
+        contract.operations.push_back(*std::move(operation));
+      }
+    }
+    if (contract.operations.empty()) {
+      return Fail("the document declares no operations", "/paths");
+    }
+    return contract;
+  }
+
+  // The Mintlify rendering: one operation under `paths` with `path`, `method`, `request`
+  // (security, parameters.{path,query,header,cookie}.NAME.schema[]) and
+  // `response.STATUS.MEDIA.schemaArray[]`.
+  Result<Contract> LoadMintlify() {
+    Contract contract;
+    contract.format = "Mintlify rendering";
+    dialect_ = Dialect::kOpenApi30;
+    const Json& paths = root_["paths"];
+    Operation op;
+    op.method = Upper(paths["method"].get<std::string>());
+    op.path = paths["path"].get<std::string>();
+    if (op.path.empty() || op.path[0] != '/') {
+      return Fail("path '" + op.path + "' must start with '/'", "/paths/path");
+    }
+    ReadServers(paths, "/paths/servers", contract);
+    if (auto request = paths.find("request"); request != paths.end() && request->is_object()) {
+      if (auto security = request->find("security"); security != request->end() && security->is_array()) {
+        for (const Json& requirement : *security) {
+          const Json* headers = FindPath(requirement, {"parameters", "header"});
+          if (headers == nullptr || !headers->is_object()) {
+            continue;
+          }
+          for (const auto& [name, scheme] : headers->items()) {
+            if (scheme.is_object() && scheme.value("type", "") == "http" &&
+                Lower(scheme.value("scheme", "")) == "bearer") {
+              op.bearer_auth = true;
+            }
+          }
+        }
+      }
+      if (auto params = request->find("parameters"); params != request->end() && params->is_object()) {
+        const std::pair<const char*, ParameterLocation> kLocations[] = {
+            {"path", ParameterLocation::kPath},
+            {"query", ParameterLocation::kQuery},
+            {"header", ParameterLocation::kHeader},
+            {"cookie", ParameterLocation::kCookie}};
+        for (const auto& [location, in] : kLocations) {
+          auto group = params->find(location);
+          if (group == params->end() || !group->is_object()) {
+            continue;
+          }
+          std::string group_pointer = std::string("/paths/request/parameters/") + location;
+          for (const auto& [name, spec] : group->items()) {
+            std::string pointer = AppendPointer(group_pointer, name);
+            auto parameter = ReadMintlifyParameter(name, in, spec, pointer);
+            if (!parameter) {
+              return parameter.error();
+            }
+            op.parameters.push_back(*std::move(parameter));
+          }
+        }
+      }
+    }
+    auto responses = paths.find("response");
+    if (responses == paths.end() || !responses->is_object()) {
+      return Fail("operation has no 'response' object", "/paths");
+    }
+    for (const auto& [status, spec] : responses->items()) {
+      std::string pointer = AppendPointer("/paths/response", status);
+      if (!spec.is_object()) {
+        return Fail("response '" + status + "' must be an object", pointer);
+      }
+      ResponseSpec response;
+      response.status = status;
+      for (const auto& [key, value] : spec.items()) {
+        if (key == "description" && value.is_string()) {
+          response.description = value.get<std::string>();
+          continue;
+        }
+        if (key.find('/') == std::string::npos || !value.is_object()) {
+          continue;
+        }
+        MediaType media;
+        media.name = key;
+        auto schemas = value.find("schemaArray");
+        if (schemas != value.end() && schemas->is_array() && !schemas->empty()) {
+          Json alternatives = Json::array();
+          for (const Json& alternative : *schemas) {
+            alternatives.push_back(Canonical(alternative));
+          }
+          media.schema = alternatives.size() == 1 ? alternatives[0] : Json{{"anyOf", alternatives}};
+        }
+        response.content.push_back(std::move(media));
+      }
+      op.responses.push_back(std::move(response));
+    }
+    op.operation_id = DerivedOperationId(op.method, op.path);
+    contract.operations.push_back(std::move(op));
+    return contract;
+  }
+
+ private:
+  static const Json* FindPath(const Json& node, std::initializer_list<const char*> keys) {
+    const Json* current = &node;
+    for (const char* key : keys) {
+      if (!current->is_object()) {
+        return nullptr;
+      }
+      auto found = current->find(key);
+      if (found == current->end()) {
+        return nullptr;
+      }
+      current = &*found;
+    }
+    return current;
+  }
+
+  Json Canonical(const Json& schema) const { return CanonicalSchema(schema, dialect_); }
+
+  void ReadServers(const Json& node, const std::string& pointer, Contract& contract) const {
+    auto servers = node.find("servers");
+    (void)pointer;
+    if (servers == node.end() || !servers->is_array()) {
+      return;
+    }
+    for (const Json& server : *servers) {
+      if (server.is_object() && server.contains("url") && server["url"].is_string()) {
+        contract.servers.push_back(server["url"].get<std::string>());
+      }
+    }
+  }
+
+  Result<Parameter> ReadMintlifyParameter(const std::string& name, ParameterLocation in,
+                                          const Json& spec, const std::string& pointer) const {
+    Parameter parameter;
+    parameter.name = name;
+    parameter.in = in;
+    parameter.required = in == ParameterLocation::kPath;
+    auto schemas = spec.find("schema");
+    if (!spec.is_object() || schemas == spec.end() || !schemas->is_array() || schemas->empty()) {
+      return Fail("parameter '" + name + "' has no schema list", pointer);
+    }
+    Json alternatives = Json::array();
+    for (const Json& alternative : *schemas) {
+      if (!alternative.is_object()) {
+        return Fail("parameter '" + name + "': schema must be an object", AppendPointer(pointer, "schema"));
+      }
+      Json schema = alternative;
+      // The renderer puts the parameter's own `required` and `description` in its schema.
+      if (auto required = schema.find("required"); required != schema.end() && required->is_boolean()) {
+        parameter.required = required->get<bool>();
+        schema.erase("required");
+      }
+      if (auto description = schema.find("description"); description != schema.end() && description->is_string()) {
+        parameter.description = description->get<std::string>();
+      }
+      alternatives.push_back(Canonical(schema));
+    }
+    parameter.schema = alternatives.size() == 1 ? alternatives[0] : Json{{"anyOf", alternatives}};
+    return parameter;
+  }
+
+  Result<std::vector<Parameter>> ReadParameters(const Json& list, const std::string& pointer) const {
+    if (!list.is_array()) {
+      return Fail("'parameters' must be a list", pointer);
+    }
+    std::vector<Parameter> parameters;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Json& spec = list[i];
+      std::string item = AppendPointer(pointer, i);
+      if (!spec.is_object()) {
+        return Fail("parameter must be an object", item);
+      }
+      auto name = spec.find("name");
+      auto in = spec.find("in");
+      if (name == spec.end() || !name->is_string()) {
+        return Fail("parameter has no 'name'", item);
+      }
+      if (in == spec.end() || !in->is_string()) {
+        return Fail("parameter '" + name->get<std::string>() + "' has no 'in'", item);
+      }
+      Parameter parameter;
+      parameter.name = name->get<std::string>();
+      std::string location = in->get<std::string>();
+      if (location == "path") {
+        parameter.in = ParameterLocation::kPath;
+      } else if (location == "query") {
+        parameter.in = ParameterLocation::kQuery;
+      } else if (location == "header") {
+        parameter.in = ParameterLocation::kHeader;
+      } else if (location == "cookie") {
+        parameter.in = ParameterLocation::kCookie;
+      } else {
+        return Fail("parameter '" + parameter.name + "': 'in' must be path, query, header or cookie, not '" +
+                        location + "'",
+                    AppendPointer(item, "in"));
+      }
+      parameter.required = spec.value("required", parameter.in == ParameterLocation::kPath);
+      parameter.description = spec.value("description", "");
+      if (auto schema = spec.find("schema"); schema != spec.end()) {
+        parameter.schema = Canonical(*schema);
+      } else if (auto content = spec.find("content"); content != spec.end() && content->is_object() &&
+                                                      !content->empty()) {
+        parameter.schema = Canonical(content->begin()->value("schema", Json::object()));
+      }
+      parameters.push_back(std::move(parameter));
+    }
+    return parameters;
+  }
+
+  Result<Operation> ReadOperation(const Json& spec, const std::string& pointer, const std::string& method,
+                                  const std::string& path, const std::vector<Parameter>& shared) const {
+    if (!spec.is_object()) {
+      return Fail("operation must be an object", pointer);
+    }
+    Operation op;
+    op.method = Upper(method);
+    op.path = path;
+    op.summary = spec.value("summary", "");
+    op.parameters = shared;
+    if (auto params = spec.find("parameters"); params != spec.end()) {
+      auto own = ReadParameters(*params, AppendPointer(pointer, "parameters"));
+      if (!own) {
+        return own.error();
+      }
+      for (Parameter& parameter : *own) {
+        auto same = std::find_if(op.parameters.begin(), op.parameters.end(), [&](const Parameter& p) {
+          return p.name == parameter.name && p.in == parameter.in;
+        });
+        if (same != op.parameters.end()) {
+          *same = std::move(parameter);
+        } else {
+          op.parameters.push_back(std::move(parameter));
+        }
+      }
+    }
+    auto responses = spec.find("responses");
+    if (responses == spec.end() || !responses->is_object() || responses->empty()) {
+      return Fail(op.method + " " + path + " has no 'responses'", pointer);
+    }
+    for (const auto& [status, response_spec] : responses->items()) {
+      std::string response_pointer = AppendPointer(AppendPointer(pointer, "responses"), status);
+      if (!response_spec.is_object()) {
+        return Fail("response '" + status + "' must be an object", response_pointer);
+      }
+      ResponseSpec response;
+      response.status = status;
+      response.description = response_spec.value("description", "");
+      if (auto content = response_spec.find("content"); content != response_spec.end() && content->is_object()) {
+        for (const auto& [media_name, media_spec] : content->items()) {
+          MediaType media;
+          media.name = media_name;
+          if (media_spec.is_object() && media_spec.contains("schema")) {
+            media.schema = Canonical(media_spec["schema"]);
+          }
+          response.content.push_back(std::move(media));
+        }
+      }
+      op.responses.push_back(std::move(response));
+    }
+    auto security = spec.find("security");
+    const Json* requirements = security != spec.end() ? &*security : nullptr;
+    if (requirements == nullptr) {
+      auto global = root_.find("security");
+      requirements = global != root_.end() ? &*global : nullptr;
+    }
+    if (requirements != nullptr && requirements->is_array()) {
+      const Json* schemes = FindPath(root_, {"components", "securitySchemes"});
+      for (const Json& requirement : *requirements) {
+        if (!requirement.is_object() || schemes == nullptr || !schemes->is_object()) {
+          continue;
+        }
+        for (const auto& [name, scopes] : requirement.items()) {
+          auto scheme = schemes->find(name);
+          if (scheme != schemes->end() && scheme->is_object() && scheme->value("type", "") == "http" &&
+              Lower(scheme->value("scheme", "")) == "bearer") {
+            op.bearer_auth = true;
+          }
+        }
+      }
+    }
+    op.operation_id = spec.value("operationId", DerivedOperationId(op.method, path));
+    return op;
+  }
+
+  const Document& doc_;
+  const Json& root_;
+  Dialect dialect_ = Dialect::kOpenApi31;
+};
+
+}  // namespace
+
+Result<Contract> LoadContract(std::string_view text, const std::string& name) {
+  auto doc = internal::ParseDocument(text, name);
+  if (!doc) {
+    return doc.error();
+  }
+  if (!doc->root.is_object()) {
+    return InvalidArgument("not an OpenAPI document: the top level is not a mapping", doc->Where(""));
+  }
+  if (doc->root.contains("swagger")) {
+    return InvalidArgument("Swagger 2.0 is not supported: convert it to OpenAPI 3 first",
+                           doc->Where("/swagger"));
+  }
+  internal::RefResolver resolver(*doc);
+  auto resolved = resolver.Resolve(doc->root, "");
+  if (!resolved) {
+    return resolved.error();
+  }
+  Loader loader(*doc, *resolved);
+  Result<Contract> contract = Error{};
+  const Json& root = *resolved;
+  auto openapi = root.find("openapi");
+  const Json* paths = root.contains("paths") ? &root["paths"] : nullptr;
+  if (openapi != root.end()) {
+    if (!openapi->is_string() ||
+        (openapi->get<std::string>().rfind("3.0", 0) != 0 && openapi->get<std::string>().rfind("3.1", 0) != 0)) {
+      return InvalidArgument("unsupported 'openapi' version " + openapi->dump() + ": expected 3.0.x or 3.1.x",
+                             doc->Where("/openapi"));
+    }
+    contract = loader.LoadOpenApi(openapi->get<std::string>());
+  } else if (paths != nullptr && paths->is_object() && paths->contains("path") && (*paths)["path"].is_string() &&
+             paths->contains("method") && (*paths)["method"].is_string()) {
+    contract = loader.LoadMintlify();
+  } else {
+    return InvalidArgument("not an OpenAPI document: no 'openapi' version field", doc->Where(""));
+  }
+  if (!contract) {
+    return contract.error();
+  }
+  contract->source = name;
+  contract->definitions = resolver.definitions();
+  for (Operation& op : contract->operations) {
+    DeriveListShape(op);
+  }
+  return contract;
+}
+
+Result<Contract> LoadContractFile(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text) {
+    return text.error();
+  }
+  return LoadContract(*text, path);
+}
+
+std::string_view EmbeddedSpecText() { return embedded::kOpenApiYaml; }
+
+Result<Contract> EmbeddedContract() {
+  auto contract = LoadContract(embedded::kOpenApiYaml, "spec/openapi.yaml");
+  if (contract) {
+    contract->source = "<built-in ListDpoJobs: spec/openapi.yaml>";
+  }
+  return contract;
+}
+
+}  // namespace conform::validator

@@ -1,0 +1,28 @@
+// Loading a spec into a Contract: standard OpenAPI 3.0 and 3.1 (YAML or JSON) and the
+// Mintlify rendering of a single operation that the Fireworks docs publish (the seed).
+// Local $refs are resolved (with 3.0 siblings such as readOnly kept), reference cycles are
+// reported, and every error names file:line:column.
+//   Result<Contract> contract = validator::LoadContractFile("spec/openapi.yaml");
+//   Result<Contract> builtin = validator::EmbeddedContract();   // ListDpoJobs
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "validator/contract.h"
+
+namespace conform::validator {
+
+// Parses `text` (YAML or JSON) named `name` in messages. kInvalidArgument on any spec error,
+// with where = "name:line:col".
+Result<Contract> LoadContract(std::string_view text, const std::string& name);
+
+// Reads and loads a file: kNotFound / kUnavailable when it cannot be read.
+Result<Contract> LoadContractFile(const std::string& path);
+
+// The ListDpoJobs contract compiled into the binary (spec/openapi.yaml).
+Result<Contract> EmbeddedContract();
+std::string_view EmbeddedSpecText();
+
+}  // namespace conform::validator
