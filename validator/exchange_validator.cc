@@ -597,7 +597,9 @@ ExchangeVerdict ExchangeValidator::Check(const traffic::Exchange& exchange, Keep
     return verdict;
   }
   verdict.operation = op;
-  CheckRequest(*op, exchange, verdict);
+  if (options_.requests == ExchangeCheckOptions::Requests::kCheck) {
+    CheckRequest(*op, exchange, verdict);
+  }
   CheckResponse(*op, exchange, verdict, keep_body);
   return verdict;
 }

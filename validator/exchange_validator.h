@@ -28,6 +28,10 @@ struct ExchangeCheckOptions {
   bool strict = false;       // also report undeclared properties (drift)
   BodyLimits body_limits;    // size and depth of response bodies
   std::string operation_id;  // check every exchange against this operation
+  // Check request parameters against their schemas. Off for conform check, whose own
+  // requests are deliberately invalid at times.
+  enum class Requests { kCheck, kTrust };
+  Requests requests = Requests::kCheck;
 };
 
 struct ExchangeVerdict {

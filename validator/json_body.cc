@@ -2,40 +2,10 @@
 
 #include <string>
 
+#include "common/nesting.h"
+
 namespace conform::validator {
 namespace {
-
-// The deepest nesting of [ and { outside strings, stopping early past `limit`.
-int NestingDepth(std::string_view text, int limit, size_t& offset) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) {
-          offset = i;
-          return deepest;
-        }
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 std::string Megabytes(size_t bytes) {
   char text[32];
@@ -54,10 +24,10 @@ Result<nlohmann::json> ParseJsonBody(std::string_view body, const BodyLimits& li
   if (first == std::string_view::npos) {
     return InvalidArgument("body is empty, expected JSON");
   }
-  size_t offset = 0;
-  if (NestingDepth(body, limits.max_depth, offset) > limits.max_depth) {
+  Nesting nesting = MaxNesting(body, limits.max_depth);
+  if (nesting.depth > limits.max_depth) {
     return ResourceExhausted("JSON nested deeper than " + std::to_string(limits.max_depth) +
-                             " levels (at byte " + std::to_string(offset) + ")");
+                             " levels (at byte " + std::to_string(nesting.offset) + ")");
   }
   nlohmann::json value = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!value.is_discarded()) {

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "aip/values.h"
+#include "traffic/redact.h"
+#include "validator/exchange_validator.h"
+#include "validator/rpc_codes.h"
 
 namespace conform::validator {
 namespace {
@@ -190,7 +195,7 @@ void CheckTotalSize(const Walk& walk, std::vector<Finding>& out) {
       finding.expected = std::to_string(*first);
       finding.actual = std::to_string(*page.total_size);
       out.push_back(std::move(finding));
-      return;
+      break;  // one instability makes the point; the count below is judged on its own
     }
   }
   if (!first || !walk.complete()) {
@@ -348,6 +353,460 @@ void CheckSameSequence(const Walk& a, const Walk& b, std::string_view check_id, 
     finding.actual = std::to_string(right.size()) + " items";
     finding.requests = requests_to(common);
     out.push_back(std::move(finding));
+  }
+}
+
+// ---- Invariants added with conform fuzz ---------------------------------------------------
+
+namespace {
+
+// Whether an error response says INVALID_ARGUMENT in either JSON shape (a 400 whose body is
+// not a google.rpc.Status still counts: that is response.error.shape's finding).
+bool SaysInvalidArgument(const traffic::Exchange& exchange) {
+  if (exchange.response.status != 400) {
+    return false;
+  }
+  Json body = Json::parse(exchange.response.body, nullptr, false);
+  std::optional<RpcStatus> status = ReadRpcStatus(body);
+  if (!status) {
+    return true;
+  }
+  if (status->shape == RpcStatus::Shape::kGrpcGateway) {
+    return status->code == 3;
+  }
+  return status->status.empty() || status->status == "INVALID_ARGUMENT";
+}
+
+// "400 INVALID_ARGUMENT", "200", or the transport error.
+std::string StatusLine(const traffic::Exchange& exchange) {
+  if (!exchange.error.empty()) {
+    return exchange.error;
+  }
+  std::string text = std::to_string(exchange.response.status);
+  Json body = Json::parse(exchange.response.body, nullptr, false);
+  if (std::optional<RpcStatus> status = ReadRpcStatus(body)) {
+    if (status->shape == RpcStatus::Shape::kGrpcGateway && !RpcCodeName(status->code).empty()) {
+      text += " " + std::string(RpcCodeName(status->code));
+    } else if (!status->status.empty()) {
+      text += " " + status->status;
+    }
+  }
+  return text;
+}
+
+Finding ExchangeFinding(std::string_view id, std::string message,
+                        const traffic::Exchange& exchange) {
+  Finding finding = MakeFinding(id, std::move(message));
+  finding.requests.push_back(exchange.request);
+  return finding;
+}
+
+bool NoResponse(const traffic::Exchange& exchange) {
+  return !exchange.error.empty() && exchange.response.status == 0;
+}
+
+}  // namespace
+
+void CheckDefaultPageSize(const Walk& walk, int64_t default_page_size, std::vector<Finding>& out) {
+  for (size_t p = 0; p < walk.pages.size(); ++p) {
+    const Page& page = walk.pages[p];
+    bool defaulted = !page.requested_size || *page.requested_size == 0;
+    if (!defaulted || !page.ok()) {
+      continue;
+    }
+    auto held = static_cast<int64_t>(page.items.size());
+    bool too_many = held > default_page_size;
+    bool too_few = page.has_more() && held != default_page_size;
+    if (!too_many && !too_few) {
+      continue;
+    }
+    std::string asked = page.requested_size ? "pageSize=0" : "no pageSize";
+    Finding finding = WalkFinding(
+        "page_size.default",
+        "page " + std::to_string(p + 1) + " (" + asked + ") holds " + std::to_string(held) +
+            " items" + (page.has_more() ? " and has a next page" : "") +
+            "; the default page size is " + std::to_string(default_page_size),
+        walk, p);
+    finding.expected = too_many ? "at most " + std::to_string(default_page_size) + " items"
+                                : std::to_string(default_page_size) + " items while more remain";
+    finding.actual = std::to_string(held) + " items";
+    out.push_back(std::move(finding));
+    return;
+  }
+}
+
+void CheckNextTokenOmittedAtEnd(const Walk& walk, std::vector<Finding>& out) {
+  if (!walk.complete() || walk.pages.empty()) {
+    return;
+  }
+  const Page& last = walk.pages.back();
+  if (!last.next_token.has_value() || !last.next_token->empty()) {
+    return;
+  }
+  Finding finding = WalkFinding("page_walk.last_page_token",
+                                "the last page carries an empty next page token (\"\") instead "
+                                "of omitting it",
+                                walk, walk.pages.size() - 1);
+  finding.expected = "no nextPageToken member on the last page";
+  finding.actual = "\"\"";
+  out.push_back(std::move(finding));
+}
+
+void CheckNoErrorPage(const Walk& walk, std::string_view check_id, const std::string& what,
+                      std::vector<Finding>& out) {
+  if (walk.end != WalkEnd::kErrorPage || walk.pages.empty()) {
+    return;
+  }
+  const Page& last = walk.pages.back();
+  if (NoResponse(last.exchange)) {
+    return;
+  }
+  Finding finding = WalkFinding(check_id,
+                                what + ": page " + std::to_string(walk.pages.size()) +
+                                    " was answered " + StatusLine(last.exchange),
+                                walk, walk.pages.size() - 1);
+  finding.expected = "200 with a page of resources";
+  finding.actual = StatusLine(last.exchange);
+  out.push_back(std::move(finding));
+}
+
+void CheckPrefixOf(const Walk& walk, const Walk& reference, std::string_view check_id,
+                   const std::string& what, std::vector<Finding>& out) {
+  if (!reference.complete()) {
+    return;
+  }
+  std::vector<const Json*> got = walk.Items();
+  std::vector<const Json*> want = reference.Items();
+  std::vector<ItemPosition> positions = Positions(walk);
+  for (size_t i = 0; i < got.size(); ++i) {
+    bool beyond = i >= want.size();
+    if (!beyond && ItemKey(*got[i]) == ItemKey(*want[i])) {
+      continue;
+    }
+    Finding finding = WalkFinding(
+        check_id,
+        what + ": item " + std::to_string(i + 1) + " (" + Where(positions[i]) + ") is '" +
+            ItemKey(*got[i]) + "'" +
+            (beyond ? ", but the collection has only " + std::to_string(want.size()) + " items"
+                    : ", expected '" + ItemKey(*want[i]) + "'"),
+        walk, positions[i].page);
+    finding.expected = beyond ? "no item " + std::to_string(i + 1) : ItemKey(*want[i]);
+    finding.actual = ItemKey(*got[i]);
+    out.push_back(std::move(finding));
+    return;
+  }
+  if (walk.complete() && got.size() < want.size()) {
+    Finding finding = WalkFinding(check_id,
+                                  what + ": the walk ended after " + std::to_string(got.size()) +
+                                      " items, before '" + ItemKey(*want[got.size()]) + "'",
+                                  walk, walk.pages.empty() ? 0 : walk.pages.size() - 1);
+    finding.expected = std::to_string(want.size()) + " items";
+    finding.actual = std::to_string(got.size()) + " items";
+    out.push_back(std::move(finding));
+  }
+}
+
+void CheckSameItems(const Walk& a, const Walk& b, std::string_view check_id,
+                    const std::string& what, std::vector<Finding>& out) {
+  if (!a.complete() || !b.complete()) {
+    return;
+  }
+  std::unordered_map<std::string, int> counts;
+  for (const Json* item : a.Items()) {
+    ++counts[ItemKey(*item)];
+  }
+  for (const Json* item : b.Items()) {
+    --counts[ItemKey(*item)];
+  }
+  std::vector<std::string> missing;
+  std::vector<std::string> extra;
+  for (const auto& [key, count] : counts) {
+    if (count > 0) {
+      missing.push_back(key);
+    } else if (count < 0) {
+      extra.push_back(key);
+    }
+  }
+  if (missing.empty() && extra.empty()) {
+    return;
+  }
+  std::sort(missing.begin(), missing.end());
+  std::sort(extra.begin(), extra.end());
+  std::string message = what + ": ";
+  if (!missing.empty()) {
+    message += std::to_string(missing.size()) + " missing (first: '" + missing.front() + "')";
+  }
+  if (!extra.empty()) {
+    message += std::string(missing.empty() ? "" : ", ") + std::to_string(extra.size()) +
+               " unexpected or repeated (first: '" + extra.front() + "')";
+  }
+  Finding finding = MakeFinding(check_id, message);
+  finding.expected = std::to_string(a.Items().size()) + " items";
+  finding.actual = std::to_string(b.Items().size()) + " items";
+  finding.requests = b.RequestsUpTo(b.pages.empty() ? 0 : b.pages.size() - 1);
+  out.push_back(std::move(finding));
+}
+
+void CheckWalkCovers(const Walk& walk, const std::vector<std::string>& keys,
+                     std::vector<Finding>& out) {
+  if (!walk.complete()) {
+    return;
+  }
+  std::unordered_set<std::string> returned;
+  for (const Json* item : walk.Items()) {
+    returned.insert(ItemKey(*item));
+  }
+  size_t missing = 0;
+  std::string first;
+  for (const std::string& key : keys) {
+    if (returned.count(key) == 0 && missing++ == 0) {
+      first = key;
+    }
+  }
+  if (missing == 0) {
+    return;
+  }
+  Finding finding = WalkFinding("page_walk.complete",
+                                std::to_string(missing) +
+                                    " resources that existed during the whole walk were never "
+                                    "returned (first: '" +
+                                    first + "')",
+                                walk, walk.pages.empty() ? 0 : walk.pages.size() - 1);
+  finding.expected = "each of the " + std::to_string(keys.size()) + " resources once";
+  finding.actual = std::to_string(missing) + " never returned";
+  out.push_back(std::move(finding));
+}
+
+void CheckNextTokenIffMore(const Walk& walk, size_t page_index, size_t remaining,
+                           std::vector<Finding>& out) {
+  if (page_index >= walk.pages.size() || !walk.pages[page_index].ok()) {
+    return;
+  }
+  const Page& page = walk.pages[page_index];
+  std::string where = "page " + std::to_string(page_index + 1);
+  if (!page.has_more() && remaining > 0) {
+    Finding finding =
+        WalkFinding("page_walk.complete",
+                    where + " has no nextPageToken, but " + std::to_string(remaining) +
+                        " resources came after its last item",
+                    walk, page_index);
+    finding.expected = "a nextPageToken";
+    finding.actual = "none, with " + std::to_string(remaining) + " resources left";
+    out.push_back(std::move(finding));
+  } else if (page.has_more() && remaining == 0) {
+    Finding finding = WalkFinding(
+        "page_walk.last_page_token",
+        where + " has a nextPageToken, but no resource came after its last item", walk, page_index);
+    finding.expected = "no nextPageToken at the end of the collection";
+    finding.actual = "a nextPageToken";
+    out.push_back(std::move(finding));
+  }
+}
+
+void CheckFilteredTotalSize(const Walk& filtered, const Walk& all, const aip::Filter& filter,
+                            std::vector<Finding>& out) {
+  if (!all.complete()) {
+    return;
+  }
+  std::vector<const Json*> items = all.Items();
+  auto expected = static_cast<int64_t>(std::count_if(
+      items.begin(), items.end(), [&](const Json* item) { return aip::Matches(filter, *item); }));
+  for (size_t p = 0; p < filtered.pages.size(); ++p) {
+    const Page& page = filtered.pages[p];
+    if (!page.total_size || *page.total_size == expected) {
+      continue;
+    }
+    std::string with =
+        filter.empty() ? "without a filter" : "with filter '" + aip::Print(filter) + "'";
+    Finding finding = WalkFinding("total_size.filtered",
+                                  with + ", totalSize is " + std::to_string(*page.total_size) +
+                                      " on page " + std::to_string(p + 1) + " but " +
+                                      std::to_string(expected) + " resources match",
+                                  filtered, p);
+    finding.expected = std::to_string(expected);
+    finding.actual = std::to_string(*page.total_size);
+    out.push_back(std::move(finding));
+    return;
+  }
+}
+
+void CheckSamePage(const Page& first, const Page& second, std::vector<Finding>& out) {
+  if (NoResponse(first.exchange) || NoResponse(second.exchange)) {
+    return;
+  }
+  std::string differs;
+  if (first.exchange.response.status != second.exchange.response.status) {
+    differs = "status " + std::to_string(first.exchange.response.status) + " then " +
+              std::to_string(second.exchange.response.status);
+  } else if (first.items.size() != second.items.size()) {
+    differs = std::to_string(first.items.size()) + " resources then " +
+              std::to_string(second.items.size());
+  } else if (first.items != second.items) {
+    for (size_t i = 0; i < first.items.size(); ++i) {
+      if (first.items[i] != second.items[i]) {
+        differs = "resource " + std::to_string(i + 1) + " differs ('" + ItemKey(first.items[i]) +
+                  "' then '" + ItemKey(second.items[i]) + "')";
+        break;
+      }
+    }
+  } else if (first.total_size != second.total_size) {
+    differs = "totalSize differs";
+  } else if (first.has_more() != second.has_more()) {
+    differs = first.has_more() ? "the second answer has no next page"
+                               : "the second answer has a next page";
+  }
+  if (differs.empty()) {
+    return;
+  }
+  Finding finding = MakeFinding("reads.idempotent",
+                                "the same request twice returned different pages: " + differs);
+  finding.expected = "the same page both times";
+  finding.actual = differs;
+  finding.requests = {first.exchange.request, second.exchange.request};
+  out.push_back(std::move(finding));
+}
+
+void CheckInvalidArgument(const traffic::Exchange& exchange, std::string_view check_id,
+                          const std::string& what, std::vector<Finding>& out) {
+  if (NoResponse(exchange) || SaysInvalidArgument(exchange)) {
+    return;
+  }
+  Finding finding =
+      ExchangeFinding(check_id, what + " was answered " + StatusLine(exchange), exchange);
+  finding.expected = "400 INVALID_ARGUMENT";
+  finding.actual = StatusLine(exchange);
+  out.push_back(std::move(finding));
+}
+
+void CheckClientError(const traffic::Exchange& exchange, std::string_view check_id,
+                      const std::string& what, std::vector<Finding>& out) {
+  int status = exchange.response.status;
+  if (NoResponse(exchange) || (status >= 400 && status < 500)) {
+    return;
+  }
+  Finding finding =
+      ExchangeFinding(check_id, what + " was answered " + StatusLine(exchange), exchange);
+  finding.expected = "a 4xx";
+  finding.actual = StatusLine(exchange);
+  out.push_back(std::move(finding));
+}
+
+void CheckStatusIs(const traffic::Exchange& exchange, int status, std::string_view check_id,
+                   const std::string& what, std::vector<Finding>& out) {
+  if (NoResponse(exchange) || exchange.response.status == status) {
+    return;
+  }
+  Finding finding =
+      ExchangeFinding(check_id, what + " was answered " + StatusLine(exchange), exchange);
+  finding.expected = std::to_string(status);
+  finding.actual = StatusLine(exchange);
+  out.push_back(std::move(finding));
+}
+
+void CheckNo5xx(const traffic::Exchange& exchange, std::vector<Finding>& out) {
+  if (exchange.response.status < 500) {
+    return;
+  }
+  Finding finding =
+      ExchangeFinding("response.no_5xx", "the server answered " + StatusLine(exchange), exchange);
+  finding.expected = "a 2xx or a 4xx";
+  finding.actual = std::to_string(exchange.response.status);
+  out.push_back(std::move(finding));
+}
+
+void CheckReadMaskProjection(const Page& masked, const Page& full, const aip::ReadMask& mask,
+                             std::vector<Finding>& out) {
+  if (!masked.ok() || !full.ok()) {
+    return;
+  }
+  std::string_view id = mask.all() ? "read_mask.equivalent_all" : "response.read_mask.outside";
+  std::string mask_text = aip::Print(mask);
+  auto report = [&](std::string message, std::string pointer, std::string expected,
+                    std::string actual) {
+    Finding finding = MakeFinding(id, std::move(message));
+    finding.json_pointer = std::move(pointer);
+    finding.expected = std::move(expected);
+    finding.actual = std::move(actual);
+    finding.requests = {full.exchange.request, masked.exchange.request};
+    out.push_back(std::move(finding));
+  };
+  if (masked.items.size() != full.items.size()) {
+    report("readMask=" + mask_text + " returned " + std::to_string(masked.items.size()) +
+               " resources, without it " + std::to_string(full.items.size()),
+           "", std::to_string(full.items.size()) + " resources",
+           std::to_string(masked.items.size()) + " resources");
+    return;
+  }
+  for (size_t i = 0; i < masked.items.size(); ++i) {
+    Json expected = aip::Project(mask, full.items[i]);
+    if (masked.items[i] == expected) {
+      continue;
+    }
+    // Name the first member that differs: one outside the mask, or a masked one lost.
+    std::string member;
+    if (masked.items[i].is_object() && expected.is_object()) {
+      for (const auto& [key, value] : masked.items[i].items()) {
+        if (!expected.contains(key) || expected[key] != value) {
+          member = key;
+          break;
+        }
+      }
+      if (member.empty()) {
+        for (const auto& [key, value] : expected.items()) {
+          if (!masked.items[i].contains(key)) {
+            member = key;
+            break;
+          }
+        }
+      }
+    }
+    std::string pointer =
+        masked.items_pointer + "/" + std::to_string(i) + (member.empty() ? "" : "/" + member);
+    report("with readMask=" + mask_text + ", resource " + std::to_string(i + 1) + " ('" +
+               ItemKey(full.items[i]) +
+               "') is not the projection of the resource read without a mask" +
+               (member.empty() ? std::string() : " (member '" + member + "')"),
+           pointer, "the fields " + mask_text + " of the full resource",
+           masked.items[i].is_object() ? std::to_string(masked.items[i].size()) + " members"
+                                       : "not an object");
+    return;
+  }
+}
+
+void CheckCredentialsMasked(const Walk& walk, std::vector<Finding>& out) {
+  size_t reported = 0;
+  std::function<void(const Json&, const std::string&, size_t)> scan =
+      [&](const Json& value, const std::string& pointer, size_t page) {
+        if (!value.is_object() || reported >= 3) {
+          return;
+        }
+        for (const auto& [key, child] : value.items()) {
+          std::string child_pointer = pointer + "/" + key;
+          if (child.is_string() && traffic::IsSecretJsonKey(key)) {
+            const std::string& text = child.get_ref<const std::string&>();
+            bool masked =
+                text.empty() || text.find("***") != std::string::npos ||
+                text == traffic::kRedacted ||
+                std::all_of(text.begin(), text.end(), [&](char c) { return c == text[0]; });
+            if (masked) {
+              continue;
+            }
+            Finding finding = WalkFinding("secrets.credential_in_clear",
+                                          "'" + key + "' is returned in clear", walk, page);
+            finding.json_pointer = child_pointer;
+            finding.expected = "absent or masked";
+            finding.actual = "a " + std::to_string(text.size()) + "-character value (not shown)";
+            out.push_back(std::move(finding));
+            ++reported;
+          } else {
+            scan(child, child_pointer, page);
+          }
+        }
+      };
+  for (size_t p = 0; p < walk.pages.size(); ++p) {
+    for (size_t i = 0; i < walk.pages[p].items.size(); ++i) {
+      scan(walk.pages[p].items[i], walk.pages[p].items_pointer + "/" + std::to_string(i), p);
+    }
   }
 }
 

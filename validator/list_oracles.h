@@ -13,6 +13,7 @@
 
 #include "aip/filter.h"
 #include "aip/order_by.h"
+#include "aip/read_mask.h"
 #include "validator/finding.h"
 #include "validator/list_walk.h"
 
@@ -54,5 +55,83 @@ void CheckFilterComplete(const Walk& filtered, const Walk& all, const aip::Filte
 // or with two spellings of the same orderBy). `what` explains what differs between them.
 void CheckSameSequence(const Walk& a, const Walk& b, std::string_view check_id, const std::string& what,
                        std::vector<Finding>& out);
+
+// ---- Invariants added with conform fuzz (one implementation, for check and fuzz alike) ----
+
+// page_size.default: a page requested without pageSize (or with 0) holds at most
+// `default_page_size` items, and exactly that many when it has a next token (seed: "If
+// unspecified, the default is 50").
+void CheckDefaultPageSize(const Walk& walk, int64_t default_page_size, std::vector<Finding>& out);
+
+// page_walk.last_page_token: the last page omits nextPageToken rather than sending "" (seed:
+// "If this field is omitted, there are no subsequent pages"; a client that follows any token
+// present starts over).
+void CheckNextTokenOmittedAtEnd(const Walk& walk, std::vector<Finding>& out);
+
+// `check_id`: a walk whose parameters are all valid never meets an error page (a status
+// other than 200, or a body that is not a JSON object). Not judged when no response came.
+void CheckNoErrorPage(const Walk& walk, std::string_view check_id, const std::string& what,
+                      std::vector<Finding>& out);
+
+// `check_id`: the items of `walk`, which may have been cut short, are the first items of the
+// complete walk `reference`, in order (a walk at other page sizes stopped after a few pages).
+void CheckPrefixOf(const Walk& walk, const Walk& reference, std::string_view check_id,
+                   const std::string& what, std::vector<Finding>& out);
+
+// `check_id`: two complete walks return the same resources, in any order (the collection
+// walked under another orderBy).
+void CheckSameItems(const Walk& a, const Walk& b, std::string_view check_id,
+                    const std::string& what, std::vector<Finding>& out);
+
+// page_walk.complete: a complete walk returns every resource whose ItemKey is in `keys`
+// (e.g. those present during the whole walk while others were created and deleted).
+void CheckWalkCovers(const Walk& walk, const std::vector<std::string>& keys,
+                     std::vector<Finding>& out);
+
+// The next token of page `page_index` is present exactly when `remaining` resources came after
+// that page's last item when it was served (known to a caller that models the collection, as
+// the stateful fuzz property does): page_walk.complete when it is missing though resources
+// remain (AIP-158: "must provide a next_page_token"), page_walk.last_page_token when it is
+// present though none remain.
+void CheckNextTokenIffMore(const Walk& walk, size_t page_index, size_t remaining,
+                           std::vector<Finding>& out);
+
+// total_size.filtered: every page of the walk with `filter` (empty: no filter) says a
+// totalSize equal to the number of resources of the complete walk `all` that satisfy it.
+void CheckFilteredTotalSize(const Walk& filtered, const Walk& all, const aip::Filter& filter,
+                            std::vector<Finding>& out);
+
+// reads.idempotent: the same request sent twice got the same page: status, resources,
+// totalSize and whether a next page exists.
+void CheckSamePage(const Page& first, const Page& second, std::vector<Finding>& out);
+
+// `check_id`: the request was refused with 400 INVALID_ARGUMENT (a 400 without a readable
+// google.rpc.Status counts: the body is response.error.shape's business). Not judged when
+// the request got no response (exchange.error).
+void CheckInvalidArgument(const traffic::Exchange& exchange, std::string_view check_id,
+                          const std::string& what, std::vector<Finding>& out);
+
+// `check_id`: the request was refused with a 4xx, whichever.
+void CheckClientError(const traffic::Exchange& exchange, std::string_view check_id,
+                      const std::string& what, std::vector<Finding>& out);
+
+// `check_id`: the response status is `status` (401 UNAUTHENTICATED, 403 PERMISSION_DENIED).
+void CheckStatusIs(const traffic::Exchange& exchange, int status, std::string_view check_id,
+                   const std::string& what, std::vector<Finding>& out);
+
+// response.no_5xx: whatever was sent, the answer is not a 5xx.
+void CheckNo5xx(const traffic::Exchange& exchange, std::vector<Finding>& out);
+
+// Each resource of `masked` (read with `mask`) equals the projection (aip::Project) of the
+// resource at the same position of `full`, the same request without readMask:
+// read_mask.equivalent_all when the mask is "*" or empty, response.read_mask.outside
+// otherwise. Judged only when both are 200 pages.
+void CheckReadMaskProjection(const Page& masked, const Page& full, const aip::ReadMask& mask,
+                             std::vector<Finding>& out);
+
+// secrets.credential_in_clear: no credential member (traffic::IsSecretJsonKey: apiKey,
+// secret, password...) of any resource of the walk holds a value in clear; "", "****",
+// "[REDACTED]" and other masked values pass.
+void CheckCredentialsMasked(const Walk& walk, std::vector<Finding>& out);
 
 }  // namespace conform::validator

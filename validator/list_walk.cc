@@ -118,10 +118,17 @@ Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& q
   walk.query.page_token.reset();
   std::unordered_set<std::string> followed;
   ListQuery current = walk.query;
+  size_t max_pages = limits.max_pages;
+  size_t empty_in_a_row = 0;
   for (size_t index = 0;; ++index) {
-    if (index >= limits.max_pages) {
+    if (index >= max_pages) {
       walk.end = WalkEnd::kRunaway;
-      walk.end_detail = "still not at the end after " + std::to_string(limits.max_pages) + " pages";
+      walk.end_detail = "still not at the end after " + std::to_string(index) + " pages";
+      return walk;
+    }
+    if (empty_in_a_row >= limits.max_empty_pages_in_a_row) {
+      walk.end = WalkEnd::kRunaway;
+      walk.end_detail = std::to_string(empty_in_a_row) + " empty pages in a row, each with a nextPageToken";
       return walk;
     }
     if (!page_sizes.empty()) {
@@ -147,6 +154,20 @@ Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& q
     if (!page.has_more()) {
       walk.end = WalkEnd::kLastPage;
       return walk;
+    }
+    empty_in_a_row = page.items.empty() ? empty_in_a_row + 1 : 0;
+    if (index == 0 && page.total_size && *page.total_size >= 0 && !page.items.empty()) {
+      // totalSize and the smallest page size asked for say how many pages there can be.
+      size_t smallest = page.items.size();
+      for (const std::optional<std::string>& size : page_sizes) {
+        int64_t value = 0;
+        if (size && std::from_chars(size->data(), size->data() + size->size(), value).ec == std::errc() &&
+            value > 0) {
+          smallest = std::min(smallest, static_cast<size_t>(value));
+        }
+      }
+      size_t expected = static_cast<size_t>(*page.total_size) / smallest + 1;
+      max_pages = std::min(max_pages, 3 * expected + 10);
     }
     if (!followed.insert(*page.next_token).second) {
       walk.end = WalkEnd::kCycle;

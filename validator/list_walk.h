@@ -75,12 +75,16 @@ struct Walk {
 
 struct WalkLimits {
   size_t max_pages = 1000;
+  // A server may return empty pages with a token (AIP-158), but not forever.
+  size_t max_empty_pages_in_a_row = 20;
 };
 
 using SendFn = std::function<traffic::Exchange(const traffic::Request&)>;
 
 // Walks from the first page. `page_sizes[i]` is sent on page i (the last entry repeats; an
 // empty list sends no pageSize), so page sizes can change between pages as AIP-158 allows.
+// Runaway walks stop early: past max_pages, after max_empty_pages_in_a_row empty pages, or
+// past three times the pages the first page's totalSize implies.
 Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& query,
                const std::vector<std::optional<std::string>>& page_sizes, const SendFn& send,
                const WalkLimits& limits);

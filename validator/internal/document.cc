@@ -1,7 +1,10 @@
 #include "validator/internal/document.h"
 
+#include "common/nesting.h"
+
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -141,37 +144,6 @@ class Converter {
   Document& doc_;
 };
 
-// yaml-cpp recurses while parsing: refuse pathological nesting before handing it over.
-bool NestingExceeds(std::string_view text, int limit, size_t& offset) {
-  int depth = 0;
-  bool in_double = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_double) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_double = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_double = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) {
-        offset = i;
-        return true;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    } else if (c == '\n') {
-      // Flow collections span lines, but indentation depth is bounded by line length;
-      // only brackets can nest without bound.
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string AppendPointer(std::string_view pointer, std::string_view token) {
@@ -212,8 +184,10 @@ std::string Document::Where(std::string_view pointer) const {
 Result<Document> ParseDocument(std::string_view text, std::string name) {
   Document doc;
   doc.name = std::move(name);
-  size_t offset = 0;
-  if (NestingExceeds(text, 256, offset)) {
+  // yaml-cpp recurses while parsing: refuse pathological nesting before handing it over.
+  Nesting nesting = MaxNesting(text, 256);
+  if (nesting.depth > 256) {
+    size_t offset = nesting.offset;
     size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
     size_t line_start = text.rfind('\n', offset);
     size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;

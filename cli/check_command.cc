@@ -1,0 +1,104 @@
+#include "cli/check_command.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli/report.h"
+#include "validator/check_suite.h"
+
+namespace conform::cli {
+namespace {
+
+std::string Fixed(double value, const char* format) {
+  char text[48];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+}  // namespace
+
+CLI::App* RegisterCheck(CLI::App& app, CheckOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "check", "Run the conformance suite against a server (default: the embedded reference server)");
+  AddTargetOptions(*command, options.target);
+  command->add_option("--checks", options.checks, "Only these check ids or prefixes (e.g. order,token.binding)")
+      ->delimiter(',')
+      ->type_name("IDS");
+  command->add_option("--exclude-checks", options.exclude_checks, "Leave out these check ids or prefixes")
+      ->delimiter(',')
+      ->type_name("IDS");
+  command->add_option("--default-page-size", options.default_page_size, "The page size the contract promises by default")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  command->add_option("--max-page-size", options.max_page_size, "The largest page the contract allows")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  AddOutputOptions(*command, options.output);
+  return command;
+}
+
+Result<int> RunCheck(const CheckOptions& options, const Environment& env, std::ostream& out, std::ostream& err) {
+  for (const std::vector<std::string>* list : {&options.checks, &options.exclude_checks}) {
+    for (const std::string& id : *list) {
+      std::string bare = id.size() > 2 && id.substr(id.size() - 2) == ".*" ? id.substr(0, id.size() - 2) : id;
+      bool known = false;
+      for (const validator::CheckInfo& check : validator::AllChecks()) {
+        known = known || check.id == bare || check.id.rfind(bare + ".", 0) == 0;
+      }
+      if (!known) {
+        return InvalidArgument("--checks/--exclude-checks: no check id is or starts with '" + id +
+                               "' (conform checks lists them)");
+      }
+    }
+  }
+  auto started = std::chrono::steady_clock::now();
+  auto target = ResolveTarget(options.target, env);
+  if (!target) {
+    return target.error();
+  }
+  validator::CheckTarget check_target{.base_url = target->base_url,
+                                      .account = target->account,
+                                      .api_key = target->api_key,
+                                      .other_account = target->other_account,
+                                      .other_api_key = target->other_api_key};
+  validator::SuiteOptions suite_options{.include = options.checks,
+                                        .exclude = options.exclude_checks,
+                                        .default_page_size = options.default_page_size,
+                                        .max_page_size = options.max_page_size,
+                                        .strict = options.output.strict};
+  const ResolvedTarget& resolved = *target;
+  validator::CheckSuite suite(resolved.contract, *resolved.operation,
+                              [&resolved](const traffic::Request& request) { return resolved.Send(request); },
+                              check_target, suite_options);
+  auto result = suite.Run();
+  if (!result) {
+    return result.error();
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  Report report;
+  report.command = "check";
+  report.table = true;
+  report.subject = target->description;
+  report.api_key_env = target->api_key_env;
+  for (validator::CheckOutcome& outcome : result->checks) {
+    const validator::CheckInfo* info = validator::FindCheck(outcome.id);
+    ReportCase c;
+    c.name = outcome.id;
+    c.description = info != nullptr ? std::string(info->rule) : "";
+    c.findings = std::move(outcome.findings);
+    c.skipped = outcome.skipped;
+    c.note = outcome.note;
+    c.requests = outcome.requests;
+    report.cases.push_back(std::move(c));
+  }
+  report.errors = result->errors;
+  report.stats.emplace_back("requests", std::to_string(result->requests));
+  report.stats.emplace_back("wall time", Fixed(seconds, "%.2f s"));
+  if (seconds > 0) {
+    report.stats.emplace_back("rate", Fixed(result->requests / seconds, "%.0f requests/s"));
+  }
+  return EmitReport(std::move(report), options.output, env, out, err);
+}
+
+}  // namespace conform::cli

@@ -1,0 +1,172 @@
+#include "cli/target_options.h"
+
+#include "cli/output_options.h"
+#include "cli/spec_option.h"
+#include "server/http_server.h"
+
+namespace conform::cli {
+
+ResolvedTarget::ResolvedTarget() = default;
+ResolvedTarget::ResolvedTarget(ResolvedTarget&&) noexcept = default;
+ResolvedTarget::~ResolvedTarget() = default;
+
+traffic::Exchange ResolvedTarget::Send(const traffic::Request& request) const {
+  auto exchange = client->Send(request);
+  if (exchange) {
+    return *std::move(exchange);
+  }
+  traffic::Exchange failed;
+  failed.request = request;
+  failed.error = exchange.error().message;
+  return failed;
+}
+
+void AddTargetOptions(CLI::App& command, TargetOptions& options) {
+  command.add_option("--base-url", options.base_url,
+                     "Server to check, e.g. https://api.fireworks.ai (default: start the embedded reference server)")
+      ->type_name("URL");
+  command.add_option("--account", options.account, "Account id put in the path (default with the embedded server: acme)")
+      ->type_name("ID");
+  command.add_option("--api-key-env", options.api_key_env, "Environment variable holding the API key (never printed)")
+      ->capture_default_str()
+      ->type_name("NAME");
+  command.add_option("--other-account", options.other_account, "A second account, for the isolation checks")
+      ->type_name("ID");
+  command.add_option("--other-api-key-env", options.other_api_key_env,
+                     "Environment variable holding the second account's key")
+      ->type_name("NAME");
+  command.add_option("--spec", options.spec, "OpenAPI document (default: the built-in ListDpoJobs)")->type_name("FILE");
+  command.add_option("--operation", options.operation, "operationId of the List to check (default: the only List)")
+      ->type_name("ID");
+  command.add_option("--max-requests", options.max_requests, "Stop after this many requests (retries count)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
+  command.add_option("--rate", options.rate, "At most this many requests per second (0: unlimited)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  command.add_option("--timeout", options.timeout_ms, "Connect and read timeout, in milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600000));
+  command.add_option("--retries", options.retries, "Retries on 429, 503 and refused connections (with backoff)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 20));
+  command.add_option("--max-body-size", options.max_body_size, "Largest response body read")
+      ->capture_default_str()
+      ->type_name("SIZE");
+  command.add_option("--ca-file", options.ca_file, "PEM bundle to trust instead of the system CAs")->type_name("FILE");
+  command.add_flag("--insecure", options.insecure, "Do not verify TLS certificates (test servers only)");
+  command.add_option("--embedded-fault", options.embedded_faults,
+                     "Start the embedded server with this fault (see conform serve --list-faults)")
+      ->type_name("NAME");
+  command.add_option("--embedded-jobs", options.embedded_jobs, "Jobs in the embedded server's main account")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{0}, size_t{1000000}));
+}
+
+Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environment& env) {
+  ResolvedTarget target;
+  auto contract = LoadSpecOption(options.spec);
+  if (!contract) {
+    return contract.error();
+  }
+  target.contract = *std::move(contract);
+  if (!options.operation.empty()) {
+    target.operation = target.contract.FindOperation(options.operation);
+    if (target.operation == nullptr) {
+      return InvalidArgument("--operation: no operation '" + options.operation + "' in " + target.contract.source);
+    }
+  } else {
+    for (const validator::Operation& op : target.contract.operations) {
+      if (!op.list) {
+        continue;
+      }
+      if (target.operation != nullptr) {
+        return InvalidArgument(target.contract.source + " has several List operations (" +
+                               target.operation->operation_id + ", " + op.operation_id + "): choose one with --operation");
+      }
+      target.operation = &op;
+    }
+    if (target.operation == nullptr) {
+      return InvalidArgument(target.contract.source + " has no AIP-158 List operation to check");
+    }
+  }
+  auto max_body = ParseByteSize(options.max_body_size);
+  if (!max_body) {
+    return InvalidArgument("--max-body-size: " + max_body.error().message);
+  }
+  target.api_key_env = options.api_key_env;
+
+  if (options.base_url.empty()) {
+    if (!options.spec.empty()) {
+      return InvalidArgument("--spec needs --base-url: the embedded server serves the built-in ListDpoJobs only");
+    }
+    auto faults = server::ParseFaults(options.embedded_faults);
+    if (!faults) {
+      return InvalidArgument("--embedded-fault: " + faults.error().ToString());
+    }
+    server::ServerOptions server_options;
+    server_options.faults = *faults;
+    server_options.data.acme_jobs = options.embedded_jobs;
+    auto started = server::StartServer(std::move(server_options));
+    if (!started) {
+      return Unavailable("cannot start the embedded server: " + started.error().ToString());
+    }
+    target.embedded = std::shared_ptr<server::RunningServer>(std::move(*started));
+    target.base_url = target.embedded->base_url();
+    target.account = options.account.empty() ? std::string(server::kAcmeAccount) : options.account;
+    std::string other = options.other_account.empty() ? std::string(server::kTinyAccount) : options.other_account;
+    for (const server::ApiKey& key : target.embedded->api_keys()) {
+      if (key.account == target.account && !target.api_key) {
+        target.api_key = key.key;
+      }
+      if (key.account == other && !target.other_api_key) {
+        target.other_api_key = key.key;
+        target.other_account = other;
+      }
+    }
+    target.api_key_env = "CONFORM_EMBEDDED_KEY";
+  } else {
+    if (options.account.empty()) {
+      return InvalidArgument("--base-url needs --account (the account id in " + target.operation->path + ")");
+    }
+    target.base_url = options.base_url;
+    target.account = options.account;
+    if (auto key = env.getenv(options.api_key_env); key && !key->empty()) {
+      target.api_key = *key;
+    } else if (target.operation->bearer_auth) {
+      return InvalidArgument("the API key is not set: export " + options.api_key_env + " (or name another variable with --api-key-env)");
+    }
+    if (!options.other_account.empty()) {
+      if (options.other_api_key_env.empty()) {
+        return InvalidArgument("--other-account needs --other-api-key-env NAME");
+      }
+      auto other_key = env.getenv(options.other_api_key_env);
+      if (!other_key || other_key->empty()) {
+        return InvalidArgument("the second API key is not set: export " + options.other_api_key_env);
+      }
+      target.other_account = options.other_account;
+      target.other_api_key = *other_key;
+    }
+  }
+
+  traffic::ClientOptions client_options;
+  client_options.connect_timeout = std::chrono::milliseconds(options.timeout_ms);
+  client_options.read_timeout = std::chrono::milliseconds(options.timeout_ms);
+  client_options.max_retries = options.retries;
+  client_options.max_requests = static_cast<uint64_t>(options.max_requests);
+  client_options.requests_per_second = options.rate;
+  client_options.burst = options.rate > 0 ? std::max(1, static_cast<int>(options.rate)) : 1;
+  client_options.max_body_bytes = *max_body;
+  client_options.ca_file = options.ca_file;
+  client_options.tls = options.insecure ? traffic::TlsVerification::kInsecure : traffic::TlsVerification::kVerify;
+  auto client = traffic::HttpClient::Create(target.base_url, std::move(client_options));
+  if (!client) {
+    return InvalidArgument("--base-url: " + client.error().ToString());
+  }
+  target.client = std::make_unique<traffic::HttpClient>(*std::move(client));
+  target.description = target.operation->operation_id + " at " + target.base_url + " (account " + target.account +
+                       (target.embedded ? ", embedded reference server" : "") + ")";
+  return target;
+}
+
+}  // namespace conform::cli

@@ -1,0 +1,76 @@
+// The target options `conform check` and `conform fuzz` share: where the server is, who we
+// are, and how hard we may push it. Without --base-url both start the embedded reference
+// server (optionally with a fault) and aim at it.
+//   TargetOptions target;
+//   AddTargetOptions(*command, target);
+//   auto resolved = ResolveTarget(target, env);   // starts the embedded server if needed
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+#include "common/result.h"
+#include "traffic/http_client.h"
+#include "validator/contract.h"
+
+namespace conform::server {
+class RunningServer;
+}  // namespace conform::server
+
+namespace conform::cli {
+
+struct TargetOptions {
+  std::string base_url;  // empty: the embedded reference server
+  std::string account;
+  std::string api_key_env = "FIREWORKS_API_KEY";
+  std::string other_account;
+  std::string other_api_key_env;
+  std::string spec;
+  std::string operation;
+  int64_t max_requests = 20000;
+  double rate = 0;        // requests per second; 0 = unlimited
+  int timeout_ms = 10000;  // connect and read timeouts
+  int retries = 2;
+  std::string max_body_size = "32MiB";
+  std::string ca_file;
+  bool insecure = false;
+  // The embedded server only.
+  std::vector<std::string> embedded_faults;
+  size_t embedded_jobs = 350;
+};
+
+void AddTargetOptions(CLI::App& command, TargetOptions& options);
+
+// What the options resolve to: a contract, the List operation, a client and the principals.
+struct ResolvedTarget {
+  validator::Contract contract;
+  const validator::Operation* operation = nullptr;  // points into `contract`
+  std::string base_url;
+  std::string account;
+  std::optional<std::string> api_key;
+  std::optional<std::string> other_account;
+  std::optional<std::string> other_api_key;
+  std::string api_key_env;  // for curl reproductions
+  // Declared before `client` so the client (and its keep-alive connections) goes first:
+  // the server's Stop() waits for open connections.
+  std::shared_ptr<server::RunningServer> embedded;  // set when we started it
+  std::unique_ptr<traffic::HttpClient> client;
+  std::string description;                          // "ListDpoJobs at http://... (account acme)"
+
+  ResolvedTarget();
+  ResolvedTarget(ResolvedTarget&&) noexcept;
+  ~ResolvedTarget();
+  // Sends through the client; a spent budget or a bad URL becomes an Exchange with an error.
+  traffic::Exchange Send(const traffic::Request& request) const;
+};
+
+// Errors: usage/configuration (kInvalidArgument: unknown operation, missing key variable,
+// bad URL, bad fault name), kNotFound/kUnavailable (spec file, embedded server start).
+Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environment& env);
+
+}  // namespace conform::cli

@@ -1,0 +1,219 @@
+// `conform check` in-process: the embedded default, selection, formats, bad targets.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+#include "tests/support/test_server.h"
+
+namespace conform::cli {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+Environment WithKey(const std::string& key) {
+  Environment env;
+  env.getenv = [key](const std::string& name) -> std::optional<std::string> {
+    if (name == "FIREWORKS_API_KEY") {
+      return key;
+    }
+    return std::nullopt;
+  };
+  return env;
+}
+
+RunResult Conform(std::vector<std::string> args, const Environment& env = {}) {
+  args.insert(args.begin(), "conform");
+  std::ostringstream out;
+  std::ostringstream err;
+  RunResult run;
+  run.code = RunConform(args, out, err, env);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+std::string CaseStatus(const Json& report, const std::string& id) {
+  for (const Json& c : report["cases"]) {
+    if (c["name"] == id) {
+      return c["status"];
+    }
+  }
+  return "absent";
+}
+
+TEST(CheckCommand, EmbeddedReferenceServerPasses) {
+  RunResult run = Conform({"check", "--format", "json"});
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  Json report = Json::parse(run.out);
+  EXPECT_EQ(report["summary"]["failed"], 0);
+  EXPECT_EQ(report["summary"]["must"], 0);
+  EXPECT_EQ(report["summary"]["skipped"], 0) << "the embedded server offers a second principal for every check";
+  EXPECT_EQ(CaseStatus(report, "order.fields"), "passed");
+  EXPECT_EQ(CaseStatus(report, "auth.account_isolation"), "passed");
+  EXPECT_GT(std::stoi(report["stats"]["requests"].get<std::string>()), 100);
+}
+
+TEST(CheckCommand, TextReportIsATableOfEveryCheck) {
+  RunResult run = Conform({"check", "--checks", "page_size,order.default"});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, AllOf(HasSubstr("pass  page_size.default"), HasSubstr("pass  page_size.maximum"),
+                             HasSubstr("pass  order.default"), HasSubstr("requests:")));
+  EXPECT_THAT(run.out, Not(HasSubstr("filter.sound")));
+}
+
+TEST(CheckCommand, AFaultIsCaughtAndNamed) {
+  RunResult run = Conform({"check", "--embedded-fault", "desc-ignored"});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.out, AllOf(HasSubstr("FAIL  order.fields"), HasSubstr("expected:"), HasSubstr("$ curl -sS")));
+  EXPECT_THAT(run.out, HasSubstr("$CONFORM_EMBEDDED_KEY"));
+}
+
+TEST(CheckCommand, UnknownCheckIdIsAUsageError) {
+  RunResult run = Conform({"check", "--checks", "ordr"});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("no check id is or starts with 'ordr'"));
+}
+
+TEST(CheckCommand, UnknownFaultIsAUsageError) {
+  RunResult run = Conform({"check", "--embedded-fault", "no-such-fault"});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("no-such-fault"));
+}
+
+TEST(CheckCommand, LiveTargetNeedsAnAccountAndAKey) {
+  RunResult no_account = Conform({"check", "--base-url", "http://127.0.0.1:9"});
+  EXPECT_EQ(no_account.code, 2);
+  EXPECT_THAT(no_account.err, HasSubstr("--account"));
+  RunResult no_key = Conform({"check", "--base-url", "http://127.0.0.1:9", "--account", "acme"});
+  EXPECT_EQ(no_key.code, 2);
+  EXPECT_THAT(no_key.err, HasSubstr("export FIREWORKS_API_KEY"));
+}
+
+TEST(CheckCommand, UnreachableTargetIsExitThreeQuickly) {
+  int closed_port = 0;
+  {
+    testing::TestServer server([](const httplib::Request&, httplib::Response&) {});
+    closed_port = server.port();
+  }
+  auto started = std::chrono::steady_clock::now();
+  RunResult run = Conform({"check", "--base-url", "http://127.0.0.1:" + std::to_string(closed_port), "--account",
+                           "acme", "--retries", "0", "--timeout", "2000"},
+                          WithKey("k"));
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("cannot reach"));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+}
+
+TEST(CheckCommand, TlsFailureIsExitThree) {
+  testing::TestServer plain([](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+  RunResult run = Conform({"check", "--base-url", "https://127.0.0.1:" + std::to_string(plain.port()), "--account",
+                           "acme", "--retries", "0", "--timeout", "2000"},
+                          WithKey("k"));
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("cannot reach"));
+}
+
+TEST(CheckCommand, HangingServerTimesOutWithExitThree) {
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release = false;
+  {
+    testing::TestServer server([&](const httplib::Request&, httplib::Response& res) {
+      std::unique_lock<std::mutex> lock(mutex);
+      released.wait_for(lock, std::chrono::seconds(30), [&] { return release; });
+      res.set_content("{}", "application/json");
+    });
+    auto started = std::chrono::steady_clock::now();
+    RunResult run = Conform({"check", "--base-url", server.url(), "--account", "acme", "--retries", "0", "--timeout",
+                             "300"},
+                            WithKey("k"));
+    EXPECT_EQ(run.code, 3);
+    EXPECT_THAT(run.err, HasSubstr("cannot reach"));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      release = true;
+    }
+    released.notify_all();
+  }
+}
+
+TEST(CheckCommand, HtmlAnswersAreFindings) {
+  testing::TestServer server([](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<html><body>Welcome to nginx!</body></html>", "text/html");
+  });
+  RunResult run = Conform({"check", "--base-url", server.url(), "--account", "acme", "--format", "json"}, WithKey("k"));
+  EXPECT_EQ(run.code, 1) << run.err;
+  Json report = Json::parse(run.out);
+  EXPECT_EQ(CaseStatus(report, "response.content_type"), "failed");
+  EXPECT_EQ(CaseStatus(report, "response.body.json"), "failed");
+}
+
+TEST(CheckCommand, TenMegabyteAnswersGetAVerdict) {
+  std::string huge = "{\"dpoJobs\": [], \"padding\": \"" + std::string(10u << 20, 'x') + "\"}";
+  testing::TestServer server(
+      [&huge](const httplib::Request&, httplib::Response& res) { res.set_content(huge, "application/json"); });
+  RunResult run = Conform({"check", "--base-url", server.url(), "--account", "acme", "--format", "json",
+                           "--max-requests", "20"},
+                          WithKey("k"));
+  EXPECT_NE(run.code, 0);
+  EXPECT_NE(run.code, 4);
+  Json report = Json::parse(run.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << run.err;
+  EXPECT_EQ(CaseStatus(report, "auth.missing_credentials"), "failed");
+}
+
+TEST(CheckCommand, TokensThatNeverEndAreCaughtInBoundedRequests) {
+  std::atomic<int> served{0};
+  testing::TestServer server([&served](const httplib::Request&, httplib::Response& res) {
+    int n = served++;
+    Json page = {{"dpoJobs", Json::array({{{"name", "accounts/acme/dpoJobs/j" + std::to_string(n)}, {"dataset", "d"}}})},
+                 {"nextPageToken", "t" + std::to_string(n)},
+                 {"totalSize", 3}};
+    res.set_content(page.dump(), "application/json");
+  });
+  RunResult run = Conform({"check", "--base-url", server.url(), "--account", "acme", "--format", "json"}, WithKey("k"));
+  EXPECT_EQ(run.code, 1) << run.err;
+  Json report = Json::parse(run.out);
+  EXPECT_EQ(CaseStatus(report, "page_walk.terminates"), "failed");
+  EXPECT_LT(served.load(), 2000);
+}
+
+TEST(CheckCommand, JunitHasOneTestcasePerCheck) {
+  char path[] = "/tmp/conform-check-junit-XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  RunResult run = Conform({"check", "--checks", "page_size", "--junit", path});
+  EXPECT_EQ(run.code, 0) << run.err;
+  std::ifstream file(path);
+  std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::remove(path);
+  EXPECT_THAT(xml, AllOf(HasSubstr("name=\"page_size.default\""), HasSubstr("name=\"page_size.maximum\""),
+                         HasSubstr("name=\"page_size.invalid_rejected\""), HasSubstr("name=\"page_size.respected\"")));
+}
+
+}  // namespace
+}  // namespace conform::cli
