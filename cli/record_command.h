@@ -1,0 +1,67 @@
+// `conform record --upstream URL --out FILE.har [--listen HOST:PORT] [--validate]
+// [--fail-on-violation] [--spec FILE] [--ca-file F] [--insecure] [--redact-header NAME]...
+// [--redact-json-path PATH]... [--max-body-size SIZE] [--timeout MS] [--fsync periodic|each]
+// [--threads N]`: a reverse proxy that records every exchange, redacted, into a crash-safe HAR
+// cassette, until SIGINT or SIGTERM; then it finishes the cassette and prints a summary.
+//   RecordOptions options{.upstream = "https://api.fireworks.ai", .out = "session.har"};
+//   Result<int> code = RunRecord(options, env, std::cout, std::cerr);   // blocks until a signal
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+#include "common/result.h"
+#include "recorder/session.h"
+
+namespace conform::cli {
+
+struct RecordOptions {
+  std::string upstream;
+  std::string out;
+  std::string listen = "127.0.0.1:8080";
+  bool validate = false;
+  bool fail_on_violation = false;  // implies validate
+  std::string spec;                // empty: the built-in ListDpoJobs contract
+  std::string ca_file;
+  bool insecure = false;
+  std::vector<std::string> redact_headers;
+  std::vector<std::string> redact_json_paths;
+  std::string max_body_size = "32MiB";
+  int timeout_ms = 30'000;
+  std::string fsync = "periodic";  // periodic | each
+  int threads = 64;
+};
+
+// Adds the subcommand to `app`; `options` is filled when it is parsed.
+CLI::App* RegisterRecord(CLI::App& app, RecordOptions& options);
+
+// Records until SIGINT or SIGTERM. Exit codes: 0; 1 with --validate when a `must` finding was
+// seen; 3 when the cassette could not be written. Errors: INVALID_ARGUMENT for bad options
+// (exit 2), UNAVAILABLE when the address cannot be bound or the cassette created (exit 3),
+// NOT_FOUND for a missing --spec or --ca-file (exit 3).
+Result<int> RunRecord(const RecordOptions& options, const Environment& env, std::ostream& out,
+                      std::ostream& err);
+
+// RunRecord with the wait replaced: `until` runs once the proxy is up and its URL printed, and
+// the proxy stops when it returns. For tests (no signals involved).
+Result<int> RunRecordUntil(const RecordOptions& options, std::ostream& out, std::ostream& err,
+                           const std::function<void(const recorder::Session&)>& until);
+
+// Shared with `conform replay` (cli/replay_command.cc).
+// The upstream flags as recorder options; INVALID_ARGUMENT for a bad size or timeout.
+Result<recorder::UpstreamOptions> UpstreamFlags(const std::string& url, const std::string& ca_file,
+                                                bool insecure, int timeout_ms,
+                                                const std::string& max_body_size);
+// "periodic" or "each".
+Result<recorder::SyncPolicy> FsyncFlag(const std::string& text);
+// Runs `run` with an `until` that waits for SIGINT or SIGTERM (blocked in this thread before
+// any server thread exists, so only this wait receives them); SIGPIPE is ignored.
+Result<int> RunUntilSignal(
+    std::string_view command, std::ostream& err,
+    const std::function<Result<int>(const std::function<void(const recorder::Session&)>&)>& run);
+
+}  // namespace conform::cli

@@ -1,0 +1,173 @@
+#include "cli/replay_command.h"
+
+#include <utility>
+
+#include "cli/record_command.h"
+#include "cli/report.h"
+
+namespace conform::cli {
+
+CLI::App* RegisterReplay(CLI::App& app, ReplayOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "replay", "Serve recorded responses from a HAR cassette (no credentials needed)");
+  command->add_option("cassette", options.cassette, "HAR cassette (or a browser's HAR export)")
+      ->required()
+      ->type_name("FILE.har");
+  command->add_option("--listen", options.listen, "Address to listen on")
+      ->capture_default_str()
+      ->type_name("HOST:PORT");
+  command->add_flag("--strict", options.strict,
+                    "Exit 1 if a request was unmatched or a recorded exchange never used");
+  command
+      ->add_option("--ignore-param", options.ignore_params,
+                   "Leave this query parameter out of matching (repeatable)")
+      ->type_name("NAME");
+  command->add_flag("--match-body", options.match_body, "Also match request bodies");
+  command
+      ->add_option("--upstream", options.upstream, "API to record from, for the modes that record")
+      ->type_name("URL");
+  command
+      ->add_option("--mode", options.mode,
+                   "none: replay only; once: record if the cassette is missing; new_episodes: "
+                   "record what does not match; all: always record (default: once with "
+                   "--upstream, else none)")
+      ->check(CLI::IsMember({"none", "once", "new_episodes", "new-episodes", "all"}))
+      ->type_name("MODE");
+  command->add_option("--ca-file", options.ca_file, "PEM bundle to trust for an https upstream")
+      ->type_name("FILE");
+  command->add_flag("--insecure", options.insecure,
+                    "Do not verify the upstream's TLS certificate (test servers only)");
+  command->add_option("--timeout", options.timeout_ms, "Upstream timeout in ms")
+      ->capture_default_str()
+      ->type_name("MS");
+  command
+      ->add_option("--max-body-size", options.max_body_size,
+                   "Largest upstream response body; larger ones get 502")
+      ->capture_default_str()
+      ->type_name("SIZE");
+  command
+      ->add_option("--redact-header", options.redact_headers,
+                   "Also redact this header when recording (repeatable)")
+      ->type_name("NAME");
+  command
+      ->add_option("--redact-json-path", options.redact_json_paths,
+                   "Also redact this JSON path or member name when recording (repeatable)")
+      ->type_name("PATH");
+  command->add_option("--fsync", options.fsync, "periodic or each (when recording)")
+      ->check(CLI::IsMember({"periodic", "each"}))
+      ->capture_default_str();
+  command->add_option("--threads", options.threads, "Worker threads (one per open connection)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  return command;
+}
+
+Result<int> RunReplayUntil(const ReplayOptions& options, std::ostream& out, std::ostream& err,
+                           const std::function<void(const recorder::Session&)>& until) {
+  auto listen = recorder::ParseListenAddress(options.listen);
+  if (!listen) {
+    return InvalidArgument("--listen: " + listen.error().message);
+  }
+  std::string mode_name =
+      options.mode.empty() ? (options.upstream.empty() ? "none" : "once") : options.mode;
+  auto mode = recorder::ParseRecordMode(mode_name);
+  if (!mode) {
+    return InvalidArgument("--mode: " + mode.error().message);
+  }
+  auto sync = FsyncFlag(options.fsync);
+  if (!sync) {
+    return sync.error();
+  }
+  recorder::SessionOptions session_options;
+  session_options.listen = *listen;
+  session_options.threads = options.threads;
+  session_options.mode = *mode;
+  session_options.cassette = options.cassette;
+  if (!options.upstream.empty()) {
+    auto upstream = UpstreamFlags(options.upstream, options.ca_file, options.insecure,
+                                  options.timeout_ms, options.max_body_size);
+    if (!upstream) {
+      return upstream.error();
+    }
+    session_options.upstream = *upstream;
+  } else if (*mode != recorder::RecordMode::kNone && *mode != recorder::RecordMode::kOnce) {
+    return InvalidArgument("--mode " + mode_name + " records: it needs --upstream URL");
+  }
+  session_options.match = {
+      .ignore_params = options.ignore_params,
+      .body = options.match_body ? recorder::MatchBody::kYes : recorder::MatchBody::kNo};
+  session_options.redaction = {.headers = options.redact_headers,
+                               .json_paths = options.redact_json_paths};
+  session_options.cassette_options.sync = *sync;
+  session_options.log = [&err](const std::string& line) { err << line << "\n" << std::flush; };
+
+  auto session = recorder::Session::Start(std::move(session_options));
+  if (!session) {
+    Error error = session.error();
+    // A cassette that is there but cannot be read is a file that could not be read (exit 3),
+    // as in `conform validate`, not a usage error.
+    if (error.code == ErrorCode::kInvalidArgument && error.where.starts_with(options.cassette)) {
+      err << "conform: " << error.ToString() << "\n";
+      return kExitUnreachable;
+    }
+    if (error.message.starts_with("redaction path") || error.message.starts_with("a redact")) {
+      error.message = "--redact-json-path: " + error.message;
+    }
+    return error;
+  }
+  recorder::RecordMode effective = (*session)->mode();
+  recorder::SessionSummary started = (*session)->Summary();
+  out << "conform replay: listening on " << (*session)->url() << ", ";
+  if (effective == recorder::RecordMode::kAll) {
+    out << "recording every request to " << options.cassette << " from " << options.upstream;
+  } else {
+    out << "replaying " << started.loaded << " recorded exchanges from " << options.cassette;
+    if (effective == recorder::RecordMode::kNewEpisodes) {
+      out << ", recording new requests from " << options.upstream;
+    }
+  }
+  out << " (mode " << recorder::RecordModeName(effective) << ")\n"
+      << "  auth is not checked; stop with Ctrl-C (SIGINT) or SIGTERM\n"
+      << std::flush;
+  until(**session);
+  recorder::SessionSummary summary = (*session)->Stop();
+
+  out << "conform replay: " << summary.replayed << " replayed, " << summary.unmatched
+      << " unmatched";
+  if (summary.proxied > 0) {
+    out << ", " << summary.proxied << " proxied (" << summary.recorded << " recorded)";
+  }
+  if (effective != recorder::RecordMode::kAll) {
+    out << ", " << summary.unused.size() << " of " << summary.loaded
+        << " recorded exchanges never used";
+  }
+  out << "\n";
+  for (const std::string& request : summary.unmatched_requests) {
+    out << "  unmatched: " << request << "\n";
+  }
+  if (options.strict) {
+    for (const std::string& unused : summary.unused) {
+      out << "  unused: " << unused << "\n";
+    }
+  }
+  out << std::flush;
+  if (summary.cassette_error) {
+    err << "conform replay: " << summary.cassette_error->ToString() << "\n";
+    return kExitUnreachable;
+  }
+  if (options.strict && (summary.unmatched > 0 || !summary.unused.empty())) {
+    err << "conform replay: --strict: " << summary.unmatched << " unmatched requests, "
+        << summary.unused.size() << " recorded exchanges never used\n";
+    return kExitFindings;
+  }
+  return kExitOk;
+}
+
+Result<int> RunReplay(const ReplayOptions& options, const Environment& env, std::ostream& out,
+                      std::ostream& err) {
+  (void)env;
+  return RunUntilSignal(
+      "replay", err, [&](const auto& until) { return RunReplayUntil(options, out, err, until); });
+}
+
+}  // namespace conform::cli

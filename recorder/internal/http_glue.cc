@@ -1,0 +1,153 @@
+#include "recorder/internal/http_glue.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <utility>
+
+namespace conform::recorder::internal {
+namespace {
+
+using Json = nlohmann::json;
+
+bool IsHopByHop(std::string_view name) {
+  for (std::string_view hop :
+       {"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+        "te", "trailer", "trailers", "transfer-encoding", "upgrade"}) {
+    if (traffic::EqualsIgnoreCase(name, hop)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Names listed in the Connection header(s), which are hop-by-hop too (RFC 9110 7.6.1).
+bool NamedByConnection(const traffic::Headers& headers, std::string_view name) {
+  for (const traffic::Header& header : headers) {
+    if (!traffic::EqualsIgnoreCase(header.name, "connection")) {
+      continue;
+    }
+    std::string_view list = header.value;
+    while (!list.empty()) {
+      size_t comma = list.find(',');
+      std::string_view item = list.substr(0, comma);
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
+        item.remove_prefix(1);
+      }
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
+        item.remove_suffix(1);
+      }
+      if (traffic::EqualsIgnoreCase(item, name)) {
+        return true;
+      }
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+  }
+  return false;
+}
+
+bool IsHttplibAddition(std::string_view name) {
+  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+         name == "LOCAL_PORT";
+}
+
+// httplib's server decodes request bodies sent with these codings before the handler runs.
+bool IsDecodedByServer(std::string_view coding) {
+  return traffic::EqualsIgnoreCase(coding, "gzip") ||
+         traffic::EqualsIgnoreCase(coding, "deflate") || traffic::EqualsIgnoreCase(coding, "br");
+}
+
+}  // namespace
+
+traffic::Headers ClientHeaders(const httplib::Request& request) {
+  traffic::Headers headers;
+  headers.reserve(request.headers.size());
+  for (const auto& [name, value] : request.headers) {
+    if (!IsHttplibAddition(name)) {
+      headers.push_back(traffic::Header{name, value});
+    }
+  }
+  return headers;
+}
+
+traffic::Headers ForwardableRequestHeaders(const traffic::Headers& headers) {
+  traffic::Headers out;
+  out.reserve(headers.size());
+  for (const traffic::Header& header : headers) {
+    if (IsHopByHop(header.name) || NamedByConnection(headers, header.name) ||
+        traffic::EqualsIgnoreCase(header.name, "host") ||
+        traffic::EqualsIgnoreCase(header.name, "content-length") ||
+        (traffic::EqualsIgnoreCase(header.name, "content-encoding") &&
+         IsDecodedByServer(header.value))) {
+      continue;
+    }
+    out.push_back(header);
+  }
+  return out;
+}
+
+traffic::Headers ForwardableResponseHeaders(const traffic::Headers& headers) {
+  traffic::Headers out;
+  out.reserve(headers.size());
+  for (const traffic::Header& header : headers) {
+    if (IsHopByHop(header.name) || NamedByConnection(headers, header.name) ||
+        traffic::EqualsIgnoreCase(header.name, "content-length")) {
+      continue;
+    }
+    out.push_back(header);
+  }
+  return out;
+}
+
+traffic::Headers ReplayableResponseHeaders(const traffic::Headers& headers) {
+  traffic::Headers out;
+  for (const traffic::Header& header : ForwardableResponseHeaders(headers)) {
+    if (header.name.empty() || header.name.front() == ':' ||
+        traffic::EqualsIgnoreCase(header.name, "content-encoding")) {
+      continue;
+    }
+    out.push_back(header);
+  }
+  return out;
+}
+
+std::string RpcErrorBody(int code, std::string_view message, const nlohmann::json& details) {
+  Json body = {{"code", code}, {"message", std::string(message)}, {"details", details}};
+  return body.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
+}
+
+void WriteResponse(const httplib::Request& request, httplib::Response& response, int status,
+                   const traffic::Headers& headers, std::shared_ptr<const std::string> body) {
+  // httplib would otherwise serve a slice of the body for a Range header, which the upstream
+  // (or the recording) has already honoured. The Request is a local of httplib's connection
+  // loop, not a const object, so clearing it is defined.
+  const_cast<httplib::Request&>(request).ranges.clear();
+  response.status = status;
+  if (body && !body->empty()) {
+    // A provider with a known length is never compressed by httplib, unlike `response.body`.
+    const size_t size = body->size();
+    response.set_content_provider(
+        size, "", [body = std::move(body)](size_t offset, size_t length, httplib::DataSink& sink) {
+          return sink.write(body->data() + offset, length);
+        });
+    response.headers.erase("Content-Type");
+  }
+  for (const traffic::Header& header : headers) {
+    response.headers.emplace(header.name, header.value);
+  }
+}
+
+std::string NowIso8601() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[96];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
+  return text;
+}
+
+}  // namespace conform::recorder::internal

@@ -1,0 +1,49 @@
+// What the proxy and the replayer share at the HTTP layer: which headers travel, the
+// grpc-gateway error bodies they answer with, and writing a response whose bytes httplib must
+// not touch (no compression, no range slicing).
+//   traffic::Headers forward = ForwardableRequestHeaders(request_headers);
+//   std::string body = RpcErrorBody(14, "upstream unreachable", nlohmann::json::array());
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "traffic/exchange.h"
+
+namespace conform::recorder::internal {
+
+// The request's headers as the client sent them, without the REMOTE_ADDR/LOCAL_ADDR entries
+// httplib adds.
+traffic::Headers ClientHeaders(const httplib::Request& request);
+
+// Headers to send upstream: without hop-by-hop headers (Connection and those it names,
+// Keep-Alive, Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade), Host and Content-Length, and
+// without a Content-Encoding httplib already decoded.
+traffic::Headers ForwardableRequestHeaders(const traffic::Headers& headers);
+
+// Headers of an upstream response to pass to the client: without hop-by-hop headers and
+// Content-Length (httplib sets it). Content-Encoding stays: the bytes pass through.
+traffic::Headers ForwardableResponseHeaders(const traffic::Headers& headers);
+
+// Headers of a recorded response to replay: also without Content-Encoding (cassette bodies
+// are decoded) and HTTP/2 pseudo-headers (":status") that browsers export.
+traffic::Headers ReplayableResponseHeaders(const traffic::Headers& headers);
+
+// {"code": code, "message": message, "details": details}: google.rpc.Status as grpc-gateway
+// writes it.
+std::string RpcErrorBody(int code, std::string_view message, const nlohmann::json& details);
+
+// Sets status, headers and body as given. The body goes out byte for byte: httplib neither
+// compresses it for an Accept-Encoding nor slices it for a Range header (the proxy forwards
+// those to the upstream, which has already applied them).
+void WriteResponse(const httplib::Request& request, httplib::Response& response, int status,
+                   const traffic::Headers& headers, std::shared_ptr<const std::string> body);
+
+// Now as ISO 8601 UTC with milliseconds: "2024-05-01T12:00:00.123Z".
+std::string NowIso8601();
+
+}  // namespace conform::recorder::internal

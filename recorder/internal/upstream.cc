@@ -1,0 +1,305 @@
+#include "recorder/internal/upstream.h"
+
+#include <httplib.h>
+#include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+
+#include "traffic/url.h"
+
+namespace conform::recorder::internal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Milliseconds = std::chrono::milliseconds;
+
+std::string Lower(std::string text) {
+  for (char& c : text) {
+    c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return text;
+}
+
+bool IsIdempotent(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
+         method == "DELETE";
+}
+
+std::string OpenSslErrors() {
+  std::string out;
+  char buffer[256];
+  while (unsigned long code = ERR_get_error()) {
+    ERR_error_string_n(code, buffer, sizeof buffer);
+    out += (out.empty() ? "" : "; ") + std::string(buffer);
+  }
+  return out;
+}
+
+// Why a connection could not be made: httplib's non-blocking connect does not keep errno, so
+// one blocking connect (bounded, sends nothing) asks again. Only runs on the failure path.
+std::string DiagnoseConnect(const std::string& host, int port, Milliseconds timeout) {
+  const std::string where = host + ":" + std::to_string(port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  int resolved = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
+  if (resolved != 0) {
+    return "could not resolve upstream host " + host + " (" + ::gai_strerror(resolved) + ")";
+  }
+  std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(found, ::freeaddrinfo);
+  int error = 0;
+  for (addrinfo* address = found; address != nullptr; address = address->ai_next) {
+    int fd =
+        ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, address->ai_protocol);
+    if (fd < 0) {
+      error = errno;
+      continue;
+    }
+    timeval limit{};
+    limit.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    limit.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    int connected = ::connect(fd, address->ai_addr, address->ai_addrlen);
+    error = connected == 0 ? 0 : errno;
+    ::close(fd);
+    if (connected == 0) {
+      return "could not connect to upstream " + where + " (it accepts connections again)";
+    }
+  }
+  if (error == ECONNREFUSED) {
+    return "connection refused by upstream " + where;
+  }
+  return "could not connect to upstream " + where + " (" +
+         std::error_code(error, std::generic_category()).message() + ")";
+}
+
+bool ParseDigits(const std::string& text, uint64_t& value) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+Upstream::~Upstream() = default;
+
+Result<std::unique_ptr<Upstream>> Upstream::Create(const UpstreamConfig& config) {
+  auto url = traffic::ParseUrl(config.url);
+  if (!url || url->host.empty()) {
+    return InvalidArgument("upstream URL is not http(s)://host[:port][/prefix]", config.url);
+  }
+  std::string scheme = Lower(url->scheme);
+  if (scheme != "http" && scheme != "https") {
+    return InvalidArgument("upstream URL must start with http:// or https://", config.url);
+  }
+  if (!url->query.empty() || config.url.find('?') != std::string::npos) {
+    return InvalidArgument("upstream URL must not have a query", config.url);
+  }
+  if (config.timeout.count() <= 0) {
+    return InvalidArgument("the upstream timeout must be positive");
+  }
+  if (!config.ca_file.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(config.ca_file, ec)) {
+      return NotFound("CA file not found", config.ca_file);
+    }
+  }
+  std::unique_ptr<Upstream> upstream(new Upstream(config));
+  upstream->scheme_ = scheme;
+  upstream->host_ = url->host;
+  int default_port = scheme == "https" ? 443 : 80;
+  upstream->port_ = url->port != 0 ? url->port : default_port;
+  upstream->prefix_ = url->path;
+  while (!upstream->prefix_.empty() && upstream->prefix_.back() == '/') {
+    upstream->prefix_.pop_back();
+  }
+  std::string authority =
+      url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+  upstream->host_header_ = upstream->port_ == default_port
+                               ? authority
+                               : authority + ":" + std::to_string(upstream->port_);
+  upstream->base_url_ = scheme + "://" + upstream->host_header_ + upstream->prefix_;
+  try {
+    auto probe = upstream->NewClient();
+    if (!probe->is_valid()) {
+      return InternalError("could not set up the upstream client (TLS context)", config.url);
+    }
+    upstream->GiveBack(std::move(probe));
+  } catch (const std::exception& e) {
+    return InternalError(std::string("could not set up the upstream client: ") + e.what(),
+                         config.url);
+  }
+  return upstream;
+}
+
+std::unique_ptr<httplib::ClientImpl> Upstream::NewClient() const {
+  std::unique_ptr<httplib::ClientImpl> client;
+  if (scheme_ == "https") {
+    auto tls = std::make_unique<httplib::SSLClient>(host_, port_);
+    tls->enable_server_certificate_verification(config_.tls == traffic::TlsVerification::kVerify);
+    if (!config_.ca_file.empty()) {
+      tls->set_ca_cert_path(config_.ca_file.c_str());
+    }
+    client = std::move(tls);
+  } else {
+    client = std::make_unique<httplib::ClientImpl>(host_, port_);
+  }
+  client->set_connection_timeout(config_.timeout);
+  client->set_read_timeout(config_.timeout);
+  client->set_write_timeout(config_.timeout);
+  client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);  // without it each reused connection stalls ~40 ms (Nagle)
+  client->set_follow_location(false);
+  client->set_url_encode(false);
+  client->set_decompress(false);  // the client gets the upstream's bytes as sent
+  return client;
+}
+
+std::unique_ptr<httplib::ClientImpl> Upstream::Borrow(bool& reused) {
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (!idle_.empty()) {
+      auto client = std::move(idle_.back());
+      idle_.pop_back();
+      reused = true;
+      return client;
+    }
+  }
+  reused = false;
+  return NewClient();
+}
+
+void Upstream::GiveBack(std::unique_ptr<httplib::ClientImpl> client) {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  if (idle_.size() < config_.max_idle_connections) {
+    idle_.push_back(std::move(client));
+  }
+}
+
+UpstreamReply Upstream::Forward(const std::string& method, const std::string& target,
+                                const traffic::Headers& headers, const std::string& body) {
+  httplib::Request wire;
+  wire.method = method;
+  wire.path = prefix_ + target;
+  for (const traffic::Header& header : headers) {
+    wire.headers.emplace(header.name, header.value);
+  }
+  wire.body = body;
+
+  const size_t max_body = config_.max_body_bytes;
+  for (int attempt = 0;; ++attempt) {
+    UpstreamReply reply;
+    bool too_large = false;
+    wire.response_handler = [&](const httplib::Response& response) {
+      uint64_t declared = 0;
+      if (ParseDigits(response.get_header_value("Content-Length"), declared) &&
+          declared > max_body) {
+        too_large = true;
+        return false;
+      }
+      return true;
+    };
+    wire.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
+      if (reply.body.size() + size > max_body) {
+        too_large = true;
+        return false;
+      }
+      reply.body.append(data, size);
+      return true;
+    };
+    bool reused = false;
+    std::unique_ptr<httplib::ClientImpl> client = Borrow(reused);
+    const auto start = Clock::now();
+    ERR_clear_error();
+    httplib::Result result = client->send(wire);
+    const auto elapsed = Clock::now() - start;
+    reply.elapsed_ms = std::chrono::duration<double, std::milli>(elapsed).count();
+    if (result) {
+      reply.status = result->status;
+      for (const auto& [name, value] : result->headers) {
+        reply.headers.push_back(traffic::Header{name, value});
+      }
+      GiveBack(std::move(client));
+      return reply;
+    }
+    const httplib::Error error = result.error();
+    const bool slow = elapsed >= config_.timeout * 9 / 10;
+    // A pooled connection the upstream closed while idle fails at once on write or read.
+    if (attempt == 0 && reused && !slow && IsIdempotent(method) &&
+        (error == httplib::Error::Write || error == httplib::Error::Read)) {
+      continue;
+    }
+    const std::string where = host_ + ":" + std::to_string(port_);
+    const std::string limit = std::to_string(config_.timeout.count()) + " ms";
+    reply.failure = UpstreamFailure::kUnreachable;
+    switch (error) {
+      case httplib::Error::Connection:
+        if (slow) {
+          reply.failure = UpstreamFailure::kTimeout;
+          reply.reason = "connect to upstream " + where + " timed out after " + limit;
+        } else {
+          reply.reason =
+              DiagnoseConnect(host_, port_, std::min(config_.timeout, Milliseconds(2000)));
+        }
+        break;
+      case httplib::Error::ConnectionTimeout:
+        reply.failure = UpstreamFailure::kTimeout;
+        reply.reason = "connect to upstream " + where + " timed out after " + limit;
+        break;
+      case httplib::Error::Read:
+        if (slow) {
+          reply.failure = UpstreamFailure::kTimeout;
+          reply.reason = "upstream " + where + " sent no response within " + limit;
+        } else {
+          reply.reason =
+              "upstream " + where + " closed the connection before the response was complete";
+        }
+        break;
+      case httplib::Error::Write:
+        reply.reason = "could not send the request to upstream " + where;
+        break;
+      case httplib::Error::Canceled:
+        if (too_large) {
+          reply.failure = UpstreamFailure::kTooLarge;
+          reply.reason = "upstream response body exceeds the limit of " + std::to_string(max_body) +
+                         " bytes (--max-body-size)";
+        } else {
+          reply.reason = "request to upstream " + where + " was canceled";
+        }
+        break;
+      case httplib::Error::SSLConnection:
+      case httplib::Error::SSLLoadingCerts: {
+        std::string detail = OpenSslErrors();
+        reply.reason = "TLS handshake with upstream " + where + " failed" +
+                       (detail.empty() ? std::string() : ": " + detail);
+        break;
+      }
+      case httplib::Error::SSLServerVerification: {
+        long verify = X509_V_OK;
+        if (auto* tls = dynamic_cast<httplib::SSLClient*>(client.get())) {
+          verify = tls->get_openssl_verify_result();
+        }
+        reply.reason = "TLS handshake with upstream " + where + " failed: " +
+                       (verify != X509_V_OK ? std::string("certificate verify failed: ") +
+                                                  X509_verify_cert_error_string(verify)
+                                            : "the certificate does not match host " + host_) +
+                       " (use --ca-file, or --insecure for a test server)";
+        break;
+      }
+      default:
+        reply.reason = "request to upstream " + where + " failed: " + httplib::to_string(error);
+    }
+    return reply;
+  }
+}
+
+}  // namespace conform::recorder::internal

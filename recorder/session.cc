@@ -1,0 +1,549 @@
+#include "recorder/session.h"
+
+#include <httplib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "recorder/internal/content_coding.h"
+#include "recorder/internal/http_glue.h"
+#include "recorder/internal/upstream.h"
+#include "validator/finding.h"
+
+namespace conform::recorder {
+namespace {
+
+using Json = nlohmann::json;
+using internal::UpstreamFailure;
+
+constexpr int kRpcUnimplemented = 12;
+constexpr int kRpcInternal = 13;
+constexpr int kRpcUnavailable = 14;
+constexpr int kRpcDeadlineExceeded = 4;
+constexpr size_t kMaxListed = 100;
+
+bool FileExists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+// An absolute-form request target ("http://host/x?y", sent by clients configured to use us as
+// a forward proxy) becomes origin-form.
+std::string OriginForm(const std::string& target) {
+  if (!target.empty() && target.front() == '/') {
+    return target;
+  }
+  size_t scheme = target.find("://");
+  if (scheme == std::string::npos) {
+    return "/" + target;
+  }
+  size_t path = target.find_first_of("/?", scheme + 3);
+  if (path == std::string::npos) {
+    return "/";
+  }
+  return target[path] == '/' ? target.substr(path) : "/" + target.substr(path);
+}
+
+std::shared_ptr<const std::string> JsonBody(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
+
+traffic::Headers ErrorHeaders(std::string_view marker) {
+  return {{"Content-Type", "application/json"}, {"X-Conform-Error", std::string(marker)}};
+}
+
+}  // namespace
+
+Result<ListenAddress> ParseListenAddress(std::string_view text) {
+  const Error bad =
+      InvalidArgument("expected HOST:PORT (e.g. 127.0.0.1:8080), got '" + std::string(text) + "'");
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    return bad;
+  }
+  std::string host(text.substr(0, colon));
+  std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return bad;  // an IPv6 address needs brackets
+  }
+  if (host.empty()) {
+    host = "127.0.0.1";
+  }
+  int port = -1;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+      port < 0 || port > 65535) {
+    return bad;
+  }
+  return ListenAddress{.host = host, .port = port};
+}
+
+Result<RecordMode> ParseRecordMode(std::string_view text) {
+  if (text == "none") {
+    return RecordMode::kNone;
+  }
+  if (text == "once") {
+    return RecordMode::kOnce;
+  }
+  if (text == "new_episodes" || text == "new-episodes") {
+    return RecordMode::kNewEpisodes;
+  }
+  if (text == "all") {
+    return RecordMode::kAll;
+  }
+  return InvalidArgument("unknown record mode '" + std::string(text) +
+                         "' (none, once, new_episodes, all)");
+}
+
+std::string_view RecordModeName(RecordMode mode) {
+  switch (mode) {
+    case RecordMode::kNone:
+      return "none";
+    case RecordMode::kOnce:
+      return "once";
+    case RecordMode::kNewEpisodes:
+      return "new_episodes";
+    case RecordMode::kAll:
+      return "all";
+  }
+  return "none";
+}
+
+struct Session::Impl {
+  SessionOptions options;
+  RecordMode mode = RecordMode::kAll;
+  std::optional<Redactor> redactor;
+  std::unique_ptr<ReplayIndex> index;
+  std::vector<std::shared_ptr<const std::string>> replay_bodies;  // per recorded exchange
+  std::unique_ptr<internal::Upstream> upstream;
+  std::unique_ptr<CassetteWriter> writer;
+
+  httplib::Server server;
+  std::thread listener;
+  int port = 0;
+  std::string url;
+
+  mutable std::mutex stats_mutex;
+  SessionSummary stats;
+
+  std::mutex log_mutex;
+  std::mutex stop_mutex;
+  bool stopped = false;
+
+  void Log(const std::string& line) {
+    if (!options.log) {
+      return;
+    }
+    std::lock_guard<std::mutex> lock(log_mutex);
+    options.log(line);
+  }
+
+  template <typename F>
+  void Count(F&& update) {
+    std::lock_guard<std::mutex> lock(stats_mutex);
+    update(stats);
+  }
+
+  void Handle(const httplib::Request& request, httplib::Response& response) {
+    traffic::Request incoming{.method = request.method,
+                              .url = OriginForm(request.target),
+                              .headers = internal::ClientHeaders(request),
+                              .body = request.body};
+    if (index) {
+      if (std::optional<size_t> entry = index->Next(incoming)) {
+        ServeRecorded(request, response, *entry);
+        return;
+      }
+    }
+    if (!upstream) {
+      ServeUnmatched(request, response, incoming);
+      return;
+    }
+    Proxy(request, response, std::move(incoming));
+  }
+
+  void ServeRecorded(const httplib::Request& request, httplib::Response& response, size_t entry) {
+    Count([](SessionSummary& s) { ++s.replayed; });
+    const traffic::Exchange& recorded = index->exchange(entry);
+    if (recorded.response.status == 0) {
+      // The recording holds a request that got no response (a browser's aborted request).
+      std::string message = "conform replay: recorded entry " + std::to_string(entry) +
+                            " has no response: " + recorded.error;
+      internal::WriteResponse(
+          request, response, 502, ErrorHeaders("recorded-without-response"),
+          JsonBody(internal::RpcErrorBody(kRpcUnavailable, message, Json::array())));
+      return;
+    }
+    traffic::Headers headers = internal::ReplayableResponseHeaders(recorded.response.headers);
+    headers.push_back({"X-Conform-Replay", "entry " + std::to_string(entry)});
+    internal::WriteResponse(request, response, recorded.response.status, headers,
+                            replay_bodies[entry]);
+  }
+
+  void ServeUnmatched(const httplib::Request& request, httplib::Response& response,
+                      const traffic::Request& incoming) {
+    std::string described = index ? index->Describe(incoming) : incoming.method;
+    std::vector<NearMatch> nearest = index ? index->Nearest(incoming, 3) : std::vector<NearMatch>{};
+    Json near = Json::array();
+    for (const NearMatch& match : nearest) {
+      near.push_back(
+          {{"entry", match.entry}, {"request", match.request}, {"distance", match.distance}});
+    }
+    std::string message = "conform replay: no recorded exchange matches " + described;
+    if (!nearest.empty()) {
+      message += "; nearest recorded: " + nearest.front().request;
+    }
+    Json details = Json::array({{{"@type", "type.googleapis.com/conform.replay.Unmatched"},
+                                 {"request", described},
+                                 {"nearest", near}}});
+    Count([&](SessionSummary& s) {
+      ++s.unmatched;
+      if (s.unmatched_requests.size() < kMaxListed) {
+        s.unmatched_requests.push_back(described);
+      }
+    });
+    Log("conform replay: unmatched " + described +
+        (nearest.empty() ? std::string() : " (nearest recorded: " + nearest.front().request + ")"));
+    traffic::Headers headers = ErrorHeaders("unmatched");
+    headers.push_back({"X-Conform-Replay", "unmatched"});
+    internal::WriteResponse(request, response, 501, headers,
+                            JsonBody(internal::RpcErrorBody(kRpcUnimplemented, message, details)));
+  }
+
+  void Proxy(const httplib::Request& request, httplib::Response& response,
+             traffic::Request incoming) {
+    const std::string target = incoming.url;
+    traffic::Headers forward = internal::ForwardableRequestHeaders(incoming.headers);
+    forward.insert(forward.begin(), traffic::Header{"Host", upstream->host_header()});
+
+    traffic::Exchange exchange;
+    exchange.started = internal::NowIso8601();
+    internal::UpstreamReply reply =
+        upstream->Forward(incoming.method, target, forward, incoming.body);
+    exchange.request = traffic::Request{.method = incoming.method,
+                                        .url = upstream->base_url() + target,
+                                        .headers = std::move(forward),
+                                        .body = std::move(incoming.body)};
+    exchange.elapsed_ms = reply.elapsed_ms;
+
+    int status = 0;
+    traffic::Headers headers;
+    std::shared_ptr<const std::string> body;
+    if (reply.failure == UpstreamFailure::kNone) {
+      status = reply.status;
+      headers = internal::ForwardableResponseHeaders(reply.headers);
+      exchange.response.status = reply.status;
+      exchange.response.headers = reply.headers;
+      auto coding = traffic::FindHeader(reply.headers, "content-encoding");
+      std::optional<std::string> decoded;
+      if (coding && !reply.body.empty()) {
+        decoded = internal::DecodeContent(*coding, reply.body, upstream_max_body());
+      }
+      exchange.response.body = decoded ? std::move(*decoded) : reply.body;
+      body = std::make_shared<const std::string>(std::move(reply.body));
+    } else {
+      bool timeout = reply.failure == UpstreamFailure::kTimeout;
+      status = timeout ? 504 : 502;
+      headers =
+          ErrorHeaders(timeout                                       ? "upstream-timeout"
+                       : reply.failure == UpstreamFailure::kTooLarge ? "upstream-body-too-large"
+                                                                     : "upstream-unreachable");
+      body = JsonBody(internal::RpcErrorBody(timeout ? kRpcDeadlineExceeded : kRpcUnavailable,
+                                             "conform record: " + reply.reason, Json::array()));
+      exchange.response = traffic::Response{.status = status, .headers = headers, .body = *body};
+      Count([](SessionSummary& s) { ++s.upstream_failures; });
+    }
+    Count([](SessionSummary& s) { ++s.proxied; });
+
+    if (writer) {
+      traffic::Exchange safe = redactor->Apply(std::move(exchange));
+      if (reply.failure != UpstreamFailure::kNone) {
+        Log("conform record: " + std::to_string(status) + " for " + safe.request.method + " " +
+            redactor->Url(target) + ": " + reply.reason);
+      }
+      Record(safe);
+      if (options.validator != nullptr && reply.failure == UpstreamFailure::kNone) {
+        if (std::optional<std::string> rejection = Validate(safe)) {
+          status = 502;
+          headers = ErrorHeaders("contract-violation");
+          body = JsonBody(std::move(*rejection));
+        }
+      }
+    }
+    internal::WriteResponse(request, response, status, headers, std::move(body));
+  }
+
+  size_t upstream_max_body() const {
+    return options.upstream ? options.upstream->max_body_bytes : size_t{32} << 20;
+  }
+
+  void Record(const traffic::Exchange& safe) {
+    auto appended = writer->Append(safe);
+    if (appended) {
+      Count([](SessionSummary& s) { ++s.recorded; });
+      return;
+    }
+    bool first = false;
+    Count([&](SessionSummary& s) {
+      ++s.record_failures;
+      first = !s.cassette_error.has_value();
+      if (first) {
+        s.cassette_error = appended.error();
+      }
+    });
+    if (first) {
+      Log("conform record: " + appended.error().ToString());
+    }
+  }
+
+  // Logs the findings of a recorded exchange; returns the 502 body when it must be rejected.
+  std::optional<std::string> Validate(const traffic::Exchange& safe) {
+    validator::ExchangeVerdict verdict = options.validator->Check(safe);
+    if (!verdict.skipped.empty()) {
+      return std::nullopt;
+    }
+    std::string request_text = safe.request.method + " " + safe.request.url;
+    size_t failing = 0;
+    Json details = Json::array();
+    std::string first_failing;
+    for (const validator::Finding& finding : verdict.findings) {
+      bool fails = finding.level == validator::Level::kMust;
+      failing += fails ? 1 : 0;
+      std::string where = finding.json_pointer.empty() ? "" : " " + finding.json_pointer;
+      Log("conform record: finding " + std::string(validator::LevelName(finding.level)) + " " +
+          finding.check_id + where + ": " + finding.message + " [" + request_text + "]");
+      if (fails) {
+        if (first_failing.empty()) {
+          first_failing = finding.check_id + where + ": " + finding.message;
+        }
+        details.push_back({{"@type", "type.googleapis.com/conform.Finding"},
+                           {"checkId", finding.check_id},
+                           {"level", std::string(validator::LevelName(finding.level))},
+                           {"jsonPointer", finding.json_pointer},
+                           {"message", finding.message}});
+      }
+    }
+    Count([&](SessionSummary& s) {
+      ++s.validated;
+      s.findings += verdict.findings.size();
+      s.failing_findings += failing;
+      for (const validator::Finding& finding : verdict.findings) {
+        ++s.findings_by_check[finding.check_id];
+      }
+      if (failing > 0 && options.on_violation == OnViolation::kReject) {
+        ++s.rejected;
+      }
+    });
+    if (failing == 0 || options.on_violation != OnViolation::kReject) {
+      return std::nullopt;
+    }
+    std::string message =
+        "conform record: the upstream response violates the contract: " + first_failing;
+    if (failing > 1) {
+      message += " (and " + std::to_string(failing - 1) + " more)";
+    }
+    return internal::RpcErrorBody(kRpcInternal, message, details);
+  }
+};
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Session::~Session() { Stop(); }
+
+int Session::port() const { return impl_->port; }
+const std::string& Session::url() const { return impl_->url; }
+RecordMode Session::mode() const { return impl_->mode; }
+
+SessionSummary Session::Summary() const {
+  std::lock_guard<std::mutex> lock(impl_->stats_mutex);
+  SessionSummary summary = impl_->stats;
+  if (impl_->index) {
+    summary.unused.clear();
+    for (size_t entry : impl_->index->Unused()) {
+      summary.unused.push_back("entry " + std::to_string(entry) + ": " +
+                               impl_->index->Describe(impl_->index->exchange(entry).request));
+    }
+  }
+  if (impl_->writer) {
+    summary.cassette_entries = impl_->writer->entries();
+  }
+  return summary;
+}
+
+SessionSummary Session::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->stop_mutex);
+    if (!impl_->stopped) {
+      impl_->stopped = true;
+      // listen_after_bind returns once every worker has finished its connection, so no
+      // request is in flight when the cassette is finished.
+      impl_->server.stop();
+      if (impl_->listener.joinable()) {
+        impl_->listener.join();
+      }
+      if (impl_->writer) {
+        if (Status finished = impl_->writer->Finish(); !finished) {
+          std::lock_guard<std::mutex> stats_lock(impl_->stats_mutex);
+          if (!impl_->stats.cassette_error) {
+            impl_->stats.cassette_error = finished.error();
+          }
+        }
+      }
+    }
+  }
+  return Summary();
+}
+
+Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
+  if (options.cassette.empty()) {
+    return InvalidArgument("a cassette file is required");
+  }
+  if (options.threads < 1) {
+    return InvalidArgument("threads must be at least 1");
+  }
+  auto impl = std::make_unique<Impl>();
+  auto redactor = Redactor::Create(options.redaction);
+  if (!redactor) {
+    return redactor.error();
+  }
+  impl->redactor = std::move(*redactor);
+
+  RecordMode mode = options.mode;
+  bool exists = FileExists(options.cassette);
+  if (mode == RecordMode::kOnce) {
+    mode = exists ? RecordMode::kNone : RecordMode::kAll;
+  }
+  bool proxies = mode == RecordMode::kNewEpisodes || mode == RecordMode::kAll;
+  if (proxies && !options.upstream) {
+    return InvalidArgument("record mode " + std::string(RecordModeName(options.mode)) +
+                           " needs an upstream to record from (--upstream URL)");
+  }
+  if (mode == RecordMode::kNone && !exists) {
+    return NotFound("no such file", options.cassette);
+  }
+  impl->mode = mode;
+  impl->stats.mode = mode;
+
+  std::vector<traffic::Exchange> loaded;
+  if (mode == RecordMode::kNone || (mode == RecordMode::kNewEpisodes && exists)) {
+    auto cassette = ReadCassette(options.cassette, options.read_options);
+    if (!cassette) {
+      return cassette.error();
+    }
+    loaded = std::move(cassette->exchanges);
+    impl->stats.loaded = loaded.size();
+    if (!cassette->finished && options.log) {
+      options.log("conform: " + options.cassette + " is an interrupted recording: recovered " +
+                  std::to_string(loaded.size()) + " exchanges");
+    }
+  }
+  if (proxies) {
+    auto upstream =
+        internal::Upstream::Create({.url = options.upstream->url,
+                                    .ca_file = options.upstream->ca_file,
+                                    .tls = options.upstream->tls,
+                                    .timeout = options.upstream->timeout,
+                                    .max_body_bytes = options.upstream->max_body_bytes,
+                                    .max_idle_connections = static_cast<size_t>(options.threads)});
+    if (!upstream) {
+      return upstream.error();
+    }
+    impl->upstream = std::move(*upstream);
+  }
+
+  httplib::Server& server = impl->server;
+  const int threads = options.threads;
+  server.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(1000);  // the default (5) reconnects every fifth request
+  server.set_keep_alive_timeout(static_cast<time_t>(options.keep_alive_timeout.count()));
+  // httplib's default sets SO_REUSEPORT, with which a second server binds a busy port and
+  // silently shares its traffic. SO_REUSEADDR alone allows a restart, not a double bind.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  server.set_payload_max_length(options.upstream ? options.upstream->max_body_bytes
+                                                 : options.read_options.limits.max_body_bytes);
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
+        response.status = 500;
+        response.set_content(
+            internal::RpcErrorBody(kRpcInternal, "conform: internal error", Json::array()),
+            "application/json");
+      });
+  Impl* raw = impl.get();
+  auto handler = [raw](const httplib::Request& request, httplib::Response& response) {
+    raw->Handle(request, response);
+  };
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Patch(".*", handler);
+  server.Delete(".*", handler);
+  server.Options(".*", handler);
+
+  errno = 0;
+  int port =
+      options.listen.port == 0
+          ? server.bind_to_any_port(options.listen.host)
+          : (server.bind_to_port(options.listen.host, options.listen.port) ? options.listen.port
+                                                                           : -1);
+  if (port <= 0) {
+    int error = errno;
+    std::string address = options.listen.host + ":" + std::to_string(options.listen.port);
+    return Unavailable("cannot listen on " + address +
+                       (error != 0 ? std::string(": ") + std::strerror(error)
+                                   : std::string(": address in use or not available")));
+  }
+  impl->port = port;
+  std::string host = options.listen.host == "0.0.0.0" || options.listen.host == "::"
+                         ? "127.0.0.1"
+                         : options.listen.host;
+  impl->url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+              std::to_string(port);
+
+  // The cassette is created only once the address is bound: a busy port must not cost the
+  // user an existing recording.
+  if (proxies) {
+    auto writer = CassetteWriter::Create(
+        options.cassette, options.cassette_options,
+        mode == RecordMode::kNewEpisodes ? loaded : std::vector<traffic::Exchange>{});
+    if (!writer) {
+      return writer.error();
+    }
+    impl->writer = std::move(*writer);
+  }
+  if (mode == RecordMode::kNone || mode == RecordMode::kNewEpisodes) {
+    for (const traffic::Exchange& exchange : loaded) {
+      impl->replay_bodies.push_back(std::make_shared<const std::string>(exchange.response.body));
+    }
+    impl->index = std::make_unique<ReplayIndex>(std::move(loaded), options.match, *impl->redactor);
+  }
+  impl->options = std::move(options);
+
+  impl->listener = std::thread([raw] { raw->server.listen_after_bind(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!raw->server.is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  auto session = std::unique_ptr<Session>(new Session(std::move(impl)));
+  if (!raw->server.is_running()) {
+    session->Stop();
+    return Unavailable("the server did not start", raw->url);
+  }
+  return session;
+}
+
+}  // namespace conform::recorder

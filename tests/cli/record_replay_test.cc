@@ -1,0 +1,322 @@
+// `conform record` and `conform replay` in-process (STYLE K4): one clear line and the
+// documented exit code for bad input, --strict exit codes, and the end-to-end story: record a
+// page walk through the proxy against the reference server, replay it to a client that walks
+// again without credentials, and `conform validate` the cassette.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/app.h"
+#include "cli/record_command.h"
+#include "cli/replay_command.h"
+#include "recorder/cassette.h"
+#include "recorder/redactor.h"
+#include "server/http_server.h"
+#include "tests/support/temp_dir.h"
+#include "traffic/har.h"
+#include "traffic/url.h"
+
+namespace conform::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+RunResult Conform(std::vector<std::string> args) {
+  args.insert(args.begin(), "conform");
+  std::ostringstream out;
+  std::ostringstream err;
+  RunResult run;
+  run.code = RunConform(args, out, err, Environment{});
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+int Lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// A loopback upstream for one test (STYLE T5).
+class Upstream {
+ public:
+  explicit Upstream(const std::function<void(httplib::Server&)>& routes) {
+    routes(server_);
+    server_.set_tcp_nodelay(true);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+  }
+  ~Upstream() {
+    server_.stop();
+    thread_.join();
+  }
+  int Port() const { return port_; }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  httplib::Server server_;
+  int port_ = -1;
+  std::thread thread_;
+};
+
+std::string Cassette(const conform::testing::TempDir& dir, const std::vector<std::string>& paths) {
+  std::vector<traffic::Exchange> exchanges;
+  for (const std::string& path : paths) {
+    traffic::Exchange exchange;
+    exchange.request = {.method = "GET", .url = "https://api.fireworks.ai" + path};
+    exchange.response = {.status = 200,
+                         .headers = {{"Content-Type", "application/json"}},
+                         .body = R"({"path":")" + path + R"("})"};
+    exchanges.push_back(std::move(exchange));
+  }
+  return dir.Write("cassette.har", traffic::WriteHar(exchanges, {.name = "test"}));
+}
+
+// Runs `conform replay` with `requests` sent while it serves; returns the exit code.
+int ReplayAndRequest(ReplayOptions options, const std::vector<std::string>& requests,
+                     std::string* out_text = nullptr) {
+  options.listen = "127.0.0.1:0";
+  std::ostringstream out;
+  std::ostringstream err;
+  Result<int> code = RunReplayUntil(options, out, err, [&](const recorder::Session& session) {
+    httplib::Client client(session.url());
+    for (const std::string& path : requests) {
+      auto result = client.Get(path);
+      EXPECT_TRUE(result) << path;
+    }
+  });
+  if (out_text != nullptr) {
+    *out_text = out.str() + err.str();
+  }
+  EXPECT_TRUE(code.ok()) << (code.ok() ? "" : code.error().ToString());
+  return code.ok() ? *code : -1;
+}
+
+TEST(RecordCommand, BadOptionsAreOneLineAndExitTwo) {
+  RunResult no_upstream = Conform({"record", "--out", "x.har"});
+  EXPECT_EQ(no_upstream.code, 2);
+  EXPECT_THAT(no_upstream.err, HasSubstr("--upstream"));
+
+  RunResult bad_url = Conform({"record", "--upstream", "ftp://example.com", "--out", "x.har"});
+  EXPECT_EQ(bad_url.code, 2);
+  EXPECT_THAT(bad_url.err, HasSubstr("ftp://example.com: upstream URL must start with http://"));
+  EXPECT_EQ(Lines(bad_url.err), 1);
+
+  RunResult bad_path = Conform({"record", "--upstream", "http://127.0.0.1:1", "--out", "x.har",
+                                "--listen", "127.0.0.1:0", "--redact-json-path", "a..b"});
+  EXPECT_EQ(bad_path.code, 2);
+  EXPECT_THAT(bad_path.err,
+              HasSubstr("--redact-json-path: redaction path 'a..b' has an empty segment"));
+  EXPECT_EQ(Lines(bad_path.err), 1);
+
+  RunResult bad_size = Conform(
+      {"record", "--upstream", "http://127.0.0.1:1", "--out", "x.har", "--max-body-size", "12XB"});
+  EXPECT_EQ(bad_size.code, 2);
+  EXPECT_THAT(bad_size.err, HasSubstr("--max-body-size"));
+
+  RunResult bad_listen =
+      Conform({"record", "--upstream", "http://127.0.0.1:1", "--out", "x.har", "--listen", "8080"});
+  EXPECT_EQ(bad_listen.code, 2);
+  EXPECT_THAT(bad_listen.err, HasSubstr("--listen: expected HOST:PORT"));
+}
+
+TEST(RecordCommand, UnreachableFilesAreExitThree) {
+  conform::testing::TempDir dir;
+  RunResult no_dir = Conform({"record", "--upstream", "http://127.0.0.1:1", "--listen",
+                              "127.0.0.1:0", "--out", (dir.path() / "no/such/dir/x.har").string()});
+  EXPECT_EQ(no_dir.code, 3);
+  EXPECT_THAT(no_dir.err, HasSubstr("cannot create the cassette"));
+  EXPECT_EQ(Lines(no_dir.err), 1);
+
+  RunResult no_spec = Conform({"record", "--upstream", "http://127.0.0.1:1", "--out", "x.har",
+                               "--validate", "--spec", "/nonexistent/openapi.yaml"});
+  EXPECT_EQ(no_spec.code, 3);
+  EXPECT_THAT(no_spec.err, HasSubstr("/nonexistent/openapi.yaml: no such file"));
+}
+
+TEST(RecordCommand, ValidateExitsOneWhenAMustFindingWasSeen) {
+  Upstream upstream([](httplib::Server& s) {
+    s.Get("/v1/accounts/a/dpoJobs", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(R"({"dpoJobs":[{"name":"accounts/a/dpoJobs/j","state":"NOPE"}]})",
+                      "application/json");
+    });
+  });
+  conform::testing::TempDir dir;
+  RecordOptions options{.upstream = upstream.Url(),
+                        .out = (dir.path() / "v.har").string(),
+                        .listen = "127.0.0.1:0",
+                        .validate = true};
+  std::ostringstream out;
+  std::ostringstream err;
+  Result<int> code = RunRecordUntil(options, out, err, [](const recorder::Session& session) {
+    httplib::Client client(session.url());
+    EXPECT_TRUE(client.Get("/v1/accounts/a/dpoJobs"));
+  });
+  ASSERT_TRUE(code.ok());
+  EXPECT_EQ(*code, 1);
+  EXPECT_THAT(out.str(), HasSubstr("1 exchanges recorded"));
+  EXPECT_THAT(out.str(), HasSubstr("response.schema.enum x1"));
+  EXPECT_THAT(err.str(), HasSubstr("finding must response.schema.enum /dpoJobs/0/state"));
+}
+
+TEST(ReplayCommand, BadInputIsOneLineWithTheDocumentedExitCode) {
+  conform::testing::TempDir dir;
+  RunResult missing = Conform({"replay", (dir.path() / "missing.har").string()});
+  EXPECT_EQ(missing.code, 3);
+  EXPECT_THAT(missing.err, HasSubstr("missing.har: no such file"));
+  EXPECT_EQ(Lines(missing.err), 1);
+
+  std::string malformed = dir.Write("malformed.har", "{\"log\": {\"entries\": [1, 2");
+  RunResult bad = Conform({"replay", malformed, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_THAT(bad.err, HasSubstr("malformed.har"));
+  EXPECT_EQ(Lines(bad.err), 1);
+
+  std::string good = Cassette(dir, {"/v1/x"});
+  Upstream busy([](httplib::Server&) {});
+  RunResult in_use =
+      Conform({"replay", good, "--listen", "127.0.0.1:" + std::to_string(busy.Port())});
+  EXPECT_EQ(in_use.code, 3);
+  EXPECT_THAT(in_use.err, HasSubstr("cannot listen on 127.0.0.1:" + std::to_string(busy.Port())));
+  EXPECT_EQ(Lines(in_use.err), 1);
+
+  RunResult needs_upstream = Conform({"replay", good, "--mode", "all"});
+  EXPECT_EQ(needs_upstream.code, 2);
+  EXPECT_THAT(needs_upstream.err, HasSubstr("--mode all records: it needs --upstream URL"));
+
+  RunResult bad_mode = Conform({"replay", good, "--mode", "sometimes"});
+  EXPECT_EQ(bad_mode.code, 2);
+
+  RunResult bad_listen = Conform({"replay", good, "--listen", "localhost"});
+  EXPECT_EQ(bad_listen.code, 2);
+  EXPECT_EQ(Lines(bad_listen.err), 1);
+}
+
+TEST(ReplayCommand, StrictFailsOnUnmatchedRequests) {
+  conform::testing::TempDir dir;
+  std::string cassette = Cassette(dir, {"/v1/a"});
+  std::string text;
+  EXPECT_EQ(ReplayAndRequest({.cassette = cassette, .strict = true}, {"/v1/a", "/v1/b"}, &text), 1);
+  EXPECT_THAT(text, HasSubstr("unmatched: GET /v1/b"));
+  EXPECT_THAT(text, HasSubstr("--strict: 1 unmatched requests, 0 recorded exchanges never used"));
+  EXPECT_EQ(ReplayAndRequest({.cassette = cassette}, {"/v1/a", "/v1/b"}), 0);
+}
+
+TEST(ReplayCommand, StrictFailsOnRecordingsNeverUsed) {
+  conform::testing::TempDir dir;
+  std::string cassette = Cassette(dir, {"/v1/a", "/v1/b"});
+  std::string text;
+  EXPECT_EQ(ReplayAndRequest({.cassette = cassette, .strict = true}, {"/v1/a"}, &text), 1);
+  EXPECT_THAT(text, HasSubstr("unused: entry 1: GET /v1/b"));
+  EXPECT_EQ(ReplayAndRequest({.cassette = cassette, .strict = true}, {"/v1/b", "/v1/a"}), 0);
+}
+
+// Walks every page of `collection` through `base`, returning the raw pages.
+std::vector<std::string> WalkPages(const std::string& base, const std::string& collection,
+                                   const std::string& key) {
+  httplib::Client client(base);
+  client.set_read_timeout(std::chrono::seconds(30));
+  std::vector<std::string> pages;
+  std::string token;
+  for (int page = 0; page < 100; ++page) {  // bounded
+    std::string path = collection + "?pageSize=5" +
+                       (token.empty() ? "" : "&pageToken=" + traffic::PercentEncode(token));
+    httplib::Headers headers;
+    if (!key.empty()) {
+      headers.emplace("Authorization", "Bearer " + key);
+    }
+    auto result = client.Get(path, headers);
+    if (!result || result->status != 200) {
+      ADD_FAILURE() << "page " << page << ": " << (result ? result->body : "no response");
+      break;
+    }
+    pages.push_back(result->body);
+    token = Json::parse(result->body).value("nextPageToken", "");
+    if (token.empty()) {
+      break;
+    }
+  }
+  return pages;
+}
+
+TEST(RecordReplay, APageWalkRecordedReplaysIdenticallyAndValidates) {
+  auto server = server::StartServer({.data = {.acme_jobs = 23, .seed = 7}});
+  ASSERT_TRUE(server.ok()) << server.error().ToString();
+  std::string key;
+  for (const server::ApiKey& api_key : (*server)->api_keys()) {
+    if (api_key.account == "acme") {
+      key = api_key.key;
+    }
+  }
+  ASSERT_FALSE(key.empty());
+  const std::string collection = "/v1/accounts/acme/dpoJobs";
+  conform::testing::TempDir dir;
+  std::string cassette = (dir.path() / "walk.har").string();
+
+  std::vector<std::string> recorded_pages;
+  std::ostringstream record_out;
+  std::ostringstream record_err;
+  Result<int> recorded =
+      RunRecordUntil({.upstream = (*server)->base_url(),
+                      .out = cassette,
+                      .listen = "127.0.0.1:0",
+                      .validate = true},
+                     record_out, record_err, [&](const recorder::Session& session) {
+                       recorded_pages = WalkPages(session.url(), collection, key);
+                     });
+  ASSERT_TRUE(recorded.ok()) << recorded.error().ToString();
+  EXPECT_EQ(*recorded, 0) << record_out.str() << record_err.str();
+  ASSERT_EQ(recorded_pages.size(), 5u);  // 23 jobs, 5 per page
+  EXPECT_THAT(record_out.str(), HasSubstr("5 exchanges recorded"));
+  EXPECT_THAT(Slurp(cassette), Not(HasSubstr(key)));
+
+  std::vector<std::string> replayed_pages;
+  std::ostringstream replay_out;
+  std::ostringstream replay_err;
+  Result<int> replayed =
+      RunReplayUntil({.cassette = cassette, .listen = "127.0.0.1:0", .strict = true}, replay_out,
+                     replay_err, [&](const recorder::Session& session) {
+                       replayed_pages = WalkPages(session.url(), collection, /*key=*/"");
+                     });
+  ASSERT_TRUE(replayed.ok()) << replayed.error().ToString();
+  EXPECT_EQ(*replayed, 0) << replay_out.str() << replay_err.str();
+  // The same pages, except that the cassette (and so the replay) holds secrets redacted.
+  recorder::Redactor redactor = *recorder::Redactor::Create({});
+  ASSERT_EQ(replayed_pages.size(), recorded_pages.size());
+  for (size_t i = 0; i < replayed_pages.size(); ++i) {
+    EXPECT_EQ(Json::parse(replayed_pages[i]), Json::parse(redactor.Body(recorded_pages[i])))
+        << "page " << i;
+  }
+
+  RunResult validated = Conform({"validate", cassette});
+  EXPECT_EQ(validated.code, 0) << validated.out << validated.err;
+}
+
+}  // namespace
+}  // namespace conform::cli

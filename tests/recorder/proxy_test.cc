@@ -1,0 +1,544 @@
+// The recording proxy over loopback HTTP (STYLE T5): transparency (status, headers, binary,
+// gzip and large bodies, many clients at once), upstream failures as 502/504, redaction of
+// every secret before the cassette, --validate and --fail-on-violation, and TLS upstreams.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "recorder/cassette.h"
+#include "recorder/session.h"
+#include "tests/recorder/loopback.h"
+#include "tests/support/result_matchers.h"
+#include "tests/support/temp_dir.h"
+#include "validator/exchange_validator.h"
+#include "validator/spec_loader.h"
+
+namespace conform::recorder {
+namespace {
+
+using testing::ClientFor;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::ReadBytes;
+using ::testing::SizeIs;
+using testing::TestUpstream;
+using Json = nlohmann::json;
+
+// A proxy session recording to a cassette in its own scratch directory.
+struct Proxy {
+  explicit Proxy(const std::string& upstream_url, SessionOptions options = {}) {
+    options.mode = RecordMode::kAll;
+    options.cassette = Cassette();
+    options.keep_alive_timeout = std::chrono::seconds(1);  // Stop waits for idle clients
+    if (!options.upstream) {
+      options.upstream = UpstreamOptions{.url = upstream_url};
+    }
+    options.log = [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(mutex);
+      log += line + "\n";
+    };
+    auto started = Session::Start(std::move(options));
+    EXPECT_THAT(started, IsOk());
+    if (started) {
+      session = std::move(*started);
+    }
+  }
+  std::string Cassette() const { return (dir.path() / "cassette.har").string(); }
+  std::vector<traffic::Exchange> Stop() {
+    summary = session->Stop();
+    auto read = ReadCassette(Cassette(), {});
+    EXPECT_THAT(read, IsOk());
+    return read ? read->exchanges : std::vector<traffic::Exchange>{};
+  }
+  std::string Log() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return log;
+  }
+
+  conform::testing::TempDir dir;
+  std::unique_ptr<Session> session;
+  SessionSummary summary;
+  std::mutex mutex;
+  std::string log;
+};
+
+std::string RandomBytes(size_t size, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string bytes(size, '\0');
+  for (char& c : bytes) {
+    c = static_cast<char>(rng() & 0xFF);
+  }
+  return bytes;
+}
+
+std::string Gzip(const std::string& text) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+TEST(Proxy, ForwardsRequestsAndReturnsResponsesUnchanged) {
+  TestUpstream upstream([](httplib::Server& s) {
+    s.Post("/api/v1/echo", [](const httplib::Request& req, httplib::Response& res) {
+      Json seen = {{"host", req.get_header_value("Host")},
+                   {"target", req.target},
+                   {"custom", req.get_header_value("X-Custom")},
+                   {"connection_named", req.has_header("X-Hop")},
+                   {"proxy_auth", req.has_header("Proxy-Authorization")},
+                   {"body", req.body}};
+      res.status = 201;
+      res.set_header("X-Upstream", "yes");
+      res.set_header("Set-Cookie", "a=1");
+      res.set_header("Set-Cookie", "b=2");
+      res.set_content(seen.dump(), "application/json; charset=utf-8");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url() + "/api");
+  ASSERT_NE(proxy.session, nullptr);
+
+  auto client = ClientFor(proxy.session->url());
+  auto result = client->Post("/v1/echo?b=2&a=%20x+y",
+                             {{"X-Custom", "c1"},
+                              {"Connection", "keep-alive, X-Hop"},
+                              {"X-Hop", "drop me"},
+                              {"Proxy-Authorization", "Basic eA=="}},
+                             R"({"q":1})", "application/json");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 201);
+  EXPECT_EQ(result->get_header_value("X-Upstream"), "yes");
+  EXPECT_EQ(result->get_header_value_count("Set-Cookie"), 2u);
+  EXPECT_EQ(result->get_header_value("Content-Type"), "application/json; charset=utf-8");
+  Json seen = Json::parse(result->body);
+  EXPECT_EQ(seen["host"], "127.0.0.1:" + std::to_string(upstream.Port()));
+  EXPECT_EQ(seen["target"], "/api/v1/echo?b=2&a=%20x+y");  // byte for byte
+  EXPECT_EQ(seen["custom"], "c1");
+  EXPECT_EQ(seen["connection_named"], false);
+  EXPECT_EQ(seen["proxy_auth"], false);
+  EXPECT_EQ(seen["body"], R"({"q":1})");
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(1));
+  EXPECT_EQ(recorded[0].request.method, "POST");
+  EXPECT_EQ(recorded[0].request.url, upstream.Url() + "/api/v1/echo?b=2&a=%20x+y");
+  EXPECT_EQ(recorded[0].request.body, R"({"q":1})");
+  EXPECT_EQ(recorded[0].response.status, 201);
+  EXPECT_EQ(recorded[0].response.body, result->body);
+  EXPECT_EQ(proxy.summary.recorded, 1u);
+}
+
+TEST(Proxy, BinaryAndLargeBodiesAreByteIdentical) {
+  const std::string binary = RandomBytes(300'000, 7);
+  const std::string large(20 << 20, 'L');
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/binary", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content(binary, "application/octet-stream");
+    });
+    s.Get("/large", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content(large, "text/plain");
+    });
+    s.Put("/upload", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content(std::to_string(std::hash<std::string>{}(req.body)), "text/plain");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url());
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  client->set_decompress(false);
+
+  auto got_binary = client->Get("/binary");
+  ASSERT_TRUE(got_binary);
+  EXPECT_TRUE(got_binary->body == binary);
+  auto got_large = client->Get("/large");
+  ASSERT_TRUE(got_large);
+  EXPECT_EQ(got_large->body.size(), large.size());
+  EXPECT_TRUE(got_large->body == large);
+  auto uploaded = client->Put("/upload", binary, "application/octet-stream");
+  ASSERT_TRUE(uploaded);
+  EXPECT_EQ(uploaded->body, std::to_string(std::hash<std::string>{}(binary)));
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(3));
+  EXPECT_TRUE(recorded[0].response.body == binary);  // base64 in the HAR, bytes when read
+  EXPECT_EQ(recorded[1].response.body.size(), large.size());
+  EXPECT_TRUE(recorded[2].request.body == binary);
+}
+
+TEST(Proxy, GzipPassesThroughToTheClientAndIsRecordedDecoded) {
+  const std::string json = R"({"dpoJobs":[)" + std::string(5000, ' ') + R"(],"nextPageToken":""})";
+  const std::string gzipped = Gzip(json);
+  TestUpstream upstream([&](httplib::Server& s) {
+    // Compressed by hand, as a CDN would: the bytes must reach the client unchanged. (With a
+    // charset httplib's own compression leaves the body alone.)
+    s.Get("/pre", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(gzipped, "application/json; charset=utf-8");
+    });
+    // Compressed by httplib itself when the client accepts gzip.
+    s.Get("/auto", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content(json, "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url());
+  ASSERT_NE(proxy.session, nullptr);
+
+  auto raw = ClientFor(proxy.session->url());
+  raw->set_decompress(false);
+  auto pre = raw->Get("/pre", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(pre);
+  EXPECT_EQ(pre->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_TRUE(pre->body == gzipped);
+
+  auto direct = ClientFor(upstream.Url());
+  direct->set_decompress(false);
+  auto auto_direct = direct->Get("/auto", {{"Accept-Encoding", "gzip"}});
+  auto auto_proxied = raw->Get("/auto", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(auto_direct);
+  ASSERT_TRUE(auto_proxied);
+  EXPECT_EQ(auto_proxied->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_TRUE(auto_proxied->body == auto_direct->body);
+
+  // A gzip-capable client decodes what it gets; a client that does not ask gets identity.
+  auto decoding = ClientFor(proxy.session->url());
+  auto decoded = decoding->Get("/auto", {{"Accept-Encoding", "gzip, deflate"}});
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->body, json);
+  auto plain = raw->Get("/auto");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->get_header_value("Content-Encoding"), "");
+  EXPECT_EQ(plain->body, json);
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(4));
+  for (const traffic::Exchange& exchange : recorded) {
+    EXPECT_EQ(exchange.response.body, json) << exchange.request.url;
+  }
+  EXPECT_EQ(traffic::FindHeader(recorded[0].response.headers, "content-encoding"), "gzip");
+}
+
+TEST(Proxy, ManyConcurrentClientsAreAllServedAndRecordedOnce) {
+  std::atomic<int> calls{0};
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/v1/item", [&](const httplib::Request& req, httplib::Response& res) {
+      ++calls;
+      res.set_content(R"({"id":")" + req.get_param_value("id") + R"("})", "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url(), {.threads = 32});
+  ASSERT_NE(proxy.session, nullptr);
+  constexpr int kThreads = 16;
+  constexpr int kEach = 25;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto client = ClientFor(proxy.session->url());
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = std::to_string(t) + "-" + std::to_string(i);
+        auto result = client->Get("/v1/item?id=" + id);
+        if (result && result->status == 200 && result->body == R"({"id":")" + id + R"("})") {
+          ++ok;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(ok.load(), kThreads * kEach);
+  EXPECT_EQ(calls.load(), kThreads * kEach);
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  std::set<std::string> ids;
+  for (const traffic::Exchange& exchange : recorded) {
+    ids.insert(Json::parse(exchange.response.body)["id"].get<std::string>());
+  }
+  EXPECT_THAT(recorded, SizeIs(kThreads * kEach));
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kThreads * kEach));
+}
+
+TEST(Proxy, ARefusedUpstreamIs502AndRecorded) {
+  int port = testing::ClosedPort();
+  Proxy proxy("http://127.0.0.1:" + std::to_string(port));
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  auto result = client->Get("/v1/x");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 502);
+  EXPECT_EQ(result->get_header_value("X-Conform-Error"), "upstream-unreachable");
+  Json body = Json::parse(result->body);
+  EXPECT_EQ(body["code"], 14);
+  EXPECT_THAT(body["message"].get<std::string>(), HasSubstr("connection refused"));
+  EXPECT_TRUE(body["details"].is_array());
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(1));
+  EXPECT_EQ(recorded[0].response.status, 502);
+  EXPECT_EQ(recorded[0].response.body, result->body);
+  EXPECT_EQ(proxy.summary.upstream_failures, 1u);
+  EXPECT_THAT(proxy.Log(), HasSubstr("502 for GET /v1/x"));
+}
+
+TEST(Proxy, ASilentUpstreamIs504AndRecorded) {
+  testing::Gate gate;
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
+      gate.Wait();
+      res.set_content("late", "text/plain");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy("", {.upstream = UpstreamOptions{.url = upstream.Url(),
+                                               .timeout = std::chrono::milliseconds(300)}});
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  auto result = client->Get("/slow");
+  gate.Open();
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 504);
+  Json body = Json::parse(result->body);
+  EXPECT_EQ(body["code"], 4);
+  EXPECT_THAT(body["message"].get<std::string>(), HasSubstr("no response within 300 ms"));
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(1));
+  EXPECT_EQ(recorded[0].response.status, 504);
+}
+
+TEST(Proxy, AResponseOverTheBodyLimitIs502) {
+  TestUpstream upstream([](httplib::Server& s) {
+    s.Get("/declared", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(5000, 'x'), "text/plain");
+    });
+    s.Get("/chunked", [](const httplib::Request&, httplib::Response& res) {
+      res.set_chunked_content_provider("text/plain", [](size_t offset, httplib::DataSink& sink) {
+        if (offset >= 5000) {
+          sink.done();
+          return true;
+        }
+        std::string chunk(500, 'y');
+        return sink.write(chunk.data(), chunk.size());
+      });
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy("", {.upstream = UpstreamOptions{.url = upstream.Url(), .max_body_bytes = 1000}});
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  for (const std::string& path : std::vector<std::string>{"/declared", "/chunked"}) {
+    auto result = client->Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 502) << path;
+    EXPECT_EQ(result->get_header_value("X-Conform-Error"), "upstream-body-too-large");
+    EXPECT_THAT(result->body, HasSubstr("exceeds the limit of 1000 bytes (--max-body-size)"));
+  }
+  EXPECT_THAT(proxy.Stop(), SizeIs(2));
+}
+
+TEST(Proxy, NoSecretByteReachesTheCassetteOrTheLog) {
+  const std::vector<std::string> secrets = {"sk-bearer-0001", "cookie-0002",    "xapikey-0003",
+                                            "proxyauth-0004", "custom-0005",    "query-0006",
+                                            "password-0007",  "client-0008",    "setcookie-0009",
+                                            "wandb-0010",     "basemodel-0011", "userinfo-0012"};
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Post("/v1/accounts/acme/dpoJobs", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Set-Cookie", "session=" + secrets[8]);
+      res.set_content(R"({"dpoJobs":[{"name":"accounts/acme/dpoJobs/j1","dataset":"d",)"
+                      R"("wandbConfig":{"apiKey":")" +
+                          secrets[9] +
+                          R"(","project":"p"},)"
+                          R"("trainingConfig":{"baseModel":")" +
+                          secrets[10] +
+                          R"("}}],)"
+                          R"("nextPageToken":"next-page-keep"})",
+                      "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  auto contract = validator::EmbeddedContract();
+  ASSERT_THAT(contract, IsOk());
+  auto checker = validator::ExchangeValidator::Create(*contract, {});
+  ASSERT_THAT(checker, IsOk());
+  Proxy proxy(upstream.Url(), {.redaction = {.headers = {"X-Trace-Context"},
+                                             .json_paths = {"dpoJobs.*.trainingConfig.baseModel"}},
+                               .validator = checker->get()});
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  auto result = client->Post(
+      "/v1/accounts/acme/dpoJobs?pageToken=page-keep&api_key=" + secrets[5],
+      {{"Authorization", "Bearer " + secrets[0]},
+       {"Cookie", "session=" + secrets[1]},
+       {"X-Api-Key", secrets[2]},
+       {"Proxy-Authorization", "Basic " + secrets[3]},
+       {"X-Trace-Context", secrets[4]}},
+      R"({"password":")" + secrets[6] + R"(","auth":{"clientSecret":")" + secrets[7] + R"("}})",
+      "application/json");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  // The client still gets the upstream's response as sent.
+  EXPECT_THAT(result->body, HasSubstr(secrets[9]));
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(1));
+  std::string file = ReadBytes(proxy.Cassette());
+  std::string log = proxy.Log();
+  for (const std::string& secret : secrets) {
+    EXPECT_THAT(file, Not(HasSubstr(secret)));
+    EXPECT_THAT(log, Not(HasSubstr(secret)));
+  }
+  EXPECT_THAT(file, HasSubstr("page-keep"));
+  EXPECT_THAT(file, HasSubstr("next-page-keep"));
+  EXPECT_THAT(file, HasSubstr("[REDACTED]"));
+}
+
+TEST(Proxy, ValidateLogsFindingsAndLeavesResponsesAlone) {
+  const std::string bad =
+      R"({"dpoJobs":[{"name":"accounts/a/dpoJobs/j","dataset":"d","state":"NOT_A_STATE"}]})";
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/v1/accounts/a/dpoJobs", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content(bad, "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  auto contract = validator::EmbeddedContract();
+  ASSERT_THAT(contract, IsOk());
+  auto checker = validator::ExchangeValidator::Create(*contract, {});
+  ASSERT_THAT(checker, IsOk());
+  Proxy proxy(upstream.Url(), {.validator = checker->get()});
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  auto result = client->Get("/v1/accounts/a/dpoJobs?pageSize=5");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(result->body, bad);
+  EXPECT_THAT(proxy.Log(), HasSubstr("finding must response.schema.enum /dpoJobs/0/state"));
+  proxy.Stop();
+  EXPECT_EQ(proxy.summary.validated, 1u);
+  EXPECT_GE(proxy.summary.failing_findings, 1u);
+  EXPECT_EQ(proxy.summary.findings_by_check.count("response.schema.enum"), 1u);
+  EXPECT_EQ(proxy.summary.rejected, 0u);
+}
+
+TEST(Proxy, FailOnViolationAnswers502AndRecordsWhatTheUpstreamSent) {
+  const std::string bad =
+      R"({"dpoJobs":[{"name":"accounts/a/dpoJobs/j","dataset":"d","state":"NOT_A_STATE"}]})";
+  const std::string good = R"({"dpoJobs":[{"name":"accounts/a/dpoJobs/j","dataset":"d"}]})";
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/v1/accounts/(\\w+)/dpoJobs", [&](const httplib::Request& req, httplib::Response& res) {
+      res.set_content(req.matches[1] == "bad" ? bad : good, "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  auto contract = validator::EmbeddedContract();
+  ASSERT_THAT(contract, IsOk());
+  auto checker = validator::ExchangeValidator::Create(*contract, {});
+  ASSERT_THAT(checker, IsOk());
+  Proxy proxy(upstream.Url(), {.validator = checker->get(), .on_violation = OnViolation::kReject});
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  auto rejected = client->Get("/v1/accounts/bad/dpoJobs");
+  ASSERT_TRUE(rejected);
+  EXPECT_EQ(rejected->status, 502);
+  EXPECT_EQ(rejected->get_header_value("X-Conform-Error"), "contract-violation");
+  Json body = Json::parse(rejected->body);
+  EXPECT_EQ(body["code"], 13);
+  EXPECT_THAT(body["message"].get<std::string>(), HasSubstr("response.schema.enum"));
+  ASSERT_TRUE(body["details"].is_array());
+  EXPECT_EQ(body["details"][0]["checkId"], "response.schema.enum");
+  EXPECT_EQ(body["details"][0]["jsonPointer"], "/dpoJobs/0/state");
+
+  auto passed = client->Get("/v1/accounts/good/dpoJobs");
+  ASSERT_TRUE(passed);
+  EXPECT_EQ(passed->status, 200);
+  EXPECT_EQ(passed->body, good);
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(2));
+  EXPECT_EQ(recorded[0].response.status, 200);
+  EXPECT_EQ(recorded[0].response.body, bad);
+  EXPECT_EQ(proxy.summary.rejected, 1u);
+}
+
+TEST(Proxy, HttpsUpstreamsAreVerifiedUnlessToldOtherwise) {
+  conform::testing::TempDir dir;
+  testing::SelfSigned identity(dir.path());
+  TestUpstream upstream(
+      [](httplib::Server& s) {
+        s.Get("/x", [](const httplib::Request&, httplib::Response& res) {
+          res.set_content("{}", "application/json");
+        });
+      },
+      std::make_unique<httplib::SSLServer>(identity.cert, identity.key));
+  ASSERT_TRUE(upstream.Running());
+
+  Proxy strict("", {.upstream = UpstreamOptions{.url = upstream.Url("https")}});
+  ASSERT_NE(strict.session, nullptr);
+  auto refused = ClientFor(strict.session->url())->Get("/x");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 502);
+  EXPECT_THAT(refused->body, HasSubstr("TLS handshake with upstream"));
+
+  Proxy pinned("", {.upstream = UpstreamOptions{.url = upstream.Url("https"),
+                                                .ca_file = identity.pem_path}});
+  ASSERT_NE(pinned.session, nullptr);
+  auto trusted = ClientFor(pinned.session->url())->Get("/x");
+  ASSERT_TRUE(trusted);
+  EXPECT_EQ(trusted->status, 200);
+
+  Proxy insecure("", {.upstream = UpstreamOptions{.url = upstream.Url("https"),
+                                                  .tls = traffic::TlsVerification::kInsecure}});
+  ASSERT_NE(insecure.session, nullptr);
+  auto accepted = ClientFor(insecure.session->url())->Get("/x");
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 200);
+}
+
+TEST(Proxy, BadOptionsAreErrors) {
+  conform::testing::TempDir dir;
+  std::string cassette = (dir.path() / "c.har").string();
+  EXPECT_THAT(Session::Start({.cassette = cassette, .upstream = UpstreamOptions{.url = "ftp://x"}}),
+              ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("http:// or https://")));
+  EXPECT_THAT(Session::Start({.cassette = cassette}),
+              ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("needs an upstream")));
+  EXPECT_THAT(Session::Start({.cassette = cassette,
+                              .upstream = UpstreamOptions{.url = "http://127.0.0.1:1",
+                                                          .ca_file = "/nonexistent.pem"}}),
+              ErrorIs(ErrorCode::kNotFound, HasSubstr("CA file not found")));
+  EXPECT_THAT(Session::Start({.cassette = cassette,
+                              .upstream = UpstreamOptions{.url = "http://127.0.0.1:1"},
+                              .redaction = {.json_paths = {"a..b"}}}),
+              ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("empty segment")));
+  // A busy port leaves an existing cassette alone.
+  std::string existing = dir.Write("keep.har", "precious");
+  TestUpstream busy([](httplib::Server&) {});
+  ASSERT_TRUE(busy.Running());
+  EXPECT_THAT(Session::Start({.listen = {.host = "127.0.0.1", .port = busy.Port()},
+                              .cassette = existing,
+                              .upstream = UpstreamOptions{.url = "http://127.0.0.1:1"}}),
+              ErrorIs(ErrorCode::kUnavailable, HasSubstr("cannot listen on 127.0.0.1:")));
+  EXPECT_EQ(ReadBytes(existing), "precious");
+}
+
+}  // namespace
+}  // namespace conform::recorder
