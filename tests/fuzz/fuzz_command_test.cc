@@ -1,0 +1,201 @@
+// `conform fuzz` in-process (STYLE K4): the embedded default, a fault found and reproduced,
+// reports, progress, usage errors and an unreachable target.
+#include "cli/fuzz_command.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/app.h"
+#include "tests/support/test_server.h"
+
+namespace conform::cli {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+RunResult Conform(std::vector<std::string> args, const Environment& env = {}) {
+  args.insert(args.begin(), "conform");
+  std::ostringstream out;
+  std::ostringstream err;
+  RunResult run;
+  run.code = RunConform(args, out, err, env);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+// Splits a printed reproduction line into argv (single-quoted words as ShellQuote writes them).
+std::vector<std::string> Words(const std::string& line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool quoted = false;
+  bool any = false;
+  for (char c : line) {
+    if (c == '\'') {
+      quoted = !quoted;
+      any = true;
+    } else if (c == ' ' && !quoted) {
+      if (any) {
+        words.push_back(word);
+      }
+      word.clear();
+      any = false;
+    } else {
+      word.push_back(c);
+      any = true;
+    }
+  }
+  if (any) {
+    words.push_back(word);
+  }
+  return words;
+}
+
+TEST(FuzzCommand, EmbeddedReferenceServerPasses) {
+  RunResult run = Conform({"fuzz", "--runs", "5", "--embedded-jobs", "40", "--format", "json"});
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  Json report = Json::parse(run.out);
+  EXPECT_EQ(report["command"], "fuzz");
+  EXPECT_EQ(report["summary"]["failed"], 0);
+  EXPECT_EQ(report["summary"]["cases"], 10);
+  EXPECT_EQ(report["summary"]["skipped"], 0);
+  EXPECT_EQ(report["stats"]["seed"], "1");
+  for (const Json& c : report["cases"]) {
+    EXPECT_GT(c.value("requests", 0), 0) << c["name"];
+  }
+}
+
+TEST(FuzzCommand, AFaultFailsShrunkWithAReproductionAndCurl) {
+  RunResult run = Conform({"fuzz", "--embedded-fault", "desc-ignored", "--property",
+                           "order_holds_across_pages", "--embedded-jobs", "60"});
+  EXPECT_EQ(run.code, 1) << run.err;
+  EXPECT_THAT(
+      run.out,
+      AllOf(HasSubstr("FAIL  order_holds_across_pages"), HasSubstr("shrunk"), HasSubstr("desc"),
+            HasSubstr("$ curl -sS"), HasSubstr("$CONFORM_EMBEDDED_KEY"),
+            HasSubstr(
+                "reproduce order_holds_across_pages: conform fuzz --seed 1 --property "
+                "order_holds_across_pages --embedded-fault 'desc-ignored' --embedded-jobs 60")));
+  EXPECT_THAT(run.out, Not(HasSubstr("acme-key"))) << "the key is never printed";
+}
+
+TEST(FuzzCommand, TheReproductionLineFindsTheSameShrunkCase) {
+  RunResult run = Conform({"fuzz", "--embedded-fault", "page-drops-item", "--property",
+                           "walk_matches_reference", "--embedded-jobs", "30", "--format", "json",
+                           "--seed", "5"});
+  ASSERT_EQ(run.code, 1) << run.err;
+  Json report = Json::parse(run.out);
+  std::string line = report["stats"]["reproduce walk_matches_reference"];
+  std::vector<std::string> args = Words(line);
+  ASSERT_GE(args.size(), 2u);
+  EXPECT_EQ(args[0], "conform");
+  args.erase(args.begin());
+  args.push_back("--format");
+  args.push_back("json");
+  RunResult again = Conform(args);
+  ASSERT_EQ(again.code, 1) << again.err;
+  Json second = Json::parse(again.out);
+  // The same case after the same requests, shrunk the same way (only the seconds differ).
+  auto without_seconds = [](const Json& note) {
+    std::string text = note.get<std::string>();
+    size_t open = text.find(" (");
+    size_t close = text.find(" s)", open);
+    return open == std::string::npos || close == std::string::npos
+               ? text
+               : text.erase(open, close + 3 - open);
+  };
+  EXPECT_EQ(without_seconds(second["cases"][0]["note"]),
+            without_seconds(report["cases"][0]["note"]));
+  EXPECT_THAT(second["cases"][0]["note"].get<std::string>(), HasSubstr("shrunk"));
+}
+
+TEST(FuzzCommand, JunitHasOneTestcasePerProperty) {
+  char path[] = "/tmp/conform-fuzz-junit-XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  RunResult run = Conform({"fuzz", "--runs", "3", "--embedded-jobs", "20", "--property",
+                           "walk_matches_reference,auth_required", "--junit", path});
+  EXPECT_EQ(run.code, 0) << run.err;
+  std::ifstream file(path);
+  std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::remove(path);
+  EXPECT_THAT(xml, AllOf(HasSubstr("name=\"walk_matches_reference\""),
+                         HasSubstr("name=\"auth_required\""), HasSubstr("conform fuzz")));
+}
+
+TEST(FuzzCommand, ProgressRewritesOneLineOnATerminalOnly) {
+  Environment tty;
+  tty.stderr_is_tty = true;
+  RunResult on_tty =
+      Conform({"fuzz", "--runs", "2", "--embedded-jobs", "10", "--property", "auth_required"}, tty);
+  EXPECT_EQ(on_tty.code, 0);
+  EXPECT_THAT(on_tty.err, HasSubstr("\r\033[K"));
+  RunResult piped =
+      Conform({"fuzz", "--runs", "2", "--embedded-jobs", "10", "--property", "auth_required"});
+  EXPECT_EQ(piped.code, 0);
+  EXPECT_THAT(piped.err, Not(HasSubstr("\r")));
+  EXPECT_THAT(piped.err, HasSubstr("[1/1] auth_required: done, 2 cases"));
+}
+
+TEST(FuzzCommand, ListPropertiesNamesEveryProperty) {
+  RunResult run = Conform({"fuzz", "--list-properties"});
+  EXPECT_EQ(run.code, 0);
+  EXPECT_THAT(run.out, AllOf(HasSubstr("`walk_matches_reference`"),
+                             HasSubstr("`pagination_under_churn`"), HasSubstr("token.binding")));
+}
+
+TEST(FuzzCommand, UsageErrorsAreExitTwo) {
+  RunResult unknown = Conform({"fuzz", "--property", "walk_matches_referenc"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("no property 'walk_matches_referenc'"));
+  RunResult duration = Conform({"fuzz", "--duration", "soon"});
+  EXPECT_EQ(duration.code, 2);
+  EXPECT_THAT(duration.err, HasSubstr("--duration"));
+  RunResult runs = Conform({"fuzz", "--runs", "0"});
+  EXPECT_EQ(runs.code, 2);
+}
+
+TEST(FuzzCommand, ParsesDurations) {
+  EXPECT_EQ(*ParseFuzzDuration("90s"), std::chrono::milliseconds(90000));
+  EXPECT_EQ(*ParseFuzzDuration("2m"), std::chrono::milliseconds(120000));
+  EXPECT_EQ(*ParseFuzzDuration("500ms"), std::chrono::milliseconds(500));
+  EXPECT_EQ(*ParseFuzzDuration("1.5"), std::chrono::milliseconds(1500));
+  EXPECT_FALSE(ParseFuzzDuration("-1s").ok());
+  EXPECT_FALSE(ParseFuzzDuration("5 parsecs").ok());
+}
+
+TEST(FuzzCommand, UnreachableTargetIsExitThree) {
+  int closed_port = 0;
+  {
+    testing::TestServer server([](const httplib::Request&, httplib::Response&) {});
+    closed_port = server.port();
+  }
+  Environment env;
+  env.getenv = [](const std::string& name) -> std::optional<std::string> {
+    return name == "FIREWORKS_API_KEY" ? std::optional<std::string>("k") : std::nullopt;
+  };
+  RunResult run = Conform({"fuzz", "--base-url", "http://127.0.0.1:" + std::to_string(closed_port),
+                           "--account", "acme", "--retries", "0", "--timeout", "2000"},
+                          env);
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("cannot reach"));
+}
+
+}  // namespace
+}  // namespace conform::cli
