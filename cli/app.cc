@@ -7,9 +7,14 @@
 #include <functional>
 #include <memory>
 
+#include "cli/check_command.h"
 #include "cli/checks_command.h"
+#include "cli/fuzz_command.h"
 #include "cli/output_options.h"
+#include "cli/record_command.h"
+#include "cli/replay_command.h"
 #include "cli/report.h"
+#include "cli/serve_command.h"
 #include "cli/validate_command.h"
 
 namespace conform::cli {
@@ -25,8 +30,19 @@ int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ost
 
     ValidateOptions validate;
     CLI::App* validate_command = RegisterValidate(app, validate);
+    CheckOptions check;
+    CLI::App* check_command = RegisterCheck(app, check);
+    FuzzOptions fuzz;
+    CLI::App* fuzz_command = RegisterFuzz(app, fuzz);
     ChecksOptions checks;
     CLI::App* checks_command = RegisterChecks(app, checks);
+    ServeOptions serve;
+    CLI::App* serve_command = RegisterServe(app, serve);
+
+    RecordOptions record;
+    CLI::App* record_command = RegisterRecord(app, record);
+    ReplayOptions replay;
+    CLI::App* replay_command = RegisterReplay(app, replay);
 
     std::vector<std::string> reversed(args.begin() + (args.empty() ? 0 : 1), args.end());
     std::reverse(reversed.begin(), reversed.end());
@@ -40,8 +56,19 @@ int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ost
     Result<int> result = InternalError("no subcommand ran");
     if (validate_command->parsed()) {
       result = RunValidate(validate, env, out, err);
+    } else if (check_command->parsed()) {
+      result = RunCheck(check, env, out, err);
+    } else if (fuzz_command->parsed()) {
+      result = RunFuzz(fuzz, env, out, err);
     } else if (checks_command->parsed()) {
       result = RunChecks(checks, out);
+    } else if (serve_command->parsed()) {
+      result = RunServe(serve, env, out, err);
+    }
+    if (record_command->parsed()) {
+      result = RunRecord(record, env, out, err);
+    } else if (replay_command->parsed()) {
+      result = RunReplay(replay, env, out, err);
     }
     if (!result) {
       err << "conform: " << result.error().ToString() << "\n";

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -143,64 +144,116 @@ int ExitCodeFor(const Report& report) {
   return kExitOk;
 }
 
-void WriteText(const Report& report, std::ostream& out, const TextStyle& style) {
-  Colors color = ColorsFor(style.color);
-  out << color.bold << "conform " << report.command << color.reset << "  " << report.subject << "\n\n";
-  size_t skipped_shown = 0;
-  for (const ReportCase& c : report.cases) {
-    bool fails = CaseFails(c, report.strict);
-    if (!fails && c.findings.empty() && !(c.skipped && skipped_shown < 20) && !style.verbose) {
+namespace {
+
+void WriteFindings(const Report& report, const ReportCase& c, std::ostream& out, const TextStyle& style,
+                   const Colors& color) {
+  std::map<std::string, size_t> shown_per_check;
+  for (const Finding& finding : c.findings) {
+    // A page of 200 broken jobs makes 200 identical findings: show a few of each.
+    if (++shown_per_check[finding.check_id] > 5 && !style.verbose) {
       continue;
     }
+    const char* tint = Fails(finding, report.strict) ? color.red : color.yellow;
+    out << "      " << tint << validator::LevelName(finding.level) << color.reset << "  " << color.bold
+        << finding.check_id << color.reset;
+    if (!finding.json_pointer.empty()) {
+      out << "  at " << finding.json_pointer;
+    }
+    out << "\n        " << finding.message << "\n";
+    if (!finding.expected.empty()) {
+      out << color.dim << "        expected: " << color.reset << finding.expected << "\n";
+    }
+    if (!finding.actual.empty()) {
+      out << color.dim << "        actual:   " << color.reset << finding.actual << "\n";
+    }
+    if (!finding.source.empty() && finding.source != c.name && report.command == "validate") {
+      out << color.dim << "        in:       " << color.reset << finding.source << "\n";
+    }
+    for (const traffic::Request& request : finding.requests) {
+      out << "        " << color.dim << "$ " << color.reset << Curl(report, request) << "\n";
+    }
+  }
+  for (const auto& [check, shown] : shown_per_check) {
+    if (shown > 5 && !style.verbose) {
+      out << color.dim << "      ... and " << (shown - 5) << " more " << check << " findings (--verbose shows all)"
+          << color.reset << "\n";
+    }
+  }
+}
+
+// check and fuzz: one row per case, then the details of what failed.
+void WriteTable(const Report& report, std::ostream& out, const TextStyle& style, const Colors& color) {
+  size_t width = 0;
+  for (const ReportCase& c : report.cases) {
+    width = std::max(width, c.name.size());
+  }
+  for (const ReportCase& c : report.cases) {
+    bool fails = CaseFails(c, report.strict);
     if (fails) {
       out << color.red << "FAIL" << color.reset;
     } else if (c.skipped) {
       out << color.yellow << "SKIP" << color.reset;
-      ++skipped_shown;
     } else if (!c.findings.empty()) {
       out << color.yellow << "WARN" << color.reset;
     } else {
-      out << color.green << "PASS" << color.reset;
+      out << color.green << "pass" << color.reset;
     }
-    out << "  " << c.name;
-    if (!c.description.empty()) {
-      out << color.dim << "  " << c.description << color.reset;
+    out << "  " << c.name << std::string(width - c.name.size(), ' ');
+    out << color.dim << "  " << (c.requests > 0 ? std::to_string(c.requests) + " req" : std::string("      "));
+    if (!c.findings.empty()) {
+      out << "  " << c.findings.size() << (c.findings.size() == 1 ? " finding" : " findings");
     }
     if (!c.note.empty()) {
-      out << color.dim << "  (" << c.note << ")" << color.reset;
+      out << "  " << c.note;
     }
-    out << "\n";
-    std::map<std::string, size_t> shown_per_check;
-    for (const Finding& finding : c.findings) {
-      // A page of 200 broken jobs makes 200 identical findings: show a few of each.
-      if (++shown_per_check[finding.check_id] > 5 && !style.verbose) {
+    out << color.reset << "\n";
+  }
+  bool any = false;
+  for (const ReportCase& c : report.cases) {
+    if (c.findings.empty()) {
+      continue;
+    }
+    if (!any) {
+      out << "\n" << color.bold << "Findings" << color.reset << "\n";
+      any = true;
+    }
+    out << (CaseFails(c, report.strict) ? color.red : color.yellow) << c.name << color.reset << color.dim << "  "
+        << c.description << color.reset << "\n";
+    WriteFindings(report, c, out, style, color);
+  }
+}
+
+}  // namespace
+
+void WriteText(const Report& report, std::ostream& out, const TextStyle& style) {
+  Colors color = ColorsFor(style.color);
+  out << color.bold << "conform " << report.command << color.reset << "  " << report.subject << "\n\n";
+  if (report.table) {
+    WriteTable(report, out, style, color);
+  } else {
+    size_t skipped_shown = 0;
+    for (const ReportCase& c : report.cases) {
+      bool fails = CaseFails(c, report.strict);
+      if (!fails && c.findings.empty() && !(c.skipped && skipped_shown < 20) && !style.verbose) {
         continue;
       }
-      const char* tint = Fails(finding, report.strict) ? color.red : color.yellow;
-      out << "      " << tint << validator::LevelName(finding.level) << color.reset << "  " << color.bold
-          << finding.check_id << color.reset;
-      if (!finding.json_pointer.empty()) {
-        out << "  at " << finding.json_pointer;
+      if (fails) {
+        out << color.red << "FAIL" << color.reset;
+      } else if (c.skipped) {
+        out << color.yellow << "SKIP" << color.reset;
+        ++skipped_shown;
+      } else if (!c.findings.empty()) {
+        out << color.yellow << "WARN" << color.reset;
+      } else {
+        out << color.green << "PASS" << color.reset;
       }
-      out << "\n        " << finding.message << "\n";
-      if (!finding.expected.empty()) {
-        out << color.dim << "        expected: " << color.reset << finding.expected << "\n";
+      out << "  " << c.name;
+      if (!c.note.empty()) {
+        out << color.dim << "  (" << c.note << ")" << color.reset;
       }
-      if (!finding.actual.empty()) {
-        out << color.dim << "        actual:   " << color.reset << finding.actual << "\n";
-      }
-      if (!finding.source.empty() && finding.source != c.name) {
-        out << color.dim << "        in:       " << color.reset << finding.source << "\n";
-      }
-      for (const traffic::Request& request : finding.requests) {
-        out << "        " << color.dim << "$ " << color.reset << Curl(report, request) << "\n";
-      }
-    }
-    for (const auto& [check, shown] : shown_per_check) {
-      if (shown > 5 && !style.verbose) {
-        out << color.dim << "      ... and " << (shown - 5) << " more " << check << " findings (--verbose shows all)"
-            << color.reset << "\n";
-      }
+      out << "\n";
+      WriteFindings(report, c, out, style, color);
     }
   }
   for (const std::string& error : report.errors) {

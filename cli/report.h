@@ -42,6 +42,8 @@ struct Report {
   bool strict = false;  // should-level findings fail the run
   std::string api_key_env = "FIREWORKS_API_KEY";  // named in curl commands
   std::string base_url;  // prefixed to origin-form request URLs in curl commands
+  // Print every case as a table row (check, fuzz), not only the failing ones (validate).
+  bool table = false;
 };
 
 // Whether a finding fails the run: every `must`, and `should` under --strict.

@@ -42,7 +42,7 @@ MATCHER(IsOk, "is OK") {
   return true;
 }
 
-MATCHER_P(IsOkAndHolds, inner, "is OK and holds a value that " + ::testing::DescribeMatcher<decltype(inner)>(inner)) {
+MATCHER_P(IsOkAndHolds, inner, "is OK and holds a matching value") {
   if (!testing_internal::ResultOk(arg)) {
     *result_listener << "error: " << testing_internal::ResultErrorText(arg);
     return false;
