@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The fault matrix of bench/FUZZ.md: `conform fuzz --strict` (every property) against the
+"""The fault matrix of bench/README.md: `conform fuzz --strict` (every property) against the
 embedded reference server with each fault mode, over several seeds.
 
 For each fault: the property written for the rule it breaks (the table of

@@ -1,4 +1,4 @@
-# The recording proxy's benchmarks (bench/PROXY.md): a fast upstream for wrk, the wrk driver
+# The recording proxy's benchmarks (bench/README.md): a fast upstream for wrk, the wrk driver
 # script, and a Google Benchmark of what recording costs per exchange. Included from
 # bench/CMakeLists.txt:  include(${CMAKE_CURRENT_LIST_DIR}/proxy.cmake)
 add_executable(proxy_upstream ${CMAKE_CURRENT_LIST_DIR}/proxy_upstream.cc)
@@ -16,4 +16,4 @@ add_custom_target(proxy_bench
           $<TARGET_FILE:proxy_upstream>
   DEPENDS conform proxy_upstream
   USES_TERMINAL
-  COMMENT "proxy overhead with wrk (bench/PROXY.md)")
+  COMMENT "proxy overhead with wrk (bench/README.md)")

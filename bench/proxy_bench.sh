@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proxy overhead on loopback (bench/PROXY.md): wrk at 1 and 10 connections against a fast
+# Proxy overhead on loopback (bench/README.md): wrk at 1 and 10 connections against a fast
 # upstream serving a 50-job ListDpoJobs page, directly and through `conform record` with
 # recording and redaction on, for --fsync periodic and --fsync each.
 #   bench/proxy_bench.sh build/release/cli/conform build/release/bench/proxy_upstream [SECONDS]

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "cli/proxy_options.h"
 #include "common/result.h"
 #include "recorder/session.h"
 
@@ -22,18 +23,10 @@ namespace conform::cli {
 struct RecordOptions {
   std::string upstream;
   std::string out;
-  std::string listen = "127.0.0.1:8080";
   bool validate = false;
   bool fail_on_violation = false;  // implies validate
   std::string spec;                // empty: the built-in ListDpoJobs contract
-  std::string ca_file;
-  bool insecure = false;
-  std::vector<std::string> redact_headers;
-  std::vector<std::string> redact_json_paths;
-  std::string max_body_size = "32MiB";
-  int timeout_ms = 30'000;
-  std::string fsync = "periodic";  // periodic | each
-  int threads = 64;
+  ProxyOptions proxy;
 };
 
 // Adds the subcommand to `app`; `options` is filled when it is parsed.
@@ -53,15 +46,4 @@ Result<int> RunRecordUntil(const RecordOptions& options, std::ostream& out, std:
 
 // Shared with `conform replay` (cli/replay_command.cc).
 // The upstream flags as recorder options; INVALID_ARGUMENT for a bad size or timeout.
-Result<recorder::UpstreamOptions> UpstreamFlags(const std::string& url, const std::string& ca_file,
-                                                bool insecure, int timeout_ms,
-                                                const std::string& max_body_size);
-// "periodic" or "each".
-Result<recorder::SyncPolicy> FsyncFlag(const std::string& text);
-// Runs `run` with an `until` that waits for SIGINT or SIGTERM (blocked in this thread before
-// any server thread exists, so only this wait receives them); SIGPIPE is ignored.
-Result<int> RunUntilSignal(
-    std::string_view command, std::ostream& err,
-    const std::function<Result<int>(const std::function<void(const recorder::Session&)>&)>& run);
-
 }  // namespace conform::cli

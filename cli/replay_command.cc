@@ -13,9 +13,6 @@ CLI::App* RegisterReplay(CLI::App& app, ReplayOptions& options) {
   command->add_option("cassette", options.cassette, "HAR cassette (or a browser's HAR export)")
       ->required()
       ->type_name("FILE.har");
-  command->add_option("--listen", options.listen, "Address to listen on")
-      ->capture_default_str()
-      ->type_name("HOST:PORT");
   command->add_flag("--strict", options.strict,
                     "Exit 1 if a request was unmatched or a recorded exchange never used");
   command
@@ -33,72 +30,32 @@ CLI::App* RegisterReplay(CLI::App& app, ReplayOptions& options) {
                    "--upstream, else none)")
       ->check(CLI::IsMember({"none", "once", "new_episodes", "new-episodes", "all"}))
       ->type_name("MODE");
-  command->add_option("--ca-file", options.ca_file, "PEM bundle to trust for an https upstream")
-      ->type_name("FILE");
-  command->add_flag("--insecure", options.insecure,
-                    "Do not verify the upstream's TLS certificate (test servers only)");
-  command->add_option("--timeout", options.timeout_ms, "Upstream timeout in ms")
-      ->capture_default_str()
-      ->type_name("MS");
-  command
-      ->add_option("--max-body-size", options.max_body_size,
-                   "Largest upstream response body; larger ones get 502")
-      ->capture_default_str()
-      ->type_name("SIZE");
-  command
-      ->add_option("--redact-header", options.redact_headers,
-                   "Also redact this header when recording (repeatable)")
-      ->type_name("NAME");
-  command
-      ->add_option("--redact-json-path", options.redact_json_paths,
-                   "Also redact this JSON path or member name when recording (repeatable)")
-      ->type_name("PATH");
-  command->add_option("--fsync", options.fsync, "periodic or each (when recording)")
-      ->check(CLI::IsMember({"periodic", "each"}))
-      ->capture_default_str();
-  command->add_option("--threads", options.threads, "Worker threads (one per open connection)")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
+  AddProxyOptions(*command, options.proxy);
   return command;
 }
 
 Result<int> RunReplayUntil(const ReplayOptions& options, std::ostream& out, std::ostream& err,
                            const std::function<void(const recorder::Session&)>& until) {
-  auto listen = recorder::ParseListenAddress(options.listen);
-  if (!listen) {
-    return InvalidArgument("--listen: " + listen.error().message);
-  }
   std::string mode_name =
       options.mode.empty() ? (options.upstream.empty() ? "none" : "once") : options.mode;
   auto mode = recorder::ParseRecordMode(mode_name);
   if (!mode) {
     return InvalidArgument("--mode: " + mode.error().message);
   }
-  auto sync = FsyncFlag(options.fsync);
-  if (!sync) {
-    return sync.error();
-  }
   recorder::SessionOptions session_options;
-  session_options.listen = *listen;
-  session_options.threads = options.threads;
+  if (Status applied = ApplyProxyOptions(options.proxy, options.upstream, session_options);
+      !applied) {
+    return applied.error();
+  }
   session_options.mode = *mode;
   session_options.cassette = options.cassette;
-  if (!options.upstream.empty()) {
-    auto upstream = UpstreamFlags(options.upstream, options.ca_file, options.insecure,
-                                  options.timeout_ms, options.max_body_size);
-    if (!upstream) {
-      return upstream.error();
-    }
-    session_options.upstream = *upstream;
-  } else if (*mode != recorder::RecordMode::kNone && *mode != recorder::RecordMode::kOnce) {
+  if (options.upstream.empty() && *mode != recorder::RecordMode::kNone &&
+      *mode != recorder::RecordMode::kOnce) {
     return InvalidArgument("--mode " + mode_name + " records: it needs --upstream URL");
   }
   session_options.match = {
       .ignore_params = options.ignore_params,
       .body = options.match_body ? recorder::MatchBody::kYes : recorder::MatchBody::kNo};
-  session_options.redaction = {.headers = options.redact_headers,
-                               .json_paths = options.redact_json_paths};
-  session_options.cassette_options.sync = *sync;
   session_options.log = [&err](const std::string& line) { err << line << "\n" << std::flush; };
 
   auto session = recorder::Session::Start(std::move(session_options));
@@ -110,10 +67,7 @@ Result<int> RunReplayUntil(const ReplayOptions& options, std::ostream& out, std:
       err << "conform: " << error.ToString() << "\n";
       return kExitUnreachable;
     }
-    if (error.message.starts_with("redaction path") || error.message.starts_with("a redact")) {
-      error.message = "--redact-json-path: " + error.message;
-    }
-    return error;
+    return FlagForSessionError(std::move(error));
   }
   recorder::RecordMode effective = (*session)->mode();
   recorder::SessionSummary started = (*session)->Summary();

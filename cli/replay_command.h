@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "cli/proxy_options.h"
 #include "common/result.h"
 #include "recorder/session.h"
 
@@ -21,20 +22,12 @@ namespace conform::cli {
 
 struct ReplayOptions {
   std::string cassette;
-  std::string listen = "127.0.0.1:8080";
   bool strict = false;  // exit 1 if a request was unmatched or a recording never used
   std::vector<std::string> ignore_params;
   bool match_body = false;
   std::string upstream;
   std::string mode;  // empty: "once" with --upstream, else "none"
-  std::string ca_file;
-  bool insecure = false;
-  int timeout_ms = 30'000;
-  std::string max_body_size = "32MiB";
-  std::vector<std::string> redact_headers;
-  std::vector<std::string> redact_json_paths;
-  std::string fsync = "periodic";
-  int threads = 64;
+  ProxyOptions proxy;
 };
 
 // Adds the subcommand to `app`; `options` is filled when it is parsed.

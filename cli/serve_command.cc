@@ -3,7 +3,6 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <charconv>
 
 #include "cli/report.h"
 #include "server/faults.h"
@@ -11,33 +10,6 @@
 
 namespace conform::cli {
 namespace {
-
-// "HOST:PORT", "[v6]:PORT" or ":PORT" (loopback).
-Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
-  const Error bad =
-      InvalidArgument("--listen: expected HOST:PORT (e.g. 127.0.0.1:8080), got '" + text + "'");
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos) {
-    return bad;
-  }
-  std::string host = text.substr(0, colon);
-  std::string port_text = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  } else if (host.find(':') != std::string::npos) {
-    return bad;  // an IPv6 address needs brackets
-  }
-  if (host.empty()) {
-    host = "127.0.0.1";
-  }
-  int port = -1;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
-      port < 0 || port > 65535) {
-    return bad;
-  }
-  return std::make_pair(host, port);
-}
 
 Result<std::vector<server::ApiKey>> ParseApiKeys(const std::vector<std::string>& specs) {
   std::vector<server::ApiKey> keys;
@@ -52,9 +24,9 @@ Result<std::vector<server::ApiKey>> ParseApiKeys(const std::vector<std::string>&
 }
 
 Result<server::ServerOptions> ToServerOptions(const ServeOptions& options) {
-  auto listen = ParseListen(options.listen);
+  auto listen = traffic::ParseListenAddress(options.listen);
   if (!listen) {
-    return listen.error();
+    return InvalidArgument("--listen: " + listen.error().message);
   }
   auto faults = server::ParseFaults(options.faults);
   if (!faults) {
@@ -68,8 +40,8 @@ Result<server::ServerOptions> ToServerOptions(const ServeOptions& options) {
     return InvalidArgument("--api-key: " + checked.error().message);
   }
   server::ServerOptions server_options;
-  server_options.host = listen->first;
-  server_options.port = listen->second;
+  server_options.host = listen->host;
+  server_options.port = listen->port;
   server_options.data_file = options.data;
   server_options.data = {.acme_jobs = options.jobs, .seed = options.seed};
   server_options.api_keys = std::move(*keys);

@@ -11,14 +11,7 @@ ResolvedTarget::ResolvedTarget(ResolvedTarget&&) noexcept = default;
 ResolvedTarget::~ResolvedTarget() = default;
 
 traffic::Exchange ResolvedTarget::Send(const traffic::Request& request) const {
-  auto exchange = client->Send(request);
-  if (exchange) {
-    return *std::move(exchange);
-  }
-  traffic::Exchange failed;
-  failed.request = request;
-  failed.error = exchange.error().message;
-  return failed;
+  return client->SendOrRecordError(request);
 }
 
 void AddTargetOptions(CLI::App& command, TargetOptions& options) {

@@ -230,7 +230,22 @@ rc::Gen<aip::Node> GenRestriction(const DataProfile& profile) {
     if (profile.filterable.empty()) {
       RC_DISCARD("the resource has no filterable field");
     }
-    const FieldValues& values = profile.filterable[*Pick(profile.filterable.size())];
+    // A type first, then a field of it: the few timestamp or boolean fields of a resource get
+    // as many restrictions as its many strings, so a type-specific bug shows up early.
+    std::vector<aip::FieldType> types;
+    for (const FieldValues& candidate : profile.filterable) {
+      if (std::find(types.begin(), types.end(), candidate.field.type) == types.end()) {
+        types.push_back(candidate.field.type);
+      }
+    }
+    const aip::FieldType type = types[*Pick(types.size())];
+    std::vector<const FieldValues*> of_type;
+    for (const FieldValues& candidate : profile.filterable) {
+      if (candidate.field.type == type) {
+        of_type.push_back(&candidate);
+      }
+    }
+    const FieldValues& values = *of_type[*Pick(of_type.size())];
     switch (values.field.type) {
       case aip::FieldType::kEnum:
         return GenEnumRestriction(values);

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -60,32 +59,6 @@ traffic::Headers ErrorHeaders(std::string_view marker) {
 }
 
 }  // namespace
-
-Result<ListenAddress> ParseListenAddress(std::string_view text) {
-  const Error bad =
-      InvalidArgument("expected HOST:PORT (e.g. 127.0.0.1:8080), got '" + std::string(text) + "'");
-  size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) {
-    return bad;
-  }
-  std::string host(text.substr(0, colon));
-  std::string_view port_text = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  } else if (host.find(':') != std::string::npos) {
-    return bad;  // an IPv6 address needs brackets
-  }
-  if (host.empty()) {
-    host = "127.0.0.1";
-  }
-  int port = -1;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
-      port < 0 || port > 65535) {
-    return bad;
-  }
-  return ListenAddress{.host = host, .port = port};
-}
 
 Result<RecordMode> ParseRecordMode(std::string_view text) {
   if (text == "none") {

@@ -24,17 +24,13 @@
 #include "recorder/redactor.h"
 #include "traffic/http_client.h"
 #include "traffic/read_options.h"
+#include "traffic/url.h"
 #include "validator/exchange_validator.h"
 
 namespace conform::recorder {
 
-struct ListenAddress {
-  std::string host = "127.0.0.1";
-  int port = 0;  // 0: an ephemeral port
-};
-
-// "HOST:PORT", "[v6]:PORT" or ":PORT" (loopback). INVALID_ARGUMENT otherwise.
-Result<ListenAddress> ParseListenAddress(std::string_view text);
+using traffic::ListenAddress;
+using traffic::ParseListenAddress;
 
 struct UpstreamOptions {
   std::string url;      // http(s)://host[:port][/prefix]

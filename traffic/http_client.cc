@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "traffic/connect_errors.h"
 #include "traffic/url.h"
 
 // Design notes.
@@ -195,63 +196,6 @@ struct Attempt {
   Exchange exchange;
   Outcome outcome = Outcome::kFailed;
 };
-
-std::string OpenSslErrors() {
-  std::string out;
-  char buffer[256];
-  while (unsigned long code = ERR_get_error()) {
-    ERR_error_string_n(code, buffer, sizeof(buffer));
-    if (!out.empty()) {
-      out += "; ";
-    }
-    out += buffer;
-  }
-  return out;
-}
-
-// Why a connection could not be made. httplib's non-blocking connect does not keep the errno,
-// so on failure one blocking connect, bounded by `timeout`, asks again. It sends no data.
-std::string DiagnoseConnect(const std::string& host, int port, Milliseconds timeout) {
-  const std::string where = host + ":" + std::to_string(port);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  int resolved = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
-  if (resolved != 0) {
-    return "could not resolve host " + host + " (" + gai_strerror(resolved) + ")";
-  }
-  std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(found, freeaddrinfo);
-  int error = 0;
-  for (addrinfo* address = found; address != nullptr; address = address->ai_next) {
-    int fd = socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, address->ai_protocol);
-    if (fd < 0) {
-      error = errno;
-      continue;
-    }
-    timeval limit{};
-    limit.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    limit.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
-    int connected = connect(fd, address->ai_addr, address->ai_addrlen);
-    error = connected == 0 ? 0 : errno;
-    close(fd);
-    if (connected == 0) {
-      return "could not connect to " + where + " (it accepts connections again)";
-    }
-  }
-  switch (error) {
-    case ECONNREFUSED:
-      return "connection refused to " + where;
-    case ETIMEDOUT:
-    case EINPROGRESS:
-    case EAGAIN:
-      return "connect to " + where + " timed out";
-    default:
-      return "could not connect to " + where + " (" +
-             std::error_code(error, std::generic_category()).message() + ")";
-  }
-}
 
 }  // namespace
 
@@ -588,6 +532,17 @@ Result<HttpClient> HttpClient::Create(std::string_view base_url, ClientOptions o
     return InternalError(std::string("could not set up the HTTP client: ") + e.what(),
                          std::string(base_url));
   }
+}
+
+Exchange HttpClient::SendOrRecordError(const Request& request) {
+  auto exchange = Send(request);
+  if (exchange) {
+    return *std::move(exchange);
+  }
+  Exchange failed;
+  failed.request = request;
+  failed.error = exchange.error().message;
+  return failed;
 }
 
 Result<Exchange> HttpClient::Send(const Request& request) {

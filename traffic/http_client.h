@@ -87,6 +87,10 @@ class HttpClient {
   // Thread-safe: concurrent calls each borrow a connection from an internal pool.
   Result<Exchange> Send(const Request& request);
 
+  // Send, with the errors above folded into the Exchange (status 0, `error` set): what a
+  // check suite wants, where a refused request is one more observation.
+  Exchange SendOrRecordError(const Request& request);
+
   // Attempts made so far (retries and failed connections included), for reports.
   uint64_t RequestsSent() const;
 

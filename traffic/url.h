@@ -23,6 +23,15 @@ struct Url {
   QueryParams query;   // percent-decoded, '+' read as space, in order of appearance
 };
 
+// Where a server listens (`conform serve`, `record`, `replay`).
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: an ephemeral port
+};
+
+// "HOST:PORT", "[v6]:PORT" or ":PORT" (loopback). INVALID_ARGUMENT otherwise.
+Result<ListenAddress> ParseListenAddress(std::string_view text);
+
 // Parses an absolute URL or an origin-form target. Fails with INVALID_ARGUMENT on a URL
 // that has neither a scheme nor a leading '/'.
 Result<Url> ParseUrl(std::string_view url);

@@ -28,38 +28,6 @@ bool SuiteReports(std::string_view id) {
   return id != "exchange.no_response" && id.rfind("request.parameter.", 0) != 0;
 }
 
-// Whether an error response says INVALID_ARGUMENT in either JSON shape.
-bool IsInvalidArgument(const traffic::Exchange& exchange) {
-  if (exchange.response.status != 400) {
-    return false;
-  }
-  Json body = Json::parse(exchange.response.body, nullptr, false);
-  auto status = ReadRpcStatus(body);
-  if (!status) {
-    return true;  // the shape is response.error.shape's business; 400 is what we check here
-  }
-  if (status->shape == RpcStatus::Shape::kGrpcGateway) {
-    return status->code == 3;
-  }
-  return status->status.empty() || status->status == "INVALID_ARGUMENT";
-}
-
-std::string StatusText(const traffic::Exchange& exchange) {
-  if (!exchange.error.empty()) {
-    return exchange.error;
-  }
-  std::string text = std::to_string(exchange.response.status);
-  Json body = Json::parse(exchange.response.body, nullptr, false);
-  if (auto status = ReadRpcStatus(body)) {
-    if (status->shape == RpcStatus::Shape::kGrpcGateway && !RpcCodeName(status->code).empty()) {
-      text += " " + std::string(RpcCodeName(status->code));
-    } else if (!status->status.empty()) {
-      text += " " + status->status;
-    }
-  }
-  return text;
-}
-
 // A value seen in the data, as a filter literal.
 std::optional<aip::Literal> LiteralFor(const aip::Value& value) {
   return aip::ToLiteral(value);
@@ -197,7 +165,7 @@ struct CheckSuite::State {
       Add(std::move(finding));
     }
     if (exchange.response.status >= 500) {
-      Finding finding = MakeFinding("response.no_5xx", "the server answered " + StatusText(exchange));
+      Finding finding = MakeFinding("response.no_5xx", "the server answered " + StatusLine(exchange));
       finding.expected = "a 2xx or a 4xx";
       finding.actual = std::to_string(exchange.response.status);
       finding.requests.push_back(exchange.request);
@@ -220,12 +188,12 @@ struct CheckSuite::State {
   void ExpectInvalidArgument(std::string_view id, const ListTarget& where, const ListQuery& query,
                              const std::string& what) {
     traffic::Exchange exchange = Get(where, query);
-    if (stopped || IsInvalidArgument(exchange)) {
+    if (stopped || SaysInvalidArgument(exchange)) {
       return;
     }
-    Finding finding = MakeFinding(id, what + " was answered " + StatusText(exchange));
+    Finding finding = MakeFinding(id, what + " was answered " + StatusLine(exchange));
     finding.expected = "400 INVALID_ARGUMENT";
-    finding.actual = StatusText(exchange);
+    finding.actual = StatusLine(exchange);
     finding.requests.push_back(exchange.request);
     Add(std::move(finding));
   }
@@ -236,9 +204,9 @@ struct CheckSuite::State {
     if (stopped || exchange.response.status == status) {
       return;
     }
-    Finding finding = MakeFinding(id, what + " was answered " + StatusText(exchange));
+    Finding finding = MakeFinding(id, what + " was answered " + StatusLine(exchange));
     finding.expected = expected_text;
-    finding.actual = StatusText(exchange);
+    finding.actual = StatusLine(exchange);
     finding.requests.push_back(exchange.request);
     Add(std::move(finding));
   }
@@ -368,9 +336,9 @@ struct CheckSuite::State {
         std::string what = size ? "pageSize=0" : "no pageSize";
         if (!page.ok()) {
           if (!stopped) {
-            Finding finding = MakeFinding("page_size.default", what + " was answered " + StatusText(exchange));
+            Finding finding = MakeFinding("page_size.default", what + " was answered " + StatusLine(exchange));
             finding.expected = "200 with the default page size";
-            finding.actual = StatusText(exchange);
+            finding.actual = StatusLine(exchange);
             finding.requests.push_back(exchange.request);
             Add(std::move(finding));
           }
@@ -403,10 +371,10 @@ struct CheckSuite::State {
         if (!page.ok() || static_cast<int64_t>(page.items.size()) > options.max_page_size) {
           Finding finding = MakeFinding(
               "page_size.maximum",
-              "pageSize=" + std::string(size) + " was answered " + StatusText(exchange) +
+              "pageSize=" + std::string(size) + " was answered " + StatusLine(exchange) +
                   (page.ok() ? " with " + std::to_string(page.items.size()) + " resources" : std::string()));
           finding.expected = "200 with at most " + std::to_string(options.max_page_size) + " resources";
-          finding.actual = page.ok() ? std::to_string(page.items.size()) + " resources" : StatusText(exchange);
+          finding.actual = page.ok() ? std::to_string(page.items.size()) + " resources" : StatusLine(exchange);
           finding.requests.push_back(exchange.request);
           Add(std::move(finding));
         }
@@ -518,9 +486,9 @@ struct CheckSuite::State {
         }
         if (!walk.pages.front().ok()) {
           Finding finding = MakeFinding("order.multi_key",
-                                        "orderBy '" + text + "' was answered " + StatusText(walk.pages.front().exchange));
+                                        "orderBy '" + text + "' was answered " + StatusLine(walk.pages.front().exchange));
           finding.expected = "200";
-          finding.actual = StatusText(walk.pages.front().exchange);
+          finding.actual = StatusLine(walk.pages.front().exchange);
           finding.requests.push_back(walk.pages.front().exchange.request);
           Add(std::move(finding));
           continue;
@@ -541,9 +509,9 @@ struct CheckSuite::State {
       Walk b = OrderedWalk(spaced);
       if (!stopped && !b.pages.empty() && !b.pages.front().ok()) {
         Finding finding = MakeFinding("order.whitespace",
-                                      "orderBy '" + spaced + "' was answered " + StatusText(b.pages.front().exchange));
+                                      "orderBy '" + spaced + "' was answered " + StatusLine(b.pages.front().exchange));
         finding.expected = "the same result as '" + tidy + "'";
-        finding.actual = StatusText(b.pages.front().exchange);
+        finding.actual = StatusLine(b.pages.front().exchange);
         finding.requests.push_back(b.pages.front().exchange.request);
         Add(std::move(finding));
       } else if (!stopped) {
@@ -851,9 +819,9 @@ struct CheckSuite::State {
         if (!stopped && (exchange.response.status < 400 || exchange.response.status >= 500)) {
           Finding finding = MakeFinding("token.other_account_rejected",
                                         "a page token of account '" + target.account + "' was accepted on account '" +
-                                            *target.other_account + "': " + StatusText(exchange));
+                                            *target.other_account + "': " + StatusLine(exchange));
           finding.expected = "400 INVALID_ARGUMENT";
-          finding.actual = StatusText(exchange);
+          finding.actual = StatusLine(exchange);
           finding.requests.push_back(exchange.request);
           Add(std::move(finding));
         }
@@ -864,9 +832,9 @@ struct CheckSuite::State {
         if (!stopped && exchange.response.status < 400) {
           Finding finding = MakeFinding("token.other_account_rejected",
                                         "a page token of account '" + target.account +
-                                            "' was accepted on account 'conform-no-such-account': " + StatusText(exchange));
+                                            "' was accepted on account 'conform-no-such-account': " + StatusLine(exchange));
           finding.expected = "a 4xx";
-          finding.actual = StatusText(exchange);
+          finding.actual = StatusLine(exchange);
           finding.requests.push_back(exchange.request);
           Add(std::move(finding));
         }
@@ -983,9 +951,9 @@ struct CheckSuite::State {
         if (!same) {
           Finding finding = MakeFinding("read_mask.equivalent_all",
                                         "readMask='" + std::string(mask) + "' does not return what no readMask returns (" +
-                                            StatusText(exchange) + ")");
+                                            StatusLine(exchange) + ")");
           finding.expected = std::to_string(plain.items.size()) + " resources with every field";
-          finding.actual = page.ok() ? std::to_string(page.items.size()) + " resources, differing" : StatusText(exchange);
+          finding.actual = page.ok() ? std::to_string(page.items.size()) + " resources, differing" : StatusLine(exchange);
           finding.requests = {absent.request, exchange.request};
           Add(std::move(finding));
         }
@@ -1120,10 +1088,10 @@ Result<SuiteResult> CheckSuite::Run() {
   }
   if (first.response.status == 401 || first.response.status == 403) {
     return FailedPrecondition("the server refused the credentials for account '" + s.target.account + "' (" +
-                              StatusText(first) + "): check the key in --api-key-env and --account");
+                              StatusLine(first) + "): check the key in --api-key-env and --account");
   }
   if (first.response.status == 404) {
-    return FailedPrecondition("account '" + s.target.account + "' was not found (" + StatusText(first) + ") at " +
+    return FailedPrecondition("account '" + s.target.account + "' was not found (" + StatusLine(first) + ") at " +
                               s.target.base_url + s.account_path);
   }
 

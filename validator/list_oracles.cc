@@ -358,8 +358,6 @@ void CheckSameSequence(const Walk& a, const Walk& b, std::string_view check_id, 
 
 // ---- Invariants added with conform fuzz ---------------------------------------------------
 
-namespace {
-
 // Whether an error response says INVALID_ARGUMENT in either JSON shape (a 400 whose body is
 // not a google.rpc.Status still counts: that is response.error.shape's finding).
 bool SaysInvalidArgument(const traffic::Exchange& exchange) {
@@ -393,6 +391,9 @@ std::string StatusLine(const traffic::Exchange& exchange) {
   }
   return text;
 }
+
+namespace {
+
 
 Finding ExchangeFinding(std::string_view id, std::string message,
                         const traffic::Exchange& exchange) {

@@ -105,6 +105,13 @@ void CheckFilteredTotalSize(const Walk& filtered, const Walk& all, const aip::Fi
 // totalSize and whether a next page exists.
 void CheckSamePage(const Page& first, const Page& second, std::vector<Finding>& out);
 
+// Whether the answer is 400 INVALID_ARGUMENT in either google.rpc.Status JSON shape (a 400
+// without a readable status counts: the body is response.error.shape's business).
+bool SaysInvalidArgument(const traffic::Exchange& exchange);
+
+// "400 INVALID_ARGUMENT", "200", or the transport error: how findings quote an answer.
+std::string StatusLine(const traffic::Exchange& exchange);
+
 // `check_id`: the request was refused with 400 INVALID_ARGUMENT (a 400 without a readable
 // google.rpc.Status counts: the body is response.error.shape's business). Not judged when
 // the request got no response (exchange.error).

@@ -299,6 +299,18 @@ void TokenBoundToParameters(Context& ctx) {
   ListQuery next = first_query;
   next.page_token = first.next_token;
   std::vector<Finding> found;
+  // The token minted with `minted` as `parameter`, used with `next`'s value: 400 expected.
+  auto expect_refused = [&](const std::string& parameter, const std::optional<std::string>& minted,
+                            const std::string& used) {
+    ctx.driver.Describe(description + parameter + "=" + Quoted(used));
+    traffic::Exchange exchange =
+        ctx.driver.Send(validator::MakeListRequest(ctx.op, ctx.main, next));
+    validator::CheckInvalidArgument(exchange, "token.binding",
+                                    "a page token minted with " + parameter + " " +
+                                        Quoted(minted.value_or("")) + " and used with " +
+                                        parameter + " " + Quoted(used),
+                                    found);
+  };
   switch (change) {
     case TokenChange::kFilter: {
       next.filter = (*GenFilter(profile)).text;
@@ -306,14 +318,7 @@ void TokenBoundToParameters(Context& ctx) {
           FilterCanonical(base.filter, profile.catalog)) {
         return;
       }
-      ctx.driver.Describe(description + "filter=" + Quoted(*next.filter));
-      traffic::Exchange exchange =
-          ctx.driver.Send(validator::MakeListRequest(ctx.op, ctx.main, next));
-      validator::CheckInvalidArgument(exchange, "token.binding",
-                                      "a page token minted with filter " +
-                                          Quoted(base.filter.value_or("")) +
-                                          " and used with filter " + Quoted(*next.filter),
-                                      found);
+      expect_refused("filter", base.filter, *next.filter);
       break;
     }
     case TokenChange::kOrderBy: {
@@ -322,14 +327,7 @@ void TokenBoundToParameters(Context& ctx) {
           OrderCanonical(base.order_by, profile.catalog)) {
         return;
       }
-      ctx.driver.Describe(description + "orderBy=" + Quoted(*next.order_by));
-      traffic::Exchange exchange =
-          ctx.driver.Send(validator::MakeListRequest(ctx.op, ctx.main, next));
-      validator::CheckInvalidArgument(exchange, "token.binding",
-                                      "a page token minted with orderBy " +
-                                          Quoted(base.order_by.value_or("")) +
-                                          " and used with orderBy " + Quoted(*next.order_by),
-                                      found);
+      expect_refused("orderBy", base.order_by, *next.order_by);
       break;
     }
     case TokenChange::kReadMask: {
@@ -338,14 +336,7 @@ void TokenBoundToParameters(Context& ctx) {
           MaskCanonical(base.read_mask, profile.catalog)) {
         return;
       }
-      ctx.driver.Describe(description + "readMask=" + Quoted(*next.read_mask));
-      traffic::Exchange exchange =
-          ctx.driver.Send(validator::MakeListRequest(ctx.op, ctx.main, next));
-      validator::CheckInvalidArgument(exchange, "token.binding",
-                                      "a page token minted with readMask " +
-                                          Quoted(base.read_mask.value_or("")) +
-                                          " and used with readMask " + Quoted(*next.read_mask),
-                                      found);
+      expect_refused("readMask", base.read_mask, *next.read_mask);
       break;
     }
     case TokenChange::kPageSize: {

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "traffic/connect_errors.h"
 #include "traffic/url.h"
 
 namespace conform::recorder::internal {
@@ -32,55 +33,6 @@ std::string Lower(std::string text) {
 bool IsIdempotent(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
          method == "DELETE";
-}
-
-std::string OpenSslErrors() {
-  std::string out;
-  char buffer[256];
-  while (unsigned long code = ERR_get_error()) {
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    out += (out.empty() ? "" : "; ") + std::string(buffer);
-  }
-  return out;
-}
-
-// Why a connection could not be made: httplib's non-blocking connect does not keep errno, so
-// one blocking connect (bounded, sends nothing) asks again. Only runs on the failure path.
-std::string DiagnoseConnect(const std::string& host, int port, Milliseconds timeout) {
-  const std::string where = host + ":" + std::to_string(port);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  int resolved = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
-  if (resolved != 0) {
-    return "could not resolve upstream host " + host + " (" + ::gai_strerror(resolved) + ")";
-  }
-  std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(found, ::freeaddrinfo);
-  int error = 0;
-  for (addrinfo* address = found; address != nullptr; address = address->ai_next) {
-    int fd =
-        ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, address->ai_protocol);
-    if (fd < 0) {
-      error = errno;
-      continue;
-    }
-    timeval limit{};
-    limit.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    limit.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
-    int connected = ::connect(fd, address->ai_addr, address->ai_addrlen);
-    error = connected == 0 ? 0 : errno;
-    ::close(fd);
-    if (connected == 0) {
-      return "could not connect to upstream " + where + " (it accepts connections again)";
-    }
-  }
-  if (error == ECONNREFUSED) {
-    return "connection refused by upstream " + where;
-  }
-  return "could not connect to upstream " + where + " (" +
-         std::error_code(error, std::generic_category()).message() + ")";
 }
 
 bool ParseDigits(const std::string& text, uint64_t& value) {
@@ -248,7 +200,7 @@ UpstreamReply Upstream::Forward(const std::string& method, const std::string& ta
           reply.reason = "connect to upstream " + where + " timed out after " + limit;
         } else {
           reply.reason =
-              DiagnoseConnect(host_, port_, std::min(config_.timeout, Milliseconds(2000)));
+              traffic::DiagnoseConnect(host_, port_, std::min(config_.timeout, Milliseconds(2000)), "upstream");
         }
         break;
       case httplib::Error::ConnectionTimeout:
@@ -278,7 +230,7 @@ UpstreamReply Upstream::Forward(const std::string& method, const std::string& ta
         break;
       case httplib::Error::SSLConnection:
       case httplib::Error::SSLLoadingCerts: {
-        std::string detail = OpenSslErrors();
+        std::string detail = traffic::OpenSslErrors();
         reply.reason = "TLS handshake with upstream " + where + " failed" +
                        (detail.empty() ? std::string() : ": " + detail);
         break;

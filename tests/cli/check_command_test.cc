@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "tests/support/run_conform.h"
 #include "tests/support/test_server.h"
 
 namespace conform::cli {
@@ -25,34 +26,9 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Environment WithKey(const std::string& key) {
-  Environment env;
-  env.getenv = [key](const std::string& name) -> std::optional<std::string> {
-    if (name == "FIREWORKS_API_KEY") {
-      return key;
-    }
-    return std::nullopt;
-  };
-  return env;
-}
-
-RunResult Conform(std::vector<std::string> args, const Environment& env = {}) {
-  args.insert(args.begin(), "conform");
-  std::ostringstream out;
-  std::ostringstream err;
-  RunResult run;
-  run.code = RunConform(args, out, err, env);
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
+using conform::testing::Conform;
+using conform::testing::RunResult;
+using conform::testing::WithKey;
 
 std::string CaseStatus(const Json& report, const std::string& id) {
   for (const Json& c : report["cases"]) {
@@ -115,7 +91,7 @@ TEST(CheckCommand, UnreachableTargetIsExitThreeQuickly) {
   int closed_port = 0;
   {
     testing::TestServer server([](const httplib::Request&, httplib::Response&) {});
-    closed_port = server.port();
+    closed_port = server.Port();
   }
   auto started = std::chrono::steady_clock::now();
   RunResult run = Conform({"check", "--base-url", "http://127.0.0.1:" + std::to_string(closed_port), "--account",
@@ -128,7 +104,7 @@ TEST(CheckCommand, UnreachableTargetIsExitThreeQuickly) {
 
 TEST(CheckCommand, TlsFailureIsExitThree) {
   testing::TestServer plain([](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
-  RunResult run = Conform({"check", "--base-url", "https://127.0.0.1:" + std::to_string(plain.port()), "--account",
+  RunResult run = Conform({"check", "--base-url", "https://127.0.0.1:" + std::to_string(plain.Port()), "--account",
                            "acme", "--retries", "0", "--timeout", "2000"},
                           WithKey("k"));
   EXPECT_EQ(run.code, 3);
@@ -146,7 +122,7 @@ TEST(CheckCommand, HangingServerTimesOutWithExitThree) {
       res.set_content("{}", "application/json");
     });
     auto started = std::chrono::steady_clock::now();
-    RunResult run = Conform({"check", "--base-url", server.url(), "--account", "acme", "--retries", "0", "--timeout",
+    RunResult run = Conform({"check", "--base-url", server.Url(), "--account", "acme", "--retries", "0", "--timeout",
                              "300"},
                             WithKey("k"));
     EXPECT_EQ(run.code, 3);
@@ -164,7 +140,7 @@ TEST(CheckCommand, HtmlAnswersAreFindings) {
   testing::TestServer server([](const httplib::Request&, httplib::Response& res) {
     res.set_content("<html><body>Welcome to nginx!</body></html>", "text/html");
   });
-  RunResult run = Conform({"check", "--base-url", server.url(), "--account", "acme", "--format", "json"}, WithKey("k"));
+  RunResult run = Conform({"check", "--base-url", server.Url(), "--account", "acme", "--format", "json"}, WithKey("k"));
   EXPECT_EQ(run.code, 1) << run.err;
   Json report = Json::parse(run.out);
   EXPECT_EQ(CaseStatus(report, "response.content_type"), "failed");
@@ -175,8 +151,8 @@ TEST(CheckCommand, TenMegabyteAnswersGetAVerdict) {
   std::string huge = "{\"dpoJobs\": [], \"padding\": \"" + std::string(10u << 20, 'x') + "\"}";
   testing::TestServer server(
       [&huge](const httplib::Request&, httplib::Response& res) { res.set_content(huge, "application/json"); });
-  RunResult run = Conform({"check", "--base-url", server.url(), "--account", "acme", "--format", "json",
-                           "--max-requests", "20"},
+  RunResult run = Conform({"check", "--base-url", server.Url(), "--account", "acme", "--format", "json",
+                           "--max-requests", "10"},
                           WithKey("k"));
   EXPECT_NE(run.code, 0);
   EXPECT_NE(run.code, 4);
@@ -194,7 +170,7 @@ TEST(CheckCommand, TokensThatNeverEndAreCaughtInBoundedRequests) {
                  {"totalSize", 3}};
     res.set_content(page.dump(), "application/json");
   });
-  RunResult run = Conform({"check", "--base-url", server.url(), "--account", "acme", "--format", "json"}, WithKey("k"));
+  RunResult run = Conform({"check", "--base-url", server.Url(), "--account", "acme", "--format", "json"}, WithKey("k"));
   EXPECT_EQ(run.code, 1) << run.err;
   Json report = Json::parse(run.out);
   EXPECT_EQ(CaseStatus(report, "page_walk.terminates"), "failed");

@@ -17,12 +17,14 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "tests/support/run_conform.h"
 #include "cli/record_command.h"
 #include "cli/replay_command.h"
 #include "recorder/cassette.h"
 #include "recorder/redactor.h"
 #include "server/http_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_server.h"
 #include "traffic/har.h"
 #include "traffic/url.h"
 
@@ -32,23 +34,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-RunResult Conform(std::vector<std::string> args) {
-  args.insert(args.begin(), "conform");
-  std::ostringstream out;
-  std::ostringstream err;
-  RunResult run;
-  run.code = RunConform(args, out, err, Environment{});
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
+using conform::testing::Conform;
+using conform::testing::RunResult;
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -59,31 +46,7 @@ int Lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
 }
 
-// A loopback upstream for one test (STYLE T5).
-class Upstream {
- public:
-  explicit Upstream(const std::function<void(httplib::Server&)>& routes) {
-    routes(server_);
-    server_.set_tcp_nodelay(true);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::yield();
-    }
-  }
-  ~Upstream() {
-    server_.stop();
-    thread_.join();
-  }
-  int Port() const { return port_; }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  httplib::Server server_;
-  int port_ = -1;
-  std::thread thread_;
-};
+using Upstream = conform::testing::TestServer;
 
 std::string Cassette(const conform::testing::TempDir& dir, const std::vector<std::string>& paths) {
   std::vector<traffic::Exchange> exchanges;
@@ -101,7 +64,7 @@ std::string Cassette(const conform::testing::TempDir& dir, const std::vector<std
 // Runs `conform replay` with `requests` sent while it serves; returns the exit code.
 int ReplayAndRequest(ReplayOptions options, const std::vector<std::string>& requests,
                      std::string* out_text = nullptr) {
-  options.listen = "127.0.0.1:0";
+  options.proxy.listen = "127.0.0.1:0";
   std::ostringstream out;
   std::ostringstream err;
   Result<int> code = RunReplayUntil(options, out, err, [&](const recorder::Session& session) {
@@ -170,8 +133,8 @@ TEST(RecordCommand, ValidateExitsOneWhenAMustFindingWasSeen) {
   conform::testing::TempDir dir;
   RecordOptions options{.upstream = upstream.Url(),
                         .out = (dir.path() / "v.har").string(),
-                        .listen = "127.0.0.1:0",
-                        .validate = true};
+                        .validate = true,
+                        .proxy = {.listen = "127.0.0.1:0"}};
   std::ostringstream out;
   std::ostringstream err;
   Result<int> code = RunRecordUntil(options, out, err, [](const recorder::Session& session) {
@@ -285,8 +248,8 @@ TEST(RecordReplay, APageWalkRecordedReplaysIdenticallyAndValidates) {
   Result<int> recorded =
       RunRecordUntil({.upstream = (*server)->base_url(),
                       .out = cassette,
-                      .listen = "127.0.0.1:0",
-                      .validate = true},
+                      .validate = true,
+                      .proxy = {.listen = "127.0.0.1:0"}},
                      record_out, record_err, [&](const recorder::Session& session) {
                        recorded_pages = WalkPages(session.url(), collection, key);
                      });
@@ -300,7 +263,7 @@ TEST(RecordReplay, APageWalkRecordedReplaysIdenticallyAndValidates) {
   std::ostringstream replay_out;
   std::ostringstream replay_err;
   Result<int> replayed =
-      RunReplayUntil({.cassette = cassette, .listen = "127.0.0.1:0", .strict = true}, replay_out,
+      RunReplayUntil({.cassette = cassette, .strict = true, .proxy = {.listen = "127.0.0.1:0"}}, replay_out,
                      replay_err, [&](const recorder::Session& session) {
                        replayed_pages = WalkPages(session.url(), collection, /*key=*/"");
                      });

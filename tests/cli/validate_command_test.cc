@@ -12,6 +12,7 @@
 
 #include "cli/app.h"
 #include "cli/checks_command.h"
+#include "tests/support/run_conform.h"
 #include "tests/support/temp_dir.h"
 
 namespace conform::cli {
@@ -20,23 +21,8 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-RunResult Conform(std::vector<std::string> args, Environment env = {}) {
-  args.insert(args.begin(), "conform");
-  std::ostringstream out;
-  std::ostringstream err;
-  RunResult run;
-  run.code = RunConform(args, out, err, env);
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
+using conform::testing::Conform;
+using conform::testing::RunResult;
 
 std::string Examples(const std::string& rest) { return std::string(CONFORM_SOURCE_DIR) + "/spec/examples/" + rest; }
 std::string SpecCase(const std::string& name) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/app.h"
+#include "tests/support/run_conform.h"
 #include "tests/support/test_server.h"
 
 namespace conform::cli {
@@ -21,23 +22,8 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-RunResult Conform(std::vector<std::string> args, const Environment& env = {}) {
-  args.insert(args.begin(), "conform");
-  std::ostringstream out;
-  std::ostringstream err;
-  RunResult run;
-  run.code = RunConform(args, out, err, env);
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
+using conform::testing::Conform;
+using conform::testing::RunResult;
 
 // Splits a printed reproduction line into argv (single-quoted words as ShellQuote writes them).
 std::vector<std::string> Words(const std::string& line) {
@@ -184,7 +170,7 @@ TEST(FuzzCommand, UnreachableTargetIsExitThree) {
   int closed_port = 0;
   {
     testing::TestServer server([](const httplib::Request&, httplib::Response&) {});
-    closed_port = server.port();
+    closed_port = server.Port();
   }
   Environment env;
   env.getenv = [](const std::string& name) -> std::optional<std::string> {

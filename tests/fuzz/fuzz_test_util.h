@@ -58,14 +58,7 @@ class ReferenceServer {
             request.method + " " + request.url + " " +
             std::string(traffic::FindHeader(request.headers, "Authorization").value_or("-")));
       }
-      auto exchange = client->Send(request);
-      if (exchange) {
-        return *std::move(exchange);
-      }
-      traffic::Exchange failed;
-      failed.request = request;
-      failed.error = exchange.error().message;
-      return failed;
+      return client->SendOrRecordError(request);
     };
   }
 

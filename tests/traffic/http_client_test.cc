@@ -24,6 +24,9 @@
 #include <vector>
 
 #include "tests/support/result_matchers.h"
+#include "tests/support/self_signed.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_server.h"
 
 namespace conform::traffic {
 namespace {
@@ -33,40 +36,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// A loopback server for one test; routes are registered before it starts.
-class TestServer {
- public:
-  explicit TestServer(const std::function<void(httplib::Server&)>& routes,
-                      std::unique_ptr<httplib::Server> server = nullptr)
-      : server_(server ? std::move(server) : std::make_unique<httplib::Server>()) {
-    routes(*server_);
-    // Without it, Nagle + delayed ACK stall each reused connection by ~40 ms.
-    server_->set_tcp_nodelay(true);
-    port_ = server_->bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_->listen_after_bind(); });
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!server_->is_running() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::yield();
-    }
-  }
-  ~TestServer() {
-    server_->stop();
-    thread_.join();
-  }
-  TestServer(const TestServer&) = delete;
-  TestServer& operator=(const TestServer&) = delete;
-
-  bool Running() const { return server_->is_running() && port_ > 0; }
-  int Port() const { return port_; }
-  std::string Url(const std::string& scheme = "http") const {
-    return scheme + "://127.0.0.1:" + std::to_string(port_);
-  }
-
- private:
-  std::unique_ptr<httplib::Server> server_;
-  int port_ = -1;
-  std::thread thread_;
-};
+using conform::testing::Gate;
+using conform::testing::SelfSigned;
+using conform::testing::TempDir;
+using conform::testing::TestServer;
 
 // Steady time that moves only when the client sleeps; the sleeps are recorded.
 class FakeTime {
@@ -99,29 +72,6 @@ class FakeTime {
   std::mutex mutex_;
   std::chrono::steady_clock::time_point now_{};
   std::vector<milliseconds> sleeps_;
-};
-
-// Lets a blocked handler go when the test ends, whatever happens in between.
-class Gate {
- public:
-  ~Gate() { Open(); }
-  void Open() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      open_ = true;
-    }
-    opened_.notify_all();
-  }
-  // Bounded: a handler never outlives a broken test by more than ten seconds.
-  void Wait() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    opened_.wait_for(lock, std::chrono::seconds(10), [this] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable opened_;
-  bool open_ = false;
 };
 
 TEST(HttpClient, SendsTheRequestAndRecordsTheExchange) {
@@ -403,51 +353,9 @@ TEST(HttpClient, CountsConcurrentRequestsExactly) {
   EXPECT_EQ(client->RequestsSent(), 100u);
 }
 
-// A self-signed certificate for 127.0.0.1, written as PEM for ca_file.
-struct SelfSigned {
-  SelfSigned() {
-    key = EVP_EC_gen("P-256");
-    cert = X509_new();
-    X509_set_version(cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    X509V3_CTX context;
-    X509V3_set_ctx_nodb(&context);
-    X509V3_set_ctx(&context, cert, cert, nullptr, nullptr, 0);
-    X509_EXTENSION* san =
-        X509V3_EXT_conf_nid(nullptr, &context, NID_subject_alt_name, "IP:127.0.0.1");
-    X509_add_ext(cert, san, -1);
-    X509_EXTENSION_free(san);
-    X509_sign(cert, key, EVP_sha256());
-    pem_path = (std::filesystem::path(::testing::TempDir()) /
-                ("conform_traffic_ca_" + std::to_string(getpid()) + ".pem"))
-                   .string();
-    if (std::FILE* file = std::fopen(pem_path.c_str(), "w")) {
-      PEM_write_X509(file, cert);
-      std::fclose(file);
-    }
-  }
-  ~SelfSigned() {
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    std::filesystem::remove(pem_path);
-  }
-  SelfSigned(const SelfSigned&) = delete;
-  SelfSigned& operator=(const SelfSigned&) = delete;
-
-  EVP_PKEY* key = nullptr;
-  X509* cert = nullptr;
-  std::string pem_path;
-};
-
 TEST(HttpClient, VerifiesTlsUnlessToldOtherwise) {
-  SelfSigned identity;
+  TempDir dir;
+  SelfSigned identity(dir.path());
   TestServer server(
       [](httplib::Server& s) {
         s.Get("/x", [](const httplib::Request&, httplib::Response& res) {
