@@ -307,19 +307,6 @@ rc::Gen<aip::Node> GenNode(const DataProfile& profile, int depth) {
   });
 }
 
-// A composite's operands, tried after RapidCheck's own shrinks: `a AND (b OR c)` can shrink to
-// `b OR c`, then to `c`, towards the shortest filter that still fails.
-rc::Seq<aip::Node> Operands(const aip::Node& node) {
-  switch (node.kind) {
-    case aip::NodeKind::kAnd:
-    case aip::NodeKind::kOr:
-    case aip::NodeKind::kSequence:
-    case aip::NodeKind::kNot:
-      return rc::seq::fromContainer(node.children);
-    default:
-      return rc::Seq<aip::Node>();
-  }
-}
 
 bool SameTree(const std::string& text, const aip::Node& root) {
   Result<aip::FilterSyntax> parsed = aip::ParseFilterSyntax(text);
@@ -384,6 +371,30 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 const std::string kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 }  // namespace
+
+rc::Seq<aip::Node> SmallerFilters(const aip::Node& node) {
+  switch (node.kind) {
+    case aip::NodeKind::kAnd:
+    case aip::NodeKind::kOr:
+    case aip::NodeKind::kSequence: {
+      rc::Seq<aip::Node> each = rc::seq::fromContainer(node.children);
+      if (node.children.size() < 3) {
+        return each;
+      }
+      std::vector<aip::Node> fewer;
+      for (size_t i = 0; i < node.children.size(); ++i) {
+        aip::Node without = node;
+        without.children.erase(without.children.begin() + static_cast<std::ptrdiff_t>(i));
+        fewer.push_back(std::move(without));
+      }
+      return rc::seq::concat(std::move(each), rc::seq::fromContainer(std::move(fewer)));
+    }
+    case aip::NodeKind::kNot:
+      return rc::seq::fromContainer(node.children);
+    default:
+      return rc::Seq<aip::Node>();
+  }
+}
 
 DataProfile BuildDataProfile(const aip::FieldCatalog& catalog,
                              const std::vector<const nlohmann::json*>& items, PageSizeRules rules) {
@@ -488,7 +499,7 @@ std::optional<std::string> PrintWithoutOptionalParentheses(const aip::Node& node
 
 rc::Gen<FilterCase> GenFilter(const DataProfile& profile) {
   return rc::gen::exec([&profile] {
-    aip::Node root = *rc::gen::shrink(GenNode(profile, 2), &Operands);
+    aip::Node root = *rc::gen::shrink(GenNode(profile, 2), &SmallerFilters);
     FilterCase out;
     out.canonical = aip::Print(root);
     out.text = out.canonical;

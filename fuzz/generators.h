@@ -81,6 +81,11 @@ struct FilterCase {
 // and implicit AND, at most three levels deep. The profile must outlive the generator.
 rc::Gen<FilterCase> GenFilter(const DataProfile& profile);
 
+// The shrinks GenFilter adds after RapidCheck's own, towards the shortest filter that fails:
+// each operand of a composite (`a AND (b OR c)` -> `b OR c` -> `c`), and a list of three or
+// more operands with one left out (`a AND a AND (a OR b)` -> `a AND (a OR b)`).
+rc::Seq<aip::Node> SmallerFilters(const aip::Node& node);
+
 // An input the server must reject with 400 INVALID_ARGUMENT: the text and what is wrong.
 struct InvalidInput {
   std::string text;

@@ -246,5 +246,28 @@ TEST(Pick, ShrinksTowardsTheFirstChoice) {
   FAIL() << "every seed picked 0";
 }
 
+TEST(SmallerFilters, TriesEachOperandThenEachListWithOneLeftOut) {
+  aip::Node a = aip::MakeRestriction("state", aip::Comparator::kEqual,
+                                     aip::TextLiteral("JOB_STATE_COMPLETED"));
+  aip::Node b = aip::MakePresence("completedTime");
+  aip::Node c = aip::MakeNot(aip::MakePresence("createTime"));
+  std::vector<std::string> printed;
+  rc::Seq<aip::Node> smaller = SmallerFilters(aip::MakeAnd({a, b, c}));
+  while (auto next = smaller.next()) {
+    printed.push_back(aip::Print(*next));
+  }
+  EXPECT_EQ(printed, (std::vector<std::string>{
+                         aip::Print(a), aip::Print(b), aip::Print(c), aip::Print(aip::MakeAnd({b, c})),
+                         aip::Print(aip::MakeAnd({a, c})), aip::Print(aip::MakeAnd({a, b}))}));
+  // Two operands: each alone is already the smaller list.
+  rc::Seq<aip::Node> pair = SmallerFilters(aip::MakeOr({a, b}));
+  std::vector<std::string> from_pair;
+  while (auto next = pair.next()) {
+    from_pair.push_back(aip::Print(*next));
+  }
+  EXPECT_EQ(from_pair, (std::vector<std::string>{aip::Print(a), aip::Print(b)}));
+  EXPECT_FALSE(SmallerFilters(a).next()) << "a restriction has nothing smaller";
+}
+
 }  // namespace
 }  // namespace conform::fuzz
