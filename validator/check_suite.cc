@@ -143,17 +143,19 @@ struct CheckSuite::State {
       none.error = "not sent: the run stopped earlier";
       return none;
     }
+    traffic::Exchange exchange = send(request);
+    if (!exchange.error.empty() && exchange.response.status == 0 &&
+        exchange.error.find("budget") != std::string::npos) {
+      stopped = true;  // --max-requests: the run is short, not broken; nothing was sent
+      stop_reason = exchange.error;
+      return exchange;
+    }
     ++requests;
     if (!charge_to.empty()) {
       ++Outcome(charge_to).requests;
     }
-    traffic::Exchange exchange = send(request);
     if (!exchange.error.empty() && exchange.response.status == 0) {
       stopped = true;
-      if (exchange.error.find("budget") != std::string::npos) {
-        stop_reason = exchange.error;  // --max-requests: the run is short, not broken
-        return exchange;
-      }
       stop_reason = exchange.error;
       errors.push_back("request " + std::to_string(requests) + " (" + request.method + " " +
                        traffic::RedactUrl(request.url) + "): " + exchange.error);

@@ -53,10 +53,12 @@ traffic::Exchange Driver::Send(const traffic::Request& request, CacheUse cache) 
       return replayed;
     }
   }
-  ++sent_;
   traffic::Exchange exchange = send_(request);
+  const bool budget = NoResponse(exchange) && exchange.error.find("budget") != std::string::npos;
+  if (!budget) {
+    ++sent_;  // a request the budget refused was never sent
+  }
   if (NoResponse(exchange)) {
-    bool budget = exchange.error.find("budget") != std::string::npos;
     stop_ = budget ? StopReason::kBudget : StopReason::kTransport;
     stop_detail_ = budget ? "the request budget (--max-requests) is spent" : exchange.error;
     case_stopped_ = true;

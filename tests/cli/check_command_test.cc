@@ -161,6 +161,15 @@ TEST(CheckCommand, TenMegabyteAnswersGetAVerdict) {
   EXPECT_EQ(CaseStatus(report, "auth.missing_credentials"), "failed");
 }
 
+TEST(CheckCommand, MaxRequestsBoundsTheRunAndCountsOnlyWhatWasSent) {
+  RunResult run = Conform({"check", "--max-requests", "10", "--format", "json"});
+  EXPECT_EQ(run.code, 0) << run.err;  // a short run is not a failure
+  Json report = Json::parse(run.out);
+  EXPECT_EQ(report["stats"]["requests"], "10");
+  EXPECT_GT(report["summary"]["skipped"].get<int>(), 0);
+  EXPECT_THAT(run.out, HasSubstr("request budget of 10 requests is spent"));
+}
+
 TEST(CheckCommand, TokensThatNeverEndAreCaughtInBoundedRequests) {
   std::atomic<int> served{0};
   testing::TestServer server([&served](const httplib::Request&, httplib::Response& res) {

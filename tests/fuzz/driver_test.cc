@@ -129,6 +129,7 @@ TEST(Driver, ASpentBudgetStopsSendingWithoutAFailure) {
   driver.Get(kTarget, {});
   EXPECT_EQ(driver.EndCase(), std::nullopt);
   EXPECT_EQ(sent, 1);
+  EXPECT_EQ(driver.sent(), 0) << "the budget refused the request: nothing was sent";
   EXPECT_EQ(driver.stop_reason(), StopReason::kBudget);
   EXPECT_FALSE(driver.BeginCase());
   EXPECT_TRUE(driver.transport_errors().empty());
