@@ -21,19 +21,6 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-// Lowercase with '_' and '-' dropped: "client_secret", "clientSecret" -> "clientsecret".
-std::string NormalizeKey(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '_' || c == '-') {
-      continue;
-    }
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  return out;
-}
-
 bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
@@ -74,7 +61,7 @@ bool IsBuiltInSecretKey(const std::string& normalized) {
 
 bool MatchesRule(const std::string& normalized, const std::vector<std::string>& extra) {
   for (const std::string& rule : extra) {
-    if (NormalizeKey(rule) == normalized) {
+    if (NormalizeJsonKey(rule) == normalized) {
       return true;
     }
   }
@@ -107,6 +94,18 @@ std::string RedactQueryString(std::string_view query, const RedactionRules& rule
 
 }  // namespace
 
+std::string NormalizeJsonKey(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) {
+    if (c == '_' || c == '-') {
+      continue;
+    }
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return out;
+}
+
 bool IsSecretHeader(std::string_view name, const RedactionRules& rules) {
   std::string lower = Lower(name);
   for (const std::string& rule : rules.headers) {
@@ -127,7 +126,7 @@ bool IsSecretHeader(std::string_view name, const RedactionRules& rules) {
 }
 
 bool IsSecretJsonKey(std::string_view key, const RedactionRules& rules) {
-  std::string normalized = NormalizeKey(key);
+  std::string normalized = NormalizeJsonKey(key);
   if (IsNeverSecretKey(normalized)) {
     return false;
   }
@@ -135,7 +134,7 @@ bool IsSecretJsonKey(std::string_view key, const RedactionRules& rules) {
 }
 
 bool IsSecretQueryParam(std::string_view name, const RedactionRules& rules) {
-  std::string normalized = NormalizeKey(name);
+  std::string normalized = NormalizeJsonKey(name);
   if (IsNeverSecretKey(normalized)) {
     return false;
   }

@@ -39,6 +39,10 @@ bool IsSecretHeader(std::string_view name, const RedactionRules& rules = {});
 // padToken, unkToken, sepToken, clsToken, maskToken).
 bool IsSecretJsonKey(std::string_view key, const RedactionRules& rules = {});
 
+// The form keys are compared in: lowercase, '_' and '-' dropped ("client_secret" and
+// "clientSecret" -> "clientsecret").
+std::string NormalizeJsonKey(std::string_view key);
+
 // The JSON key rules plus "key", "sig" and "signature" (API keys and signed URLs).
 bool IsSecretQueryParam(std::string_view name, const RedactionRules& rules = {});
 

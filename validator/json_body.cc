@@ -24,10 +24,9 @@ Result<nlohmann::json> ParseJsonBody(std::string_view body, const BodyLimits& li
   if (first == std::string_view::npos) {
     return InvalidArgument("body is empty, expected JSON");
   }
-  Nesting nesting = MaxNesting(body, limits.max_depth);
-  if (nesting.depth > limits.max_depth) {
+  if (auto too_deep = FindDepthExceeded(body, static_cast<size_t>(limits.max_depth))) {
     return ResourceExhausted("JSON nested deeper than " + std::to_string(limits.max_depth) +
-                             " levels (at byte " + std::to_string(nesting.offset) + ")");
+                             " levels (at byte " + std::to_string(*too_deep) + ")");
   }
   nlohmann::json value = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!value.is_discarded()) {

@@ -147,19 +147,6 @@ std::string DecodeString(std::string_view raw) {
   return out;
 }
 
-// Lowercased, '_' and '-' dropped: the normalisation traffic::IsSecretJsonKey applies.
-std::string Normalize(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '_' || c == '-') {
-      continue;
-    }
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  return out;
-}
-
 struct Frame {
   bool is_object = false;
   size_t index = 0;     // next element of an array
@@ -170,7 +157,7 @@ class Scanner {
  public:
   Scanner(std::string_view text, const JsonRedactRules& rules) : text_(text), rules_(rules) {
     for (const std::string& extra : rules.key_rules.json_keys) {
-      normalized_extras_.push_back(Normalize(extra));
+      normalized_extras_.push_back(traffic::NormalizeJsonKey(extra));
     }
   }
 
@@ -286,7 +273,7 @@ class Scanner {
     if (normalized_extras_.empty()) {
       return false;
     }
-    std::string normalized = Normalize(key);
+    std::string normalized = traffic::NormalizeJsonKey(key);
     for (const std::string& extra : normalized_extras_) {
       if (extra == normalized) {
         return true;

@@ -126,31 +126,6 @@ std::string_view TrimJsonSpace(std::string_view text) {
   return text.substr(begin, end - begin);
 }
 
-std::optional<size_t> FindDepthExceeded(std::string_view text, size_t max_depth) {
-  size_t depth = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    char c = text[i];
-    if (c == '"') {
-      auto end = SkipString(text, i);
-      if (!end) {
-        return std::nullopt;  // unterminated string: the parser will say so
-      }
-      i = *end;
-      continue;
-    }
-    if (c == '{' || c == '[') {
-      if (++depth > max_depth) {
-        return i;
-      }
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-    ++i;
-  }
-  return std::nullopt;
-}
-
 TextPosition PositionOf(std::string_view text, size_t offset) {
   TextPosition position;
   size_t end = offset < text.size() ? offset : text.size();

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/nesting.h"
 #include "common/result.h"
 
 namespace conform::traffic::internal {
@@ -19,9 +20,8 @@ namespace conform::traffic::internal {
 // Strips JSON whitespace (space, tab, CR, LF) from both ends.
 std::string_view TrimJsonSpace(std::string_view text);
 
-// Byte offset of the first '[' or '{' that opens nesting level max_depth + 1 (strings are
-// skipped), or nullopt when the text stays within max_depth.
-std::optional<size_t> FindDepthExceeded(std::string_view text, size_t max_depth);
+// Byte offset of the first bracket past max_depth (common/nesting.h).
+using conform::FindDepthExceeded;
 
 // 1-based line and column of a byte offset.
 struct TextPosition {

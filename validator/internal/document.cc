@@ -185,9 +185,8 @@ Result<Document> ParseDocument(std::string_view text, std::string name) {
   Document doc;
   doc.name = std::move(name);
   // yaml-cpp recurses while parsing: refuse pathological nesting before handing it over.
-  Nesting nesting = MaxNesting(text, 256);
-  if (nesting.depth > 256) {
-    size_t offset = nesting.offset;
+  if (auto too_deep = FindDepthExceeded(text, 256)) {
+    size_t offset = *too_deep;
     size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
     size_t line_start = text.rfind('\n', offset);
     size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
