@@ -16,6 +16,7 @@
 #include "cli/report.h"
 #include "cli/serve_command.h"
 #include "cli/validate_command.h"
+#include "common/utf8.h"
 
 namespace conform::cli {
 
@@ -71,12 +72,12 @@ int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ost
       result = RunReplay(replay, env, out, err);
     }
     if (!result) {
-      err << "conform: " << result.error().ToString() << "\n";
+      err << "conform: " << Printable(result.error().ToString()) << "\n";
       return ExitCodeForError(result.error());
     }
     return *result;
   } catch (const std::exception& e) {
-    err << "conform: internal error: " << e.what() << "\n";
+    err << "conform: internal error: " << Printable(e.what()) << "\n";
     return kExitInternal;
   } catch (...) {
     err << "conform: internal error\n";

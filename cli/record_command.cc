@@ -6,6 +6,7 @@
 
 #include "cli/report.h"
 #include "cli/spec_option.h"
+#include "common/utf8.h"
 #include "validator/exchange_validator.h"
 
 namespace conform::cli {
@@ -78,7 +79,7 @@ Result<int> RunRecordUntil(const RecordOptions& options, std::ostream& out, std:
   session_options.validator = checker.get();
   session_options.on_violation = options.fail_on_violation ? recorder::OnViolation::kReject
                                                            : recorder::OnViolation::kPassThrough;
-  session_options.log = [&err](const std::string& line) { err << line << "\n" << std::flush; };
+  session_options.log = [&err](const std::string& line) { err << Printable(line) << "\n" << std::flush; };
   auto session = recorder::Session::Start(std::move(session_options));
   if (!session) {
     return FlagForSessionError(session.error());

@@ -4,6 +4,7 @@
 
 #include "cli/record_command.h"
 #include "cli/report.h"
+#include "common/utf8.h"
 
 namespace conform::cli {
 
@@ -56,7 +57,7 @@ Result<int> RunReplayUntil(const ReplayOptions& options, std::ostream& out, std:
   session_options.match = {
       .ignore_params = options.ignore_params,
       .body = options.match_body ? recorder::MatchBody::kYes : recorder::MatchBody::kNo};
-  session_options.log = [&err](const std::string& line) { err << line << "\n" << std::flush; };
+  session_options.log = [&err](const std::string& line) { err << Printable(line) << "\n" << std::flush; };
 
   auto session = recorder::Session::Start(std::move(session_options));
   if (!session) {
@@ -64,7 +65,7 @@ Result<int> RunReplayUntil(const ReplayOptions& options, std::ostream& out, std:
     // A cassette that is there but cannot be read is a file that could not be read (exit 3),
     // as in `conform validate`, not a usage error.
     if (error.code == ErrorCode::kInvalidArgument && error.where.starts_with(options.cassette)) {
-      err << "conform: " << error.ToString() << "\n";
+      err << "conform: " << Printable(error.ToString()) << "\n";
       return kExitUnreachable;
     }
     return FlagForSessionError(std::move(error));

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/utf8.h"
 #include "traffic/curl.h"
 
 namespace conform::cli {
@@ -38,11 +39,13 @@ std::string Curl(const Report& report, const traffic::Request& request) {
   return traffic::CurlCommand(request, {.base_url = report.base_url, .api_key_env = report.api_key_env});
 }
 
-std::string XmlEscape(std::string_view text) {
+// Text from a server (messages, values) may hold bytes that are not UTF-8 or control
+// characters, which make the whole XML document unreadable to a CI system.
+std::string XmlEscape(std::string_view raw) {
+  const std::string text = Printable(raw, /*keep_newlines=*/true);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
     switch (c) {
       case '&':
         out += "&amp;";
@@ -60,12 +63,7 @@ std::string XmlEscape(std::string_view text) {
         out += "&apos;";
         break;
       default:
-        // XML 1.0 forbids most control characters even as references.
-        if (u < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-          out += "?";
-        } else {
-          out.push_back(c);
-        }
+        out.push_back(c);  // Printable left no character XML 1.0 forbids
     }
   }
   return out;
@@ -158,20 +156,20 @@ void WriteFindings(const Report& report, const ReportCase& c, std::ostream& out,
     out << "      " << tint << validator::LevelName(finding.level) << color.reset << "  " << color.bold
         << finding.check_id << color.reset;
     if (!finding.json_pointer.empty()) {
-      out << "  at " << finding.json_pointer;
+      out << "  at " << Printable(finding.json_pointer);
     }
-    out << "\n        " << finding.message << "\n";
+    out << "\n        " << Printable(finding.message) << "\n";
     if (!finding.expected.empty()) {
-      out << color.dim << "        expected: " << color.reset << finding.expected << "\n";
+      out << color.dim << "        expected: " << color.reset << Printable(finding.expected) << "\n";
     }
     if (!finding.actual.empty()) {
-      out << color.dim << "        actual:   " << color.reset << finding.actual << "\n";
+      out << color.dim << "        actual:   " << color.reset << Printable(finding.actual) << "\n";
     }
     if (!finding.source.empty() && finding.source != c.name && report.command == "validate") {
-      out << color.dim << "        in:       " << color.reset << finding.source << "\n";
+      out << color.dim << "        in:       " << color.reset << Printable(finding.source) << "\n";
     }
     for (const traffic::Request& request : finding.requests) {
-      out << "        " << color.dim << "$ " << color.reset << Curl(report, request) << "\n";
+      out << "        " << color.dim << "$ " << color.reset << Printable(Curl(report, request)) << "\n";
     }
   }
   for (const auto& [check, shown] : shown_per_check) {
@@ -199,13 +197,13 @@ void WriteTable(const Report& report, std::ostream& out, const TextStyle& style,
     } else {
       out << color.green << "pass" << color.reset;
     }
-    out << "  " << c.name << std::string(width - c.name.size(), ' ');
+    out << "  " << Printable(c.name) << std::string(width - c.name.size(), ' ');
     out << color.dim << "  " << (c.requests > 0 ? std::to_string(c.requests) + " req" : std::string("      "));
     if (!c.findings.empty()) {
       out << "  " << c.findings.size() << (c.findings.size() == 1 ? " finding" : " findings");
     }
     if (!c.note.empty()) {
-      out << "  " << c.note;
+      out << "  " << Printable(c.note);
     }
     out << color.reset << "\n";
   }
@@ -228,7 +226,7 @@ void WriteTable(const Report& report, std::ostream& out, const TextStyle& style,
 
 void WriteText(const Report& report, std::ostream& out, const TextStyle& style) {
   Colors color = ColorsFor(style.color);
-  out << color.bold << "conform " << report.command << color.reset << "  " << report.subject << "\n\n";
+  out << color.bold << "conform " << report.command << color.reset << "  " << Printable(report.subject) << "\n\n";
   if (report.table) {
     WriteTable(report, out, style, color);
   } else {
@@ -248,16 +246,16 @@ void WriteText(const Report& report, std::ostream& out, const TextStyle& style) 
       } else {
         out << color.green << "PASS" << color.reset;
       }
-      out << "  " << c.name;
+      out << "  " << Printable(c.name);
       if (!c.note.empty()) {
-        out << color.dim << "  (" << c.note << ")" << color.reset;
+        out << color.dim << "  (" << Printable(c.note) << ")" << color.reset;
       }
       out << "\n";
       WriteFindings(report, c, out, style, color);
     }
   }
   for (const std::string& error : report.errors) {
-    out << color.red << "ERROR" << color.reset << " " << error << "\n";
+    out << color.red << "ERROR" << color.reset << " " << Printable(error) << "\n";
   }
   Counts counts = Count(report);
   out << "\n"
@@ -370,14 +368,14 @@ std::string JunitXml(const Report& report) {
       }
       details << validator::LevelName(finding.level) << " " << finding.check_id;
       if (!finding.json_pointer.empty()) {
-        details << " at " << finding.json_pointer;
+        details << " at " << Printable(finding.json_pointer);
       }
-      details << ": " << finding.message << "\n";
+      details << ": " << Printable(finding.message) << "\n";
       if (!finding.expected.empty()) {
-        details << "  expected: " << finding.expected << "\n";
+        details << "  expected: " << Printable(finding.expected) << "\n";
       }
       if (!finding.actual.empty()) {
-        details << "  actual:   " << finding.actual << "\n";
+        details << "  actual:   " << Printable(finding.actual) << "\n";
       }
       for (const traffic::Request& request : finding.requests) {
         details << "  $ " << Curl(report, request) << "\n";
@@ -385,7 +383,7 @@ std::string JunitXml(const Report& report) {
     }
     if (first_failure != nullptr) {
       xml << "      <failure type=\"" << XmlEscape(first_failure->check_id) << "\" message=\""
-          << XmlEscape(first_failure->message) << "\">" << XmlEscape(details.str()) << "</failure>\n";
+          << XmlEscape(Printable(first_failure->message)) << "\">" << XmlEscape(details.str()) << "</failure>\n";
     } else if (!c.findings.empty()) {
       xml << "      <system-out>" << XmlEscape(details.str()) << "</system-out>\n";
     }

@@ -6,7 +6,7 @@
 
 #include "traffic/internal/base64.h"
 #include "traffic/internal/json_text.h"
-#include "traffic/internal/utf8.h"
+#include "common/utf8.h"
 #include "traffic/url.h"
 
 namespace conform::traffic {
@@ -396,7 +396,7 @@ Result<std::vector<Exchange>> ReadHar(std::string_view text, std::string_view so
     return InvalidArgument("contains a NUL byte; a HAR file is UTF-8 JSON text",
                            Where(source_name, text, offset));
   }
-  if (auto bad = internal::FindInvalidUtf8(text)) {
+  if (auto bad = FindInvalidUtf8(text)) {
     return InvalidArgument(
         "not UTF-8 text: invalid byte 0x" + internal::Printable(text.substr(*bad, 1)).substr(2),
         Where(source_name, text, *bad));
@@ -455,7 +455,7 @@ nlohmann::json HarEntry(const Exchange& exchange) {
     Json post = {
         {"mimeType",
          std::string(FindHeader(request.headers, "content-type").value_or(std::string_view()))}};
-    if (internal::IsValidUtf8(request.body)) {
+    if (IsValidUtf8(request.body)) {
       post["text"] = request.body;
     } else {
       post["text"] = internal::Base64Encode(request.body);
@@ -470,7 +470,7 @@ nlohmann::json HarEntry(const Exchange& exchange) {
        std::string(FindHeader(response.headers, "content-type").value_or(std::string_view()))},
   };
   if (!response.body.empty()) {
-    if (internal::IsValidUtf8(response.body)) {
+    if (IsValidUtf8(response.body)) {
       content["text"] = response.body;
     } else {
       content["text"] = internal::Base64Encode(response.body);

@@ -9,7 +9,7 @@
 
 #include "traffic/internal/base64.h"
 #include "traffic/internal/json_text.h"
-#include "traffic/internal/utf8.h"
+#include "common/utf8.h"
 
 // Why the reader skims before it parses: a JSONL input is typically thousands of list
 // responses (47 MB for 10,000 pages). Parsing each line into a DOM here, only for the
@@ -397,7 +397,7 @@ std::string ExchangeJsonLine(const Exchange& exchange) {
     if (body.empty()) {
       return;
     }
-    if (internal::IsValidUtf8(body)) {
+    if (IsValidUtf8(body)) {
       object["body"] = body;
     } else {
       object["body"] = internal::Base64Encode(body);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/utf8.h"
+
 namespace conform::aip::internal {
 namespace {
 
@@ -11,45 +13,8 @@ constexpr size_t kMaxSuggestLength = 64;
 
 // Length of the valid UTF-8 sequence at text[pos], or 0 if it is not valid.
 size_t Utf8SequenceLength(std::string_view text, size_t pos) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(pos);
-  if (lead < 0x80) {
-    return 1;
-  }
-  size_t length = 0;
-  unsigned char min_second = 0x80;
-  unsigned char max_second = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) {
-      min_second = 0xA0;  // no overlong forms
-    } else if (lead == 0xED) {
-      max_second = 0x9F;  // no UTF-16 surrogates
-    }
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) {
-      min_second = 0x90;
-    } else if (lead == 0xF4) {
-      max_second = 0x8F;  // <= U+10FFFF
-    }
-  } else {
-    return 0;
-  }
-  if (pos + length > text.size()) {
-    return 0;
-  }
-  if (byte(pos + 1) < min_second || byte(pos + 1) > max_second) {
-    return 0;
-  }
-  for (size_t i = 2; i < length; ++i) {
-    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xBF) {
-      return 0;
-    }
-  }
-  return length;
+  return conform::Utf8SequenceLength(reinterpret_cast<const unsigned char*>(text.data()),
+                                     text.size(), pos);
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {

@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/utf8.h"
 #include "traffic/har.h"
 
 namespace conform::recorder::internal {
@@ -51,34 +52,6 @@ constexpr std::array<uint8_t, 256> MakeEscapeLengths() {
   return lengths;
 }
 constexpr std::array<uint8_t, 256> kEscapeLength = MakeEscapeLengths();
-
-// Length of the valid UTF-8 sequence whose lead byte is at `i`, or 0 (Unicode table 3-7).
-size_t Utf8SequenceLength(const unsigned char* bytes, size_t size, size_t i) {
-  const unsigned char lead = bytes[i];
-  size_t length = 0;
-  unsigned char min_second = 0x80;
-  unsigned char max_second = 0xBF;
-  if (lead <= 0xDF) {
-    length = 2;
-  } else if (lead <= 0xEF) {
-    length = 3;
-    min_second = lead == 0xE0 ? 0xA0 : 0x80;
-    max_second = lead == 0xED ? 0x9F : 0xBF;
-  } else {
-    length = 4;
-    min_second = lead == 0xF0 ? 0x90 : 0x80;
-    max_second = lead == 0xF4 ? 0x8F : 0xBF;
-  }
-  if (i + length > size || bytes[i + 1] < min_second || bytes[i + 1] > max_second) {
-    return 0;
-  }
-  for (size_t k = 2; k < length; ++k) {
-    if ((bytes[i + k] & 0xC0) != 0x80) {
-      return 0;
-    }
-  }
-  return length;
-}
 
 // A string no real exchange holds by chance: it marks where the body goes.
 const std::string& Placeholder() {

@@ -7,6 +7,8 @@
 
 #include <sstream>
 
+#include "common/utf8.h"
+
 namespace conform::cli {
 namespace {
 
@@ -102,6 +104,31 @@ TEST(Report, JsonCarriesCountsAndExitCode) {
   EXPECT_EQ(json["summary"]["failed"], 1);
   EXPECT_EQ(json["summary"]["must"], 1);
   EXPECT_EQ(json["cases"][0]["findings"][0]["check_id"], "response.schema.enum");
+}
+
+
+// A server's text (a parse error quoting its bytes, a value) reaches every report: the JUnit
+// file must stay well-formed XML for the CI system and the terminal must not obey it.
+TEST(Report, ServerTextWithBadBytesAndControlsStaysPrintable) {
+  Finding finding = MakeFinding("response.body.json", "last read: '\"x\xFF\xFE'\x1B[2J\nPASS  forged");
+  finding.actual = "\x01\xC2\x9B" "31mred";
+  Report report = OneCase({finding});
+  report.cases[0].name = "entry \x1B]0;title\x07";
+  report.errors.push_back("bad.har: \xFF");
+  std::ostringstream text;
+  WriteText(report, text, {.color = false});
+  std::string xml = JunitXml(report);
+  for (const std::string& out : {text.str(), xml}) {
+    EXPECT_TRUE(IsValidUtf8(out));
+    for (char c : out) {
+      auto u = static_cast<unsigned char>(c);
+      EXPECT_TRUE(u >= 0x20 || c == '\n') << "control byte " << static_cast<int>(u);
+    }
+    EXPECT_THAT(out, HasSubstr("x\\xff\\xfe"));
+    EXPECT_THAT(out, HasSubstr("\\x1b[2J\\x0aPASS  forged"));
+    EXPECT_THAT(out, HasSubstr("\\u009b31mred"));
+  }
+  EXPECT_THAT(text.str(), Not(HasSubstr("\nPASS  forged")));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "cli/app.h"
 #include "cli/checks_command.h"
+#include "common/utf8.h"
 #include "tests/support/run_conform.h"
 #include "tests/support/temp_dir.h"
 
@@ -213,6 +214,24 @@ TEST(ValidateCommand, JunitFileListsEveryExchange) {
                          HasSubstr("<testcase classname=\"conform.validate\""),
                          HasSubstr("<failure type=\"response.schema.enum\"")));
   EXPECT_EQ(std::count(xml.begin(), xml.end(), '<') - std::count(xml.begin(), xml.end(), '>'), 0);
+}
+
+TEST(ValidateCommand, BodyWithInvalidUtf8KeepsTheJunitFileWellFormed) {
+  testing::TempDir dir;
+  std::string body = (dir.path() / "body.json").string();
+  std::ofstream(body, std::ios::binary)
+      << "{\"dpoJobs\":[{\"name\":\"accounts/a/dpoJobs/x\xFF\xFE\x1B[2J\"}],\"nextPageToken\":\"\"}";
+  std::string junit = (dir.path() / "report.xml").string();
+  RunResult run = Conform({"validate", "--junit", junit, body});
+  EXPECT_EQ(run.code, 1);
+  std::ifstream file(junit, std::ios::binary);
+  std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(xml, HasSubstr("<failure type=\"response.body.json\""));
+  for (const std::string& out : {xml, run.out}) {
+    EXPECT_TRUE(IsValidUtf8(out));
+    EXPECT_EQ(out.find('\x1B'), std::string::npos);
+    EXPECT_THAT(out, HasSubstr("\\xff"));
+  }
 }
 
 TEST(ValidateCommand, UnwritableJunitIsExitThree) {
