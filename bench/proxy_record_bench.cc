@@ -11,6 +11,7 @@
 
 #include "bench/proxy_jobs.h"
 #include "recorder/cassette.h"
+#include "recorder/internal/har_line.h"
 #include "recorder/redactor.h"
 #include "traffic/har.h"
 #include "traffic/redact.h"
@@ -63,6 +64,25 @@ void BM_Redact_TrafficReference(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Page().size()));
 }
 BENCHMARK(BM_Redact_TrafficReference);
+
+void BM_EscapeBody_Recorder(benchmark::State& state) {
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    benchmark::DoNotOptimize(conform::recorder::internal::AppendJsonEscapedUtf8(out, Page()));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Page().size()));
+}
+BENCHMARK(BM_EscapeBody_Recorder);
+
+void BM_Entry_Recorder(benchmark::State& state) {
+  Exchange exchange = PageExchange();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(conform::recorder::internal::HarEntryJson(exchange));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Page().size()));
+}
+BENCHMARK(BM_Entry_Recorder);
 
 void BM_Entry_TrafficReference(benchmark::State& state) {
   Exchange exchange = PageExchange();

@@ -41,18 +41,6 @@ constexpr std::array<uint8_t, 256> MakeClasses() {
 }
 constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
 
-// Bytes an escaped character takes: \" \\ \b \f \n \r \t are two, other controls \u00XX six.
-constexpr std::array<uint8_t, 256> MakeEscapeLengths() {
-  std::array<uint8_t, 256> lengths{};
-  for (size_t b = 0; b < 256; ++b) {
-    bool short_form =
-        b == '"' || b == '\\' || b == '\b' || b == '\f' || b == '\n' || b == '\r' || b == '\t';
-    lengths[b] = short_form ? 2 : (b < 0x20 ? 6 : 1);
-  }
-  return lengths;
-}
-constexpr std::array<uint8_t, 256> kEscapeLength = MakeEscapeLengths();
-
 // A string no real exchange holds by chance: it marks where the body goes.
 const std::string& Placeholder() {
   static const std::string placeholder = [] {
@@ -78,13 +66,6 @@ struct Masks {
   unsigned quotes;
   unsigned others;
 };
-// Without -mpopcnt __builtin_popcount is a libgcc call; sixteen bits take a few operations.
-size_t PopCount16(unsigned x) {
-  x = x - ((x >> 1) & 0x5555u);
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return (x + (x >> 8)) & 0x1Fu;
-}
 
 Masks SpecialMasks(const unsigned char* p) {
   __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -94,25 +75,24 @@ Masks SpecialMasks(const unsigned char* p) {
   return Masks{static_cast<unsigned>(_mm_movemask_epi8(quotes)),
                static_cast<unsigned>(_mm_movemask_epi8(others))};
 }
-#endif
 
-// Handles the one byte at `i` that is not plain ASCII in pass 1: adds its escape length to
-// `extra` and returns the index after it, or 0 when the text is not UTF-8.
-size_t MeasureSpecial(const unsigned char* bytes, size_t size, size_t i, size_t& extra) {
-  uint8_t cls = kClasses[bytes[i]];
-  if (cls == kCopy) {
-    return i + 1;
+// Copies `count` bytes from `from` to `to`, putting a backslash before each byte whose bit is
+// set in `quotes` (bits of the first `count` bytes only). Returns the new end of `to`.
+char* CopyEscapingQuotes(char* to, const unsigned char* from, size_t count, unsigned quotes) {
+  size_t done = 0;
+  while (quotes != 0) {
+    size_t at = static_cast<size_t>(__builtin_ctz(quotes));
+    quotes &= quotes - 1;
+    std::memcpy(to, from + done, at - done);
+    to += at - done;
+    *to++ = '\\';
+    *to++ = static_cast<char>(from[at]);
+    done = at + 1;
   }
-  if (cls == kEscape) {
-    extra += kEscapeLength[bytes[i]] - 1u;
-    return i + 1;
-  }
-  if (cls == kMultiByte) {
-    size_t length = Utf8SequenceLength(bytes, size, i);
-    return length == 0 ? 0 : i + length;
-  }
-  return 0;
+  std::memcpy(to, from + done, count - done);
+  return to + (count - done);
 }
+#endif
 
 // The letter after the backslash of a two-byte escape, or 0 for \u00XX.
 constexpr std::array<char, 256> MakeShortEscapes() {
@@ -148,65 +128,55 @@ char* WriteEscape(char* cursor, unsigned char c) {
 bool AppendJsonEscapedUtf8(std::string& out, std::string_view text) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const size_t size = text.size();
-  // Pass 1: validate and measure, so that pass 2 writes through a pointer.
-  size_t extra = 0;
+  // One pass, writing through a pointer into room made ahead: a JSON body has a quote every
+  // ten bytes or so, and a second pass to measure first costs as much as the escaping.
+  // A step writes at most 15 bytes with quotes doubled and then one \u00XX escape.
+  constexpr size_t kMostPerStep = 40;
+  const size_t start = out.size();
+  out.resize(start + size + size / 4 + kMostPerStep);
+  char* cursor = out.data() + start;
+  char* limit = out.data() + out.size() - kMostPerStep;
   size_t i = 0;
   while (i < size) {
+    if (cursor > limit) {  // more escapes than guessed: grow
+      const size_t used = static_cast<size_t>(cursor - out.data());
+      out.resize(out.size() + (size - i) * 2 + kMostPerStep);
+      cursor = out.data() + used;
+      limit = out.data() + out.size() - kMostPerStep;
+    }
 #if defined(__SSE2__)
     if (i + 16 <= size) {
       Masks masks = SpecialMasks(bytes + i);
       if (masks.others == 0) {
-        extra += PopCount16(masks.quotes);  // each becomes 2 bytes
+        cursor = CopyEscapingQuotes(cursor, bytes + i, 16, masks.quotes);
         i += 16;
         continue;
       }
-      unsigned before = (1u << __builtin_ctz(masks.others)) - 1;
-      extra += PopCount16(masks.quotes & before);
-      i += static_cast<size_t>(__builtin_ctz(masks.others));
-    }
-#endif
-    i = MeasureSpecial(bytes, size, i, extra);
-    if (i == 0) {
-      return false;
-    }
-  }
-  const size_t start = out.size();
-  out.resize(start + size + extra);
-  char* cursor = out.data() + start;
-  if (extra == 0) {
-    std::memcpy(cursor, text.data(), size);
-    return true;
-  }
-  // Pass 2: copy sixteen bytes at a time up to the next byte that needs a look.
-  i = 0;
-  while (i < size) {
-#if defined(__SSE2__)
-    if (i + 16 <= size) {
-      // The output still has room for at least the 16 input bytes left.
-      std::memcpy(cursor, bytes + i, 16);
-      Masks masks = SpecialMasks(bytes + i);
-      unsigned mask = masks.quotes | masks.others;
-      if (mask == 0) {
-        i += 16;
-        cursor += 16;
-        continue;
-      }
-      size_t clean = static_cast<size_t>(__builtin_ctz(mask));
+      // Up to the first control or non-ASCII byte, which the code below handles.
+      size_t clean = static_cast<size_t>(__builtin_ctz(masks.others));
+      cursor = CopyEscapingQuotes(cursor, bytes + i, clean, masks.quotes & ((1u << clean) - 1));
       i += clean;
-      cursor += clean;
     }
 #endif
-    unsigned char c = bytes[i];
-    if (kClasses[c] == kEscape) {
+    const unsigned char c = bytes[i];
+    const uint8_t cls = kClasses[c];
+    if (cls == kCopy) {
+      *cursor++ = static_cast<char>(c);
+      ++i;
+    } else if (cls == kEscape) {
       cursor = WriteEscape(cursor, c);
       ++i;
     } else {
-      size_t length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;  // validated in pass 1
+      size_t length = cls == kMultiByte ? Utf8SequenceLength(bytes, size, i) : 0;
+      if (length == 0) {
+        return false;
+      }
       std::memcpy(cursor, bytes + i, length);
       cursor += length;
       i += length;
     }
   }
+  out.resize(static_cast<size_t>(cursor - out.data()));
   return true;
 }
 
@@ -237,7 +207,7 @@ std::string HarEntryJson(const traffic::Exchange& exchange) {
     return Slow(exchange);  // the marker also occurs in the exchange: never splice ambiguously
   }
   std::string out;
-  out.reserve(line.size() + body.size() + body.size() / 8);
+  out.reserve(line.size() + body.size() + body.size() / 4 + 64);  // AppendJsonEscapedUtf8 room
   out.append(line, 0, at + 1);  // up to and with the opening quote
   if (!AppendJsonEscapedUtf8(out, body)) {
     return Slow(exchange);  // not UTF-8: HarEntry writes it as base64
