@@ -7,9 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz/fuzzer.h"
 #include "fuzz/generators.h"
+#include "fuzz/properties.h"
 #include "fuzz/internal/driver.h"
 #include "validator/contract.h"
 #include "validator/list_walk.h"
@@ -32,7 +34,13 @@ std::string PathFor(const validator::Operation& op, const std::string& account);
 
 using PropertyBody = void (*)(Context& ctx);
 
-// The body of a property of AllProperties().
+// A property of AllProperties() and its body: the one list of properties.
+struct PropertyEntry {
+  PropertyInfo info;
+  PropertyBody body;
+};
+const std::vector<PropertyEntry>& PropertyEntries();
+// The body of a property of AllProperties(); nullptr for an unknown name.
 PropertyBody BodyOf(std::string_view property);
 
 // Why a property cannot run against this target (no filter parameter, no bearer auth, not the
