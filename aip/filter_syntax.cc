@@ -8,6 +8,7 @@
 #include "aip/internal/lexer.h"
 #include "aip/internal/text.h"
 #include "common/check.h"
+#include "common/utf8.h"
 
 namespace conform::aip {
 namespace {
@@ -38,24 +39,6 @@ Node Combine(NodeKind kind, std::vector<Node> operands) {
   node.column = operands.front().column;
   node.children = std::move(operands);
   return node;
-}
-
-void AppendUtf8(std::string& out, uint32_t code_point) {
-  if (code_point < 0x80) {
-    out += static_cast<char>(code_point);
-  } else if (code_point < 0x800) {
-    out += static_cast<char>(0xC0 | (code_point >> 6));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else if (code_point < 0x10000) {
-    out += static_cast<char>(0xE0 | (code_point >> 12));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code_point >> 18));
-    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  }
 }
 
 class Parser {

@@ -1,5 +1,5 @@
 // UTF-8 for text formats and terminals: validation (HAR and JSON Lines are UTF-8 JSON;
-// nlohmann's dump rejects invalid UTF-8) and making untrusted text safe to print.
+// nlohmann's dump rejects invalid UTF-8), encoding, and making untrusted text safe to print.
 //   if (auto bad = FindInvalidUtf8(text)) { /* byte offset *bad is not UTF-8 */ }
 //   out << Printable(server_message);   // "x\xff\x1b[2J" -> `x\xff\x1b[2J` as plain ASCII
 // Strict RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF: the same bytes
@@ -75,6 +75,39 @@ inline std::optional<size_t> FindInvalidUtf8(std::string_view text) {
 }
 
 inline bool IsValidUtf8(std::string_view text) { return !FindInvalidUtf8(text).has_value(); }
+
+// Appends the UTF-8 encoding of `code_point` (at most U+10FFFF; decoders of \uXXXX escapes).
+inline void AppendUtf8(std::string& out, uint32_t code_point) {
+  if (code_point < 0x80) {
+    out += static_cast<char>(code_point);
+  } else if (code_point < 0x800) {
+    out += static_cast<char>(0xC0 | (code_point >> 6));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += static_cast<char>(0xE0 | (code_point >> 12));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code_point >> 18));
+    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+}
+
+// The value of one hexadecimal digit (either case), or -1 (\uXXXX escapes, %XX).
+inline int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
 
 // `text` made safe for a terminal and for XML 1.0: valid UTF-8 with no control characters.
 // Bytes that are not UTF-8 and control characters (C0, DEL, and the C1 range U+0080-U+009F,

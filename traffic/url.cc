@@ -2,21 +2,10 @@
 
 #include <charconv>
 
+#include "common/utf8.h"
+
 namespace conform::traffic {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -31,8 +20,8 @@ std::string PercentDecode(std::string_view text, PlusIs plus) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '%' && i + 2 < text.size()) {
-      int hi = HexValue(text[i + 1]);
-      int lo = HexValue(text[i + 2]);
+      int hi = HexDigitValue(text[i + 1]);
+      int lo = HexDigitValue(text[i + 2]);
       if (hi >= 0 && lo >= 0) {
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;
@@ -181,7 +170,7 @@ std::string EscapeUrl(std::string_view url) {
   for (size_t i = start; i < url.size(); ++i) {
     auto u = static_cast<unsigned char>(url[i]);
     bool escape_start =
-        u == '%' && i + 2 < url.size() && HexValue(url[i + 1]) >= 0 && HexValue(url[i + 2]) >= 0;
+        u == '%' && i + 2 < url.size() && HexDigitValue(url[i + 1]) >= 0 && HexDigitValue(url[i + 2]) >= 0;
     bool unsafe =
         u <= 0x20 || u >= 0x7F || (u == '%' && !escape_start) ||
         std::string_view(R"("<>\^`{|}[])").find(static_cast<char>(u)) != std::string_view::npos;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/utf8.h"
 #include "recorder/internal/byte_scan.h"
 
 namespace conform::recorder::internal {
@@ -47,50 +48,19 @@ StringSpan ScanString(std::string_view text, size_t open) {
 
 size_t StringEnd(std::string_view text, size_t open) { return ScanString(text, open).end; }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 std::optional<unsigned> Hex4(std::string_view text, size_t at) {
   if (at + 4 > text.size()) {
     return std::nullopt;
   }
   unsigned value = 0;
   for (size_t k = 0; k < 4; ++k) {
-    int digit = HexDigit(text[at + k]);
+    int digit = HexDigitValue(text[at + k]);
     if (digit < 0) {
       return std::nullopt;
     }
     value = value * 16 + static_cast<unsigned>(digit);
   }
   return value;
-}
-
-void AppendUtf8(std::string& out, unsigned code_point) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
 }
 
 // The text of a JSON string's contents (between the quotes) with its escapes decoded. A bad
