@@ -64,6 +64,9 @@ const std::vector<CheckInfo>& AllChecks() {
        "Every other schema keyword holds (minimum, maximum, length, pattern, oneOf, anyOf, not, "
        "const, items...)",
        "JSON Schema validation keywords"},
+      {"response.schema.pattern_unchecked", Level::kMay,
+       "A string too long for the regex engine (over 8 KiB) was not matched against its pattern",
+       "JSON Schema `pattern`; conform limits"},
       {"response.schema.undeclared_property", Level::kShould,
        "(--strict) Every property in a response is declared by the schema: anything else is "
        "drift between the server and its spec",

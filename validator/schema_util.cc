@@ -64,10 +64,20 @@ bool IsAnnotationKeyword(const std::string& key) {
 }  // namespace
 
 Json CanonicalSchema(const Json& schema, Dialect dialect) {
+  // Boolean schemas (JSON Schema 2019+, OpenAPI 3.1): valijson 1.0 ignores them, so `false`
+  // would accept anything. {} and {"not": {}} mean the same and every engine knows them.
+  if (schema.is_boolean()) {
+    return schema.get<bool>() ? Json::object() : Json{{"not", Json::object()}};
+  }
   if (!schema.is_object()) {
     return schema;
   }
   Json out = MapSubschemas(schema, [dialect](const Json& sub) { return CanonicalSchema(sub, dialect); });
+  // Except additionalProperties: false, which valijson knows and reports by its own name.
+  if (auto additional = schema.find("additionalProperties");
+      additional != schema.end() && additional->is_boolean()) {
+    out["additionalProperties"] = *additional;
+  }
 
   if (dialect == Dialect::kOpenApi30) {
     auto nullable = out.find("nullable");

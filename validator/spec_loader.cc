@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 #include <utility>
 
 #include "common/file.h"
@@ -47,6 +48,54 @@ std::string DerivedOperationId(const std::string& method, const std::string& pat
   return method + " " + path;
 }
 
+// The string member `key` of `object`, or "" when it is absent or not a string: for members
+// that only decide whether something applies (a security scheme's type, a title).
+std::string StringOrEmpty(const Json& object, const char* key) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+// Schema keywords that the validation engine would only trip over while validating: a
+// multipleOf of 0 divides by zero, a pattern that is not an ECMAScript regex throws. Checked
+// over the whole document, so the error names file:line:col. Data (examples, defaults, enum
+// and const values) is skipped; a member named "pattern" whose value is a schema is a property.
+Status CheckSchemaKeywords(const Document& doc, const Json& node, const std::string& pointer) {
+  if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      if (Status checked = CheckSchemaKeywords(doc, node[i], AppendPointer(pointer, i)); !checked) {
+        return checked;
+      }
+    }
+    return OkStatus();
+  }
+  if (!node.is_object()) {
+    return OkStatus();
+  }
+  for (const auto& [key, value] : node.items()) {
+    std::string at = AppendPointer(pointer, key);
+    if (key == "example" || key == "examples" || key == "default" || key == "enum" || key == "const") {
+      continue;
+    }
+    if (key == "multipleOf" && value.is_number() && !(value.get<double>() > 0)) {
+      return InvalidArgument("multipleOf must be greater than 0, not " + value.dump(), doc.Where(at));
+    }
+    if (key == "pattern" && value.is_string()) {
+      try {
+        std::regex compiled(value.get<std::string>(), std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        return InvalidArgument("pattern " + value.dump() +
+                                   " is not a regular expression std::regex (ECMAScript, without lookbehind) compiles: " +
+                                   e.what(),
+                               doc.Where(at));
+      }
+    }
+    if (Status checked = CheckSchemaKeywords(doc, value, at); !checked) {
+      return checked;
+    }
+  }
+  return OkStatus();
+}
+
 class Loader {
  public:
   Loader(const Document& doc, const Json& root) : doc_(doc), root_(root) {}
@@ -55,12 +104,39 @@ class Loader {
     return InvalidArgument(message, doc_.Where(pointer));
   }
 
+  // The string member `key` of `object` at `pointer`, or `fallback` when absent or null.
+  Result<std::string> StringMember(const Json& object, const char* key, std::string fallback,
+                                   const std::string& pointer) const {
+    auto found = object.find(key);
+    if (found == object.end() || found->is_null()) {
+      return fallback;
+    }
+    if (!found->is_string()) {
+      return Fail(std::string("'") + key + "' must be a string, not " + found->type_name(),
+                  AppendPointer(pointer, key));
+    }
+    return found->get<std::string>();
+  }
+
+  Result<bool> BoolMember(const Json& object, const char* key, bool fallback,
+                          const std::string& pointer) const {
+    auto found = object.find(key);
+    if (found == object.end() || found->is_null()) {
+      return fallback;
+    }
+    if (!found->is_boolean()) {
+      return Fail(std::string("'") + key + "' must be true or false, not " + found->dump(),
+                  AppendPointer(pointer, key));
+    }
+    return found->get<bool>();
+  }
+
   Result<Contract> LoadOpenApi(const std::string& version) {
     Contract contract;
     contract.format = "OpenAPI " + version;
     dialect_ = version.rfind("3.0", 0) == 0 ? Dialect::kOpenApi30 : Dialect::kOpenApi31;
     if (auto info = root_.find("info"); info != root_.end() && info->is_object()) {
-      contract.title = info->value("title", "");
+      contract.title = StringOrEmpty(*info, "title");
     }
     ReadServers(root_, "/servers", contract);
     auto paths = root_.find("paths");
@@ -124,8 +200,8 @@ class Loader {
             continue;
           }
           for (const auto& [name, scheme] : headers->items()) {
-            if (scheme.is_object() && scheme.value("type", "") == "http" &&
-                Lower(scheme.value("scheme", "")) == "bearer") {
+            if (scheme.is_object() && StringOrEmpty(scheme, "type") == "http" &&
+                Lower(StringOrEmpty(scheme, "scheme")) == "bearer") {
               op.bearer_auth = true;
             }
           }
@@ -288,13 +364,23 @@ class Loader {
                         location + "'",
                     AppendPointer(item, "in"));
       }
-      parameter.required = spec.value("required", parameter.in == ParameterLocation::kPath);
-      parameter.description = spec.value("description", "");
+      auto required = BoolMember(spec, "required", parameter.in == ParameterLocation::kPath, item);
+      auto description = StringMember(spec, "description", "", item);
+      if (!required || !description) {
+        return !required ? required.error() : description.error();
+      }
+      parameter.required = *required;
+      parameter.description = *std::move(description);
       if (auto schema = spec.find("schema"); schema != spec.end()) {
         parameter.schema = Canonical(*schema);
       } else if (auto content = spec.find("content"); content != spec.end() && content->is_object() &&
                                                       !content->empty()) {
-        parameter.schema = Canonical(content->begin()->value("schema", Json::object()));
+        const Json& media = content->begin().value();
+        if (!media.is_object()) {
+          return Fail("parameter '" + parameter.name + "': a media type must be an object",
+                      AppendPointer(AppendPointer(item, "content"), content->begin().key()));
+        }
+        parameter.schema = Canonical(media.value("schema", Json::object()));
       }
       parameters.push_back(std::move(parameter));
     }
@@ -309,7 +395,11 @@ class Loader {
     Operation op;
     op.method = Upper(method);
     op.path = path;
-    op.summary = spec.value("summary", "");
+    auto summary = StringMember(spec, "summary", "", pointer);
+    if (!summary) {
+      return summary.error();
+    }
+    op.summary = *std::move(summary);
     op.parameters = shared;
     if (auto params = spec.find("parameters"); params != spec.end()) {
       auto own = ReadParameters(*params, AppendPointer(pointer, "parameters"));
@@ -338,7 +428,11 @@ class Loader {
       }
       ResponseSpec response;
       response.status = status;
-      response.description = response_spec.value("description", "");
+      auto description = StringMember(response_spec, "description", "", response_pointer);
+      if (!description) {
+        return description.error();
+      }
+      response.description = *std::move(description);
       if (auto content = response_spec.find("content"); content != response_spec.end() && content->is_object()) {
         for (const auto& [media_name, media_spec] : content->items()) {
           MediaType media;
@@ -365,14 +459,18 @@ class Loader {
         }
         for (const auto& [name, scopes] : requirement.items()) {
           auto scheme = schemes->find(name);
-          if (scheme != schemes->end() && scheme->is_object() && scheme->value("type", "") == "http" &&
-              Lower(scheme->value("scheme", "")) == "bearer") {
+          if (scheme != schemes->end() && scheme->is_object() && StringOrEmpty(*scheme, "type") == "http" &&
+              Lower(StringOrEmpty(*scheme, "scheme")) == "bearer") {
             op.bearer_auth = true;
           }
         }
       }
     }
-    op.operation_id = spec.value("operationId", DerivedOperationId(op.method, path));
+    auto operation_id = StringMember(spec, "operationId", DerivedOperationId(op.method, path), pointer);
+    if (!operation_id) {
+      return operation_id.error();
+    }
+    op.operation_id = *std::move(operation_id);
     return op;
   }
 
@@ -383,7 +481,9 @@ class Loader {
 
 }  // namespace
 
-Result<Contract> LoadContract(std::string_view text, const std::string& name) {
+namespace {
+
+Result<Contract> LoadContractOrThrow(std::string_view text, const std::string& name) {
   auto doc = internal::ParseDocument(text, name);
   if (!doc) {
     return doc.error();
@@ -395,8 +495,21 @@ Result<Contract> LoadContract(std::string_view text, const std::string& name) {
     return InvalidArgument("Swagger 2.0 is not supported: convert it to OpenAPI 3 first",
                            doc->Where("/swagger"));
   }
+  if (Status checked = CheckSchemaKeywords(*doc, doc->root, ""); !checked) {
+    return checked.error();
+  }
+  // Only what the operations use is inlined: components are reached through their $refs, so
+  // an unused (or hostile) schema costs nothing. Security schemes are looked up by name.
+  Json used = doc->root;
+  if (auto components = used.find("components"); components != used.end() && components->is_object()) {
+    Json kept = Json::object();
+    if (auto schemes = components->find("securitySchemes"); schemes != components->end()) {
+      kept["securitySchemes"] = *schemes;
+    }
+    *components = std::move(kept);
+  }
   internal::RefResolver resolver(*doc);
-  auto resolved = resolver.Resolve(doc->root, "");
+  auto resolved = resolver.Resolve(used, "");
   if (!resolved) {
     return resolved.error();
   }
@@ -427,6 +540,18 @@ Result<Contract> LoadContract(std::string_view text, const std::string& name) {
     DeriveListShape(op);
   }
   return contract;
+}
+
+}  // namespace
+
+Result<Contract> LoadContract(std::string_view text, const std::string& name) {
+  try {
+    return LoadContractOrThrow(text, name);
+  } catch (const nlohmann::json::exception& e) {
+    // A member of a type the loader did not expect, missed by its own checks: still the
+    // spec's fault (exit 2), not an internal error.
+    return InvalidArgument(std::string("unexpected value in the spec: ") + e.what(), name);
+  }
 }
 
 Result<Contract> LoadContractFile(const std::string& path) {

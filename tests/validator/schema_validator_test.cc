@@ -11,6 +11,7 @@
 namespace conform::validator {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
@@ -244,6 +245,59 @@ INSTANTIATE_TEST_SUITE_P(
                       FormatCase{"int32", "2147483647", true},
                       FormatCase{"int32", "2147483648", false},
                       FormatCase{"uuid", "anything at all", true}));
+
+// Hostile-input review, 2026-11-29: each of these crashed, hung or passed silently.
+
+TEST(SchemaValidator, FalseSchemaAcceptsNothing) {
+  auto schema = Compile(Json::parse(R"({"type": "object", "properties": {"gone": false}})"));
+  EXPECT_THAT(schema->Validate(Json::parse(R"({"gone": 5})")),
+              ElementsAre(Field(&SchemaViolation::pointer, "/gone")));
+  EXPECT_TRUE(schema->Validate(Json::parse(R"({"other": 5})")).empty());
+  auto nothing = Compile(false);
+  EXPECT_FALSE(nothing->Validate(Json::parse("{}")).empty());
+  EXPECT_FALSE(Compile(Json::parse(R"({"additionalProperties": false, "properties": {"a": {}}})"))
+                   ->Validate(Json::parse(R"({"b": 1})"))
+                   .empty());
+}
+
+TEST(SchemaValidator, PatternIsMatchedAnywhereInTheString) {
+  auto schema = Compile(Json::parse(R"({"properties": {"id": {"type": "string", "pattern": "^[a-z]+$"}}})"));
+  EXPECT_TRUE(schema->Validate(Json::parse(R"({"id": "abc"})")).empty());
+  EXPECT_THAT(schema->Validate(Json::parse(R"({"id": "abC"})")),
+              ElementsAre(AllOf(Field(&SchemaViolation::check_id, "response.schema.constraint"),
+                                Field(&SchemaViolation::pointer, "/id"),
+                                Field(&SchemaViolation::message, HasSubstr("/^[a-z]+$/")))));
+  auto unanchored = Compile(Json::parse(R"({"type": "string", "pattern": "b"})"));
+  EXPECT_TRUE(unanchored->Validate("abc").empty());
+}
+
+TEST(SchemaValidator, PatternOverALongStringIsReportedNotMatched) {
+  // std::regex recurses per character: 100,000 of them overflowed the stack.
+  auto schema = Compile(Json::parse(R"({"properties": {"t": {"type": "string", "pattern": "^[a-z]*$"}}})"));
+  Json body = {{"t", std::string(100'000, 'a')}};
+  EXPECT_THAT(schema->Validate(body),
+              ElementsAre(AllOf(Field(&SchemaViolation::check_id, "response.schema.pattern_unchecked"),
+                                Field(&SchemaViolation::pointer, "/t"))));
+}
+
+TEST(SchemaValidator, InvalidPatternIsACompileError) {
+  auto compiled = SchemaValidator::Compile(Json::parse(R"({"pattern": "(["})"), Json::object());
+  EXPECT_THAT(compiled, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("pattern \"([\"")));
+}
+
+TEST(SchemaValidator, ManyViolationsAreCollapsedWithoutQuadraticWork) {
+  // 100,000 failing items took minutes when each cause was compared with every other.
+  auto schema = Compile(Json::parse(
+      R"({"properties": {"items": {"type": "array", "items": {"type": "object", "required": ["a", "b"],
+          "properties": {"c": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}}}}})"));
+  Json items = Json::array();
+  for (int i = 0; i < 20'000; ++i) {
+    items.push_back({{"c", true}});
+  }
+  std::vector<SchemaViolation> found = schema->Validate({{"items", items}});
+  EXPECT_EQ(found.size(), 60'000u);  // a, b missing and c neither string nor integer, per item
+  EXPECT_EQ(found.back().pointer.rfind("/items/19999", 0), 0u);
+}
 
 }  // namespace
 }  // namespace conform::validator

@@ -215,5 +215,108 @@ TEST(SpecLoader, DuplicateKeysAreErrors) {
   EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("dup.yaml:2:1: duplicate key 'openapi'")));
 }
 
+// A one-operation spec whose 200 response has `schema` (YAML flow) and whose components hold
+// `schemas` (YAML block, indented 4); `operation` adds members to the operation.
+std::string SpecWith(const std::string& schema, const std::string& schemas = "",
+                     const std::string& operation = "") {
+  return "openapi: 3.1.0\n"
+         "info: {title: t, version: '1'}\n"
+         "paths:\n"
+         "  /v1/things:\n"
+         "    get:\n" +
+         operation +
+         "      responses:\n"
+         "        '200':\n"
+         "          description: ok\n"
+         "          content:\n"
+         "            application/json:\n"
+         "              schema: " + schema + "\n" +
+         (schemas.empty() ? "" : "components:\n  schemas:\n" + schemas);
+}
+
+// Hostile-input review, 2026-11-29: these crashed (SIGFPE, stack overflow), ran out of memory
+// or ended as "internal error" (exit 4) instead of one spec error line (exit 2).
+
+TEST(SpecLoader, MultipleOfZeroIsRefused) {
+  auto contract = LoadContract(SpecWith("{type: object, properties: {n: {type: integer, multipleOf: 0}}}"), "m.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("multipleOf must be greater than 0")));
+}
+
+TEST(SpecLoader, CycleThroughCompositionIsRefused) {
+  for (const char* keyword : {"allOf", "anyOf", "oneOf"}) {
+    std::string schemas = std::string("    A: {") + keyword + ": [{$ref: '#/components/schemas/A'}]}\n";
+    auto contract = LoadContract(SpecWith("{$ref: '#/components/schemas/A'}", schemas), "c.yaml");
+    EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("without descending into a property")))
+        << keyword;
+  }
+  auto through_not = LoadContract(SpecWith("{$ref: '#/components/schemas/A'}",
+                                           "    A: {not: {$ref: '#/components/schemas/A'}}\n"),
+                                  "n.yaml");
+  EXPECT_THAT(through_not, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("cyclic $ref")));
+  // Through a property or an item the same shape is recursive data, and loads.
+  auto tree = LoadContract(SpecWith("{$ref: '#/components/schemas/T'}",
+                                    "    T: {allOf: [{type: object, properties: {kids: {type: array, items: "
+                                    "{$ref: '#/components/schemas/T'}}}}]}\n"),
+                           "t.yaml");
+  EXPECT_THAT(tree, IsOk());
+}
+
+TEST(SpecLoader, YamlAliasBombIsRefused) {
+  std::string bomb = "x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int level = 1; level <= 8; ++level) {
+    std::string prev = "*a" + std::to_string(level - 1);
+    bomb += "x" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + prev;
+    for (int k = 1; k < 10; ++k) {
+      bomb += ", " + prev;
+    }
+    bomb += "]\n";
+  }
+  auto contract = LoadContract(bomb + SpecWith("{type: object}"), "bomb.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("expands to more than")));
+}
+
+TEST(SpecLoader, RefFanOutBombIsRefusedAndAnUnusedOneIgnored) {
+  std::string schemas = "    S0: {type: string}\n";
+  for (int level = 1; level <= 9; ++level) {
+    std::string prev = "{$ref: '#/components/schemas/S" + std::to_string(level - 1) + "'}";
+    schemas += "    S" + std::to_string(level) + ": {type: object, properties: {";
+    for (int k = 0; k < 8; ++k) {
+      schemas += (k > 0 ? ", p" : "p") + std::to_string(k) + ": " + prev;
+    }
+    schemas += "}}\n";
+  }
+  auto used = LoadContract(SpecWith("{$ref: '#/components/schemas/S9'}", schemas), "fan.yaml");
+  EXPECT_THAT(used, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("once its $refs are inlined")));
+  auto unused = LoadContract(SpecWith("{type: object}", schemas), "unused.yaml");
+  EXPECT_THAT(unused, IsOk());
+}
+
+TEST(SpecLoader, WronglyTypedMembersNameTheirPosition) {
+  struct Case {
+    std::string operation;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"      summary: 5\n", "m.yaml:6:16: 'summary' must be a string, not number"},
+           {"      operationId: [a]\n", "'operationId' must be a string, not array"},
+           {"      parameters: [{name: q, in: query, required: maybe, schema: {type: string}}]\n",
+            "'required' must be true or false, not \"maybe\""},
+           {"      parameters: [{name: q, in: query, description: 7, schema: {type: string}}]\n",
+            "'description' must be a string"},
+           {"      parameters: [{name: q, in: query, content: {application/json: 5}}]\n",
+            "a media type must be an object"}}) {
+    auto contract = LoadContract(SpecWith("{type: object}", "", c.operation), "m.yaml");
+    EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr(c.message))) << c.operation;
+  }
+}
+
+TEST(SpecLoader, PatternThatIsNotARegexIsRefused) {
+  auto contract = LoadContract(SpecWith("{type: object, properties: {id: {type: string, pattern: '(['}}}"), "p.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("is not a regular expression")));
+  // A property named "pattern" is a schema, not a keyword.
+  auto named = LoadContract(SpecWith("{type: object, properties: {pattern: {type: string}}}"), "q.yaml");
+  EXPECT_THAT(named, IsOk());
+}
+
 }  // namespace
 }  // namespace conform::validator

@@ -87,6 +87,12 @@ class Converter {
       return InvalidArgument("document nested deeper than " + std::to_string(kMaxDepth) + " levels",
                              doc_.name + ":" + Pos(PositionOf(node)));
     }
+    // YAML aliases share nodes: a 1 KB "billion laughs" expands to 10^9 values here.
+    if (++converted_ > kMaxValues) {
+      return InvalidArgument("document expands to more than " + std::to_string(kMaxValues) +
+                                 " values (YAML aliases repeating aliases?)",
+                             doc_.name + ":" + Pos(PositionOf(node)));
+    }
     doc_.positions.emplace(pointer, PositionOf(node));
     switch (node.Type()) {
       case YAML::NodeType::Null:
@@ -142,6 +148,7 @@ class Converter {
  private:
   static constexpr int kMaxDepth = 256;
   Document& doc_;
+  size_t converted_ = 0;
 };
 
 }  // namespace

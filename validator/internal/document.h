@@ -28,6 +28,10 @@ struct Document {
   std::string Where(std::string_view pointer) const;
 };
 
+// The most values a spec document may hold, once YAML aliases and $refs are expanded: large
+// public specs hold well under a million; an alias or $ref "bomb" would exhaust memory.
+inline constexpr size_t kMaxValues = 2'000'000;
+
 // Parses YAML or JSON text. Errors (kInvalidArgument) carry where = "name:line:col".
 Result<Document> ParseDocument(std::string_view text, std::string name);
 

@@ -19,6 +19,27 @@ bool IsAnnotation(const std::string& key) {
 
 constexpr int kMaxRefDepth = 512;
 
+// Keywords whose schemas apply to a member or an item of the value: a $ref cycle through one
+// of them describes recursive data. A cycle through allOf/anyOf/oneOf/not/if alone describes
+// nothing and sends a validator into endless recursion.
+bool DescendsIntoData(const std::string& key) {
+  static const std::unordered_set<std::string> kDescending = {
+      "properties",       "patternProperties", "additionalProperties", "items",
+      "prefixItems",      "additionalItems",   "contains",             "unevaluatedItems",
+      "unevaluatedProperties"};
+  return kDescending.count(key) > 0;
+}
+
+size_t CountValues(const Json& node) {
+  size_t count = 1;
+  if (node.is_structured()) {
+    for (const Json& child : node) {
+      count += CountValues(child);
+    }
+  }
+  return count;
+}
+
 }  // namespace
 
 std::string DefinitionName(const std::string& target_pointer) {
@@ -34,34 +55,53 @@ Result<Json> RefResolver::Resolve(const Json& node, const std::string& pointer) 
     if (ref != node.end() && ref->is_string()) {
       return ResolveRef(node, pointer);
     }
+  }
+  // Each value built here is new; a target inlined again is counted whole (ResolveRef).
+  if (Status counted = Count(1, pointer); !counted) {
+    return counted.error();
+  }
+  if (node.is_object()) {
     Json out = Json::object();
-    ++structure_depth_;
     for (const auto& [key, value] : node.items()) {
-      auto resolved = Resolve(value, AppendPointer(pointer, key));
+      auto resolved = ResolveMember(key, value, pointer);
       if (!resolved) {
-        --structure_depth_;
         return resolved.error();
       }
       out[key] = *std::move(resolved);
     }
-    --structure_depth_;
     return out;
   }
   if (node.is_array()) {
     Json out = Json::array();
-    ++structure_depth_;
     for (size_t i = 0; i < node.size(); ++i) {
       auto resolved = Resolve(node[i], AppendPointer(pointer, i));
       if (!resolved) {
-        --structure_depth_;
         return resolved.error();
       }
       out.push_back(*std::move(resolved));
     }
-    --structure_depth_;
     return out;
   }
   return node;
+}
+
+Result<Json> RefResolver::ResolveMember(const std::string& key, const Json& value,
+                                        const std::string& pointer) {
+  const bool descends = DescendsIntoData(key);
+  data_depth_ += descends ? 1 : 0;
+  auto resolved = Resolve(value, AppendPointer(pointer, key));
+  data_depth_ -= descends ? 1 : 0;
+  return resolved;
+}
+
+Status RefResolver::Count(size_t values, std::string_view pointer) {
+  values_ += values;
+  if (values_ > kMaxValues) {
+    return InvalidArgument("the document expands to more than " + std::to_string(kMaxValues) +
+                               " values once its $refs are inlined ($refs repeating $refs?)",
+                           doc_.Where(pointer));
+  }
+  return OkStatus();
 }
 
 Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointer) {
@@ -80,8 +120,10 @@ Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointe
     if (it->target != target) {
       continue;
     }
-    if (it->structure_depth == structure_depth_) {
-      return InvalidArgument("cyclic $ref '" + ref + "': it refers back to itself through $refs only",
+    if (it->data_depth == data_depth_) {
+      return InvalidArgument("cyclic $ref '" + ref +
+                                 "': it refers back to itself without descending into a property "
+                                 "or an item (through $ref, allOf, anyOf, oneOf or not only)",
                              where);
     }
     // Recursion through a property or an item: legitimate, kept as a reference.
@@ -97,6 +139,9 @@ Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointe
   auto memo = resolved_targets_.find(target);
   if (memo != resolved_targets_.end()) {
     resolved = memo->second;
+    if (Status counted = Count(CountValues(resolved), AppendPointer(pointer, "$ref")); !counted) {
+      return counted.error();
+    }
   } else {
     Json::json_pointer json_pointer;
     try {
@@ -107,7 +152,7 @@ Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointe
     if (!doc_.root.contains(json_pointer)) {
       return InvalidArgument("broken $ref '" + ref + "': nothing at that location", where);
     }
-    stack_.push_back({target, structure_depth_});
+    stack_.push_back({target, data_depth_});
     auto result = Resolve(doc_.root.at(json_pointer), target);
     stack_.pop_back();
     if (!result) {
@@ -126,19 +171,16 @@ Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointe
   // Siblings of $ref: OpenAPI 3.0 tools such as the Mintlify renderer put readOnly or
   // description beside a $ref and mean them; merge them when they do not conflict.
   Json siblings = Json::object();
-  ++structure_depth_;
   for (const auto& [key, value] : node.items()) {
     if (key == "$ref") {
       continue;
     }
-    auto sibling = Resolve(value, AppendPointer(pointer, key));
+    auto sibling = ResolveMember(key, value, pointer);
     if (!sibling) {
-      --structure_depth_;
       return sibling.error();
     }
     siblings[key] = *std::move(sibling);
   }
-  --structure_depth_;
   if (!resolved.is_object()) {
     return Json{{"allOf", Json::array({resolved, siblings})}};
   }

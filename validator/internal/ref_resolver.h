@@ -1,8 +1,9 @@
 // Resolves local $refs of a parsed document into one self-contained JSON tree.
 // 3.0-style siblings beside a $ref (readOnly, description...) are kept by merging them into
-// the target; recursive schemas become {"$ref": "#/definitions/<name>"} with the target in
-// `definitions()`; a cycle of pure aliases (A -> B -> A) and a broken or external $ref are
-// errors that name file:line:col of the $ref.
+// the target; recursive schemas (a cycle through properties or items) become
+// {"$ref": "#/definitions/<name>"} with the target in `definitions()`; a cycle that describes
+// no data (A -> B -> A, or through allOf/anyOf/oneOf/not), a broken or external $ref, and a
+// document that inlines to more than kMaxValues values are errors naming file:line:col.
 //   internal::RefResolver resolver(doc);
 //   Result<nlohmann::json> root = resolver.Resolve(doc.root, "");
 #pragma once
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -31,14 +33,20 @@ class RefResolver {
 
  private:
   Result<nlohmann::json> ResolveRef(const nlohmann::json& node, const std::string& pointer);
+  // Resolves the member `key` of the object at `pointer`, counting descents into data.
+  Result<nlohmann::json> ResolveMember(const std::string& key, const nlohmann::json& value,
+                                       const std::string& pointer);
+  // Adds `values` inlined values to the total; an error past kMaxValues.
+  Status Count(size_t values, std::string_view pointer);
 
   struct Frame {
     std::string target;
-    int structure_depth;
+    int data_depth;
   };
   const Document& doc_;
   std::vector<Frame> stack_;
-  int structure_depth_ = 0;
+  int data_depth_ = 0;  // schemas of members or items entered (DescendsIntoData)
+  size_t values_ = 0;   // values produced by inlining $ref targets
   std::unordered_map<std::string, nlohmann::json> resolved_targets_;
   std::unordered_set<std::string> recursive_targets_;
   nlohmann::json definitions_ = nlohmann::json::object();
