@@ -2,8 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <sstream>
 
+#include "cli/output_options.h"
 #include "validator/finding.h"
 
 namespace conform::cli {
@@ -49,7 +51,11 @@ Result<int> RunChecks(const ChecksOptions& options, std::ostream& out) {
   ChecksFormat format = options.format == "json"       ? ChecksFormat::kJson
                         : options.format == "markdown" ? ChecksFormat::kMarkdown
                                                        : ChecksFormat::kText;
+  errno = 0;
   out << ChecksTable(format);
+  if (Status flushed = FlushReport(out); !flushed.ok()) {
+    return flushed.error();
+  }
   return 0;
 }
 

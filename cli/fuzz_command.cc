@@ -1,6 +1,7 @@
 #include "cli/fuzz_command.h"
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -252,7 +253,11 @@ CLI::App* RegisterFuzz(CLI::App& app, FuzzOptions& options) {
 Result<int> RunFuzz(const FuzzOptions& options, const Environment& env, std::ostream& out,
                     std::ostream& err) {
   if (options.list_properties) {
+    errno = 0;
     out << PropertyTable();
+    if (Status flushed = FlushReport(out); !flushed.ok()) {
+      return flushed.error();
+    }
     return kExitOk;
   }
   for (const std::string& name : options.properties) {

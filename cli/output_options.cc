@@ -1,7 +1,9 @@
 #include "cli/output_options.h"
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 namespace conform::cli {
 
@@ -21,6 +23,7 @@ void AddOutputOptions(CLI::App& command, OutputOptions& options) {
 int EmitReport(Report report, const OutputOptions& options, const Environment& env, std::ostream& out,
                std::ostream& err) {
   report.strict = options.strict;
+  errno = 0;  // so that FlushReport names the write's own failure
   if (options.format == "json") {
     WriteJson(report, out);
   } else {
@@ -29,6 +32,10 @@ int EmitReport(Report report, const OutputOptions& options, const Environment& e
     WriteText(report, out, {.color = color, .verbose = options.verbose});
   }
   int code = ExitCodeFor(report);
+  if (Status flushed = FlushReport(out); !flushed.ok()) {
+    err << "conform: " << flushed.error().ToString() << "\n";
+    code = kExitUnreachable;
+  }
   if (!options.junit.empty()) {
     Status written = WriteJunitFile(report, options.junit);
     if (!written.ok()) {
@@ -37,6 +44,14 @@ int EmitReport(Report report, const OutputOptions& options, const Environment& e
     }
   }
   return code;
+}
+
+Status FlushReport(std::ostream& out) {
+  if (out.flush()) {
+    return OkStatus();
+  }
+  return Unavailable(std::string("cannot write the report to standard output: ") +
+                     (errno != 0 ? std::strerror(errno) : "write error"));
 }
 
 int ExitCodeForError(const Error& error) {
@@ -78,6 +93,10 @@ Result<size_t> ParseByteSize(const std::string& text) {
   }
   if (value > (SIZE_MAX / multiplier)) {
     return InvalidArgument("'" + text + "' is too large");
+  }
+  // Every size option is a limit, and a limit of 0 would refuse every body.
+  if (value == 0) {
+    return InvalidArgument("'" + text + "' is too small (at least 1 byte)");
   }
   return value * multiplier;
 }

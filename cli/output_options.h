@@ -27,15 +27,21 @@ struct OutputOptions {
 void AddOutputOptions(CLI::App& command, OutputOptions& options);
 
 // Writes the report to `out` in the chosen format (and the JUnit file) and returns the exit
-// code (report.h). A JUnit file that cannot be written is reported on `err` and gives 3.
+// code (report.h). A report or JUnit file that cannot be written is reported on `err` and
+// gives 3.
 int EmitReport(Report report, const OutputOptions& options, const Environment& env, std::ostream& out,
                std::ostream& err);
+
+// Flushes `out` (standard output) and fails if anything written to it was lost (a full disk,
+// a closed pipe): kUnavailable "cannot write the report to standard output: <reason>", the
+// reason taken from errno, so clear errno before writing.
+Status FlushReport(std::ostream& out);
 
 // The exit code for a tool error: 3 when something could not be reached or read, 2 for
 // usage, spec and configuration errors, 4 for internal errors.
 int ExitCodeForError(const Error& error);
 
-// Parses "32MiB", "100M", "512k", "1048576" into bytes.
+// Parses "32MiB", "100M", "512k", "1048576" into bytes. Zero is refused: sizes are limits.
 Result<size_t> ParseByteSize(const std::string& text);
 
 }  // namespace conform::cli

@@ -5,9 +5,14 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
 
 #include "cli/output_options.h"
 #include "cli/report.h"
+#include "common/utf8.h"
 
 namespace conform::cli {
 namespace {
@@ -58,12 +63,27 @@ Result<int> RunUntilSignal(
   sigaddset(&stop_signals, SIGTERM);
   sigset_t previous;
   pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
-  Result<int> result = run([&](const recorder::Session&) {
+  std::weak_ptr<const void> session_lifetime;
+  Result<int> result = run([&](const recorder::Session& session) {
+    session_lifetime = session.Lifetime();
     int received = 0;
     sigwait(&stop_signals, &received);
     err << "conform " << command << ": " << (received == SIGINT ? "SIGINT" : "SIGTERM")
         << " received, stopping\n";
   });
+  if (!session_lifetime.expired()) {
+    // Stop gave up on connections that are still blocked (a client dripping its request, an
+    // upstream trickling its body; the summary is printed). Returning from main would run
+    // static destructors under their threads, and joining them could take for ever.
+    int code = result ? *result : ExitCodeForError(result.error());
+    if (!result) {
+      err << "conform: " << Printable(result.error().ToString()) << "\n";
+    }
+    err << std::flush;
+    std::cout << std::flush;
+    std::fflush(nullptr);
+    std::_Exit(code);
+  }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   return result;
 }

@@ -7,6 +7,21 @@
 #include "common/utf8.h"
 
 namespace conform::cli {
+namespace {
+
+bool IsCassetteReadError(const Error& error, const std::string& cassette) {
+  switch (error.code) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kResourceExhausted:
+    case ErrorCode::kNotFound:
+    case ErrorCode::kUnavailable:
+      return error.where.starts_with(cassette);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 CLI::App* RegisterReplay(CLI::App& app, ReplayOptions& options) {
   CLI::App* command = app.add_subcommand(
@@ -62,9 +77,10 @@ Result<int> RunReplayUntil(const ReplayOptions& options, std::ostream& out, std:
   auto session = recorder::Session::Start(std::move(session_options));
   if (!session) {
     Error error = session.error();
-    // A cassette that is there but cannot be read is a file that could not be read (exit 3),
-    // as in `conform validate`, not a usage error.
-    if (error.code == ErrorCode::kInvalidArgument && error.where.starts_with(options.cassette)) {
+    // A cassette that is missing, unreadable or malformed (bad JSON, nested too deep, a body
+    // over the limit) is a file that could not be read (exit 3), as in `conform validate`, not
+    // a usage error.
+    if (IsCassetteReadError(error, options.cassette)) {
       err << "conform: " << Printable(error.ToString()) << "\n";
       return kExitUnreachable;
     }
@@ -89,6 +105,12 @@ Result<int> RunReplayUntil(const ReplayOptions& options, std::ostream& out, std:
 
   out << "conform replay: " << summary.replayed << " replayed, " << summary.unmatched
       << " unmatched";
+  if (summary.too_large > 0) {
+    out << ", " << summary.too_large << " refused (request body over the limit)";
+  }
+  if (summary.abandoned > 0) {
+    out << ", " << summary.abandoned << " abandoned at shutdown (still in progress)";
+  }
   if (summary.proxied > 0) {
     out << ", " << summary.proxied << " proxied (" << summary.recorded << " recorded)";
   }

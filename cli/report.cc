@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -399,7 +400,34 @@ std::string JunitXml(const Report& report) {
   return xml.str();
 }
 
+namespace {
+
+// Writes `xml` to `path` in place, for a symlink or a device.
+Status WriteJunitInPlace(const std::string& xml, const std::string& path) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    return Unavailable(std::string("cannot write JUnit report: ") + std::strerror(errno), path);
+  }
+  errno = 0;
+  file << xml;
+  if (!file.flush()) {
+    return Unavailable(std::string("cannot write JUnit report") +
+                           (errno != 0 ? std::string(": ") + std::strerror(errno) : ""),
+                       path);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Status WriteJunitFile(const Report& report, const std::string& path) {
+  // A rename would replace a symlink (leaving its target stale) or a device like /dev/stdout
+  // with a regular file: write through those, and rename only over regular files.
+  std::error_code ignored;
+  std::filesystem::file_status status = std::filesystem::symlink_status(path, ignored);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return WriteJunitInPlace(JunitXml(report), path);
+  }
   std::string temporary = path + ".tmp";
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);

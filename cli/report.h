@@ -63,7 +63,8 @@ struct TextStyle {
 void WriteText(const Report& report, std::ostream& out, const TextStyle& style);
 void WriteJson(const Report& report, std::ostream& out);
 std::string JunitXml(const Report& report);
-// Writes JunitXml to `path` (via a temporary file and rename). kUnavailable when it cannot.
+// Writes JunitXml to `path`: via a temporary file and rename for a regular file or a new
+// path, in place for a symlink or a device (/dev/stdout). kUnavailable when it cannot.
 Status WriteJunitFile(const Report& report, const std::string& path);
 
 }  // namespace conform::cli

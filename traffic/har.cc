@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "traffic/internal/base64.h"
@@ -125,7 +126,9 @@ class EntryReader {
       std::string name = encoding->get<std::string>();
       if (name == "base64") {
         const std::string& encoded = text->get_ref<const std::string&>();
-        if (encoded.size() / 4 * 3 > limits_.max_body_bytes + 3) {
+        // Refuse before decoding only what is surely too large (size / 4 * 3 counts the padding).
+        // Subtract, not max_body_bytes + 3: that wraps for a limit near SIZE_MAX.
+        if (encoded.size() / 4 * 3 > 3 && encoded.size() / 4 * 3 - 3 > limits_.max_body_bytes) {
           return TooLarge(what, encoded.size() / 4 * 3);
         }
         auto decoded = internal::Base64Decode(encoded);
@@ -197,11 +200,11 @@ class EntryReader {
     if (!status->is_number_integer()) {
       return NotA("response.status", "an integer");
     }
-    auto status_value = status->get<int64_t>();
-    if (status_value < 0 || status_value > 999) {
-      return Fail("response.status " + std::to_string(status_value) + " is not an HTTP status");
+    std::optional<int> status_value = internal::HttpStatusOf(*status);
+    if (!status_value) {
+      return Fail("response.status " + status->dump() + " is not an HTTP status");
     }
-    if (status_value == 0) {
+    if (*status_value == 0) {
       auto reason = OptionalString(**response, "_error", "response._error");
       if (!reason) {
         return reason.error();
@@ -210,7 +213,7 @@ class EntryReader {
                            ? (*reason)->get<std::string>()
                            : "no response (status 0: the browser aborted or blocked it)";
     } else {
-      exchange.response.status = static_cast<int>(status_value);
+      exchange.response.status = *status_value;
       auto response_headers = ReadHeaders(**response, "response.headers");
       if (!response_headers) {
         return response_headers.error();

@@ -211,6 +211,7 @@ struct HttpClient::Impl {
   std::optional<SteadyClock::time_point> theoretical_arrival;
 
   std::mutex rng_mutex;
+  std::atomic<int64_t> waited_ms{0};  // spent waiting before retries, over all threads
   std::mt19937_64 rng;
 
   Impl(ClientOptions opts, Origin parsed)
@@ -318,13 +319,25 @@ struct HttpClient::Impl {
     return Milliseconds(half + static_cast<int64_t>(jitter));
   }
 
-  Milliseconds RetryDelay(const Exchange& exchange, int retry) {
+  // How long to wait before retrying, or nullopt not to retry: the server asked for longer
+  // than max_retry_after (a server answering 429 "Retry-After: 99999" to everything would
+  // otherwise hold a run for hours), or the client's total wait budget is spent.
+  std::optional<Milliseconds> RetryDelay(const Exchange& exchange, int retry) {
+    Milliseconds delay = Backoff(retry);
     if (auto header = FindHeader(exchange.response.headers, "retry-after")) {
       if (auto wait = ParseRetryAfter(*header, options.clock.wall_now())) {
-        return std::min(*wait, options.max_retry_after);
+        if (*wait > options.max_retry_after) {
+          return std::nullopt;
+        }
+        delay = *wait;
       }
     }
-    return Backoff(retry);
+    int64_t before = waited_ms.fetch_add(delay.count());
+    if (before + delay.count() > options.max_total_retry_wait.count()) {
+      waited_ms.fetch_sub(delay.count());
+      return std::nullopt;
+    }
+    return delay;
   }
 
   // Absolute URL and origin-form target of a request URL.
@@ -502,7 +515,8 @@ Result<HttpClient> HttpClient::Create(std::string_view base_url, ClientOptions o
   }
   if (options.max_retries < 0 || options.burst < 1 || options.requests_per_second < 0 ||
       !std::isfinite(options.requests_per_second) || options.initial_backoff.count() < 0 ||
-      options.max_backoff.count() < 0 || options.max_retry_after.count() < 0) {
+      options.max_backoff.count() < 0 || options.max_retry_after.count() < 0 ||
+      options.max_total_retry_wait.count() < 0) {
     return InvalidArgument(
         "retries, backoff and rate must not be negative, and burst must be at least 1",
         std::string(base_url));
@@ -589,7 +603,11 @@ Result<Exchange> HttpClient::Send(const Request& request) {
     if (!retryable || attempt >= impl_->options.max_retries) {
       break;
     }
-    impl_->options.clock.sleep(impl_->RetryDelay(last, attempt));
+    std::optional<Milliseconds> delay = impl_->RetryDelay(last, attempt);
+    if (!delay) {
+      break;
+    }
+    impl_->options.clock.sleep(*delay);
   }
   return last;
 }

@@ -47,8 +47,12 @@ struct ClientOptions {
   std::chrono::milliseconds initial_backoff{250};
   std::chrono::milliseconds max_backoff{8'000};
   uint64_t seed = 0;
-  // A Retry-After header (seconds or HTTP-date) replaces the backoff, capped at this.
+  // A Retry-After header (seconds or HTTP-date) replaces the backoff; when it asks for longer
+  // than this, the request is not retried and the server's answer is returned.
   std::chrono::milliseconds max_retry_after{30'000};
+  // All the waiting before retries over the client's life, all threads: past it, answers are
+  // returned without retrying.
+  std::chrono::milliseconds max_total_retry_wait{60'000};
   // Larger response bodies are not read: the Exchange gets an error and no response.
   size_t max_body_bytes = size_t{32} << 20;
   // Token bucket over all threads: at most `requests_per_second` on average, `burst` at once.

@@ -1,10 +1,12 @@
 #include "traffic/jsonl.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "traffic/internal/base64.h"
@@ -27,40 +29,78 @@ using Json = nlohmann::json;
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 // A line classified as an exchange object, with the raw spans of bodies that are JSON
-// values other than strings (kept out of the envelope).
+// values other than strings (kept out of the envelope) and of the status as written.
 struct Classified {
   std::string_view request_body;
   std::string_view response_body;
+  std::string_view status;
 };
+
+// The top-level members of an exchange object (docs/formats.md).
+constexpr std::array<std::string_view, 5> kEnvelopeKeys = {"request", "response", "started",
+                                                           "elapsedMs", "error"};
 
 bool IsRawValueBody(std::string_view raw) {
   return !raw.empty() && raw.front() != '"' && raw != "null";
 }
 
-std::optional<Classified> Classify(std::string_view text) {
+bool IsRawObject(std::string_view raw) { return !raw.empty() && raw.front() == '{'; }
+
+// Whether the top-level members say "exchange object", however malformed its fields. If only
+// well-formed records counted, a string status or a duplicate key would turn a recorded 500
+// into a bare 200 body that passes; so the shape decides and ObjectReader names the bad
+// field. A body that merely has a "response" member (a google.longrunning.Operation) has
+// other members beside it and stays a bare body.
+bool IsExchangeShaped(const std::vector<internal::RawMember>& members,
+                      const std::vector<internal::RawMember>* response_members) {
+  bool has_request = false;
+  bool response_is_object = false;
+  bool only_envelope_keys = true;
+  for (const internal::RawMember& member : members) {
+    has_request = has_request || member.key == "request";
+    response_is_object = response_is_object || (member.key == "response" && IsRawObject(member.value));
+    only_envelope_keys = only_envelope_keys && std::find(kEnvelopeKeys.begin(), kEnvelopeKeys.end(),
+                                                         member.key) != kEnvelopeKeys.end();
+  }
+  if (has_request || (response_is_object && only_envelope_keys)) {
+    return true;
+  }
+  // Beside a body's own members, only a response object with an integer status counts.
+  const internal::RawMember* status =
+      response_members == nullptr ? nullptr : internal::FindRawMember(*response_members, "status");
+  return status != nullptr && internal::IsIntegerLiteral(status->value);
+}
+
+// kExchange: any object with a "response" member is read as one, so its faults are named.
+std::optional<Classified> Classify(std::string_view text, LineKind kind) {
   auto members = internal::SkimObject(text);
   if (!members) {
     return std::nullopt;
   }
   const internal::RawMember* response = internal::FindRawMember(*members, "response");
-  if (response == nullptr || response->value.empty() || response->value.front() != '{') {
+  if (response == nullptr) {
     return std::nullopt;
   }
-  auto response_members = internal::SkimObject(response->value);
-  if (!response_members) {
-    return std::nullopt;
+  std::optional<std::vector<internal::RawMember>> response_members;
+  if (IsRawObject(response->value)) {
+    response_members = internal::SkimObject(response->value);
   }
-  const internal::RawMember* status = internal::FindRawMember(*response_members, "status");
-  if (status == nullptr || !internal::IsIntegerLiteral(status->value)) {
+  if (kind == LineKind::kAuto &&
+      !IsExchangeShaped(*members, response_members ? &*response_members : nullptr)) {
     return std::nullopt;
   }
   Classified classified;
-  if (const auto* body = internal::FindRawMember(*response_members, "body");
-      body != nullptr && IsRawValueBody(body->value)) {
-    classified.response_body = body->value;
+  if (response_members) {
+    if (const auto* status = internal::FindRawMember(*response_members, "status")) {
+      classified.status = status->value;
+    }
+    if (const auto* body = internal::FindRawMember(*response_members, "body");
+        body != nullptr && IsRawValueBody(body->value)) {
+      classified.response_body = body->value;
+    }
   }
   const internal::RawMember* request = internal::FindRawMember(*members, "request");
-  if (request != nullptr && !request->value.empty() && request->value.front() == '{') {
+  if (request != nullptr && IsRawObject(request->value)) {
     if (auto request_members = internal::SkimObject(request->value)) {
       if (const auto* body = internal::FindRawMember(*request_members, "body");
           body != nullptr && IsRawValueBody(body->value)) {
@@ -69,6 +109,64 @@ std::optional<Classified> Classify(std::string_view text) {
     }
   }
   return classified;
+}
+
+struct ParsedEnvelope {
+  Json json;              // discarded: invalid JSON
+  std::string duplicate;  // the first member given twice in one object ("response.status")
+};
+
+// Parses an envelope, noting duplicate members: nlohmann keeps the last one silently, other
+// readers the first, so a record with two statuses is ambiguous and must be refused.
+ParsedEnvelope ParseEnvelope(const std::string& envelope) {
+  struct Frame {
+    std::string path;
+    bool array = false;
+    size_t items = 0;           // array elements seen so far
+    std::set<std::string> keys;  // a set: an object may have thousands of headers
+    std::string last_key;
+  };
+  std::vector<Frame> frames;
+  ParsedEnvelope parsed;
+  auto child_path = [&frames]() -> std::string {
+    if (frames.empty()) {
+      return {};
+    }
+    Frame& parent = frames.back();
+    if (parent.array) {
+      return parent.path + "[" + std::to_string(parent.items++) + "]";
+    }
+    return parent.path.empty() ? parent.last_key : parent.path + "." + parent.last_key;
+  };
+  auto callback = [&](int /*depth*/, Json::parse_event_t event, Json& value) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        frames.push_back(Frame{.path = child_path(),
+                               .array = event == Json::parse_event_t::array_start});
+        break;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        frames.pop_back();
+        break;
+      case Json::parse_event_t::key: {
+        Frame& object = frames.back();
+        object.last_key = value.get<std::string>();
+        if (!object.keys.insert(object.last_key).second && parsed.duplicate.empty()) {
+          parsed.duplicate = child_path();
+        }
+        break;
+      }
+      case Json::parse_event_t::value:
+        if (!frames.empty() && frames.back().array) {
+          ++frames.back().items;
+        }
+        break;
+    }
+    return true;
+  };
+  parsed.json = Json::parse(envelope, callback, /*allow_exceptions=*/false);
+  return parsed;
 }
 
 // `text` with the raw body spans replaced by `null`.
@@ -216,15 +314,21 @@ class ObjectReader {
     }
     const Json& response = *response_member;
     const Json* status = Find(response, "status");
+    if (status != nullptr && status->is_number_float() &&
+        internal::IsIntegerLiteral(classified.status)) {
+      // An integer past 64 bits parses as a double: still an integer, as written.
+      return InvalidArgument(
+          "response.status " + std::string(classified.status) + " is not an HTTP status", where_);
+    }
     if (status == nullptr || !status->is_number_integer()) {
       return NotA("response.status", "an integer");
     }
-    auto status_value = status->get<int64_t>();
-    if (status_value < 0 || status_value > 999) {
-      return InvalidArgument(
-          "response.status " + std::to_string(status_value) + " is not an HTTP status", where_);
+    std::optional<int> status_value = internal::HttpStatusOf(*status);
+    if (!status_value) {
+      return InvalidArgument("response.status " + status->dump() + " is not an HTTP status",
+                             where_);
     }
-    exchange.response.status = static_cast<int>(status_value);
+    exchange.response.status = *status_value;
     auto response_headers = ReadHeaders(response, "response.headers");
     if (!response_headers) {
       return response_headers.error();
@@ -309,16 +413,19 @@ Result<Exchange> BareBody(std::string_view text, std::string where, const ReadOp
 Result<Exchange> ReadUnit(std::string_view text, std::string_view source, size_t line,
                           std::string where, LineKind kind, const ReadOptions& options) {
   if (kind != LineKind::kBody) {
-    if (auto classified = Classify(text)) {
+    if (auto classified = Classify(text, kind)) {
       std::string envelope = Envelope(text, *classified);
       if (internal::FindDepthExceeded(envelope, options.limits.max_depth)) {
         return ResourceExhausted("exchange object nested deeper than the limit of " +
                                      std::to_string(options.limits.max_depth) + " levels",
                                  std::move(where));
       }
-      Json parsed = Json::parse(envelope, nullptr, /*allow_exceptions=*/false);
-      if (!parsed.is_discarded()) {
-        return ObjectReader(std::move(where), options).Read(parsed, *classified);
+      ParsedEnvelope parsed = ParseEnvelope(envelope);
+      if (!parsed.json.is_discarded()) {
+        if (!parsed.duplicate.empty()) {
+          return InvalidArgument(parsed.duplicate + " appears more than once", std::move(where));
+        }
+        return ObjectReader(std::move(where), options).Read(parsed.json, *classified);
       }
       if (kind == LineKind::kExchange) {
         auto error = internal::ParseJson(text, source, options.limits.max_depth, line);
@@ -328,8 +435,7 @@ Result<Exchange> ReadUnit(std::string_view text, std::string_view source, size_t
       }
     } else if (kind == LineKind::kExchange) {
       return InvalidArgument(
-          "not an exchange object: expected a JSON object whose \"response\" is an object "
-          "with an integer \"status\"",
+          "not an exchange object: expected a JSON object with a \"response\" member",
           std::move(where));
     }
   }
@@ -338,7 +444,9 @@ Result<Exchange> ReadUnit(std::string_view text, std::string_view source, size_t
 
 }  // namespace
 
-bool IsExchangeObject(std::string_view text) { return Classify(text).has_value(); }
+bool IsExchangeObject(std::string_view text) {
+  return Classify(text, LineKind::kAuto).has_value();
+}
 
 Result<std::vector<Exchange>> ReadJsonl(std::string_view text, std::string_view source_name,
                                         LineKind kind, const ReadOptions& options) {

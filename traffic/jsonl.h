@@ -23,9 +23,12 @@ enum class LineKind {
 };
 
 // Cheap classification, without parsing: true if `text` is shaped like a JSON object with a
-// "response" member that is an object with an integer "status". Linear in the text, no
-// allocation beyond the member lists. A line that passes and then fails to parse is still a
-// bare body in kAuto mode.
+// top-level "response" member and either a "request" member, a "response" object beside
+// nothing but exchange members (request, response, started, elapsedMs, error), or a
+// "response" object with an integer "status". Such a line is read as an exchange object even
+// if its fields are malformed (a string status is an error, never a bare body). Linear in the
+// text, no allocation beyond the member lists. A line that passes and then fails to parse is
+// still a bare body in kAuto mode.
 bool IsExchangeObject(std::string_view text);
 
 // Reads JSON Lines. Lines are numbered from 1; Exchange::source is "<source_name>:<line>".
@@ -37,8 +40,9 @@ bool IsExchangeObject(std::string_view text);
 //   RESOURCE_EXHAUSTED a body (or a bare line) over limits.max_body_bytes, an exchange
 //     envelope nested deeper than limits.max_depth;
 //   INVALID_ARGUMENT an exchange object with a member of the wrong type
-//     ("request.headers is not an array or object"), or, with LineKind::kExchange, a line
-//     that is not an exchange object.
+//     ("request.headers is not an array or object"), a member given twice in one object
+//     ("response.status appears more than once"), or, with LineKind::kExchange, a line
+//     that is not an object with a "response" member.
 Result<std::vector<Exchange>> ReadJsonl(std::string_view text, std::string_view source_name,
                                         LineKind kind, const ReadOptions& options);
 

@@ -230,6 +230,10 @@ struct CheckSuite::State {
     CheckPageSizesRespected(reference, options.max_page_size, found);
     CheckTotalSize(reference, found);
     CheckLastPageToken(reference, found);
+    // A 4xx or 5xx answer to the server's own nextPageToken is not the end of the collection.
+    if (reference.pages.size() > 1) {
+      CheckNoErrorPage(reference, "page_walk.complete", "following the server's own nextPageToken", found);
+    }
     AddAll(found);
     if (reference.complete() && !reference.pages.empty() && reference.pages.front().total_size &&
         static_cast<int64_t>(items.size()) < *reference.pages.front().total_size) {
@@ -280,6 +284,9 @@ struct CheckSuite::State {
     std::vector<Finding> found;
     CheckTermination(walk, found);
     CheckDisjoint(walk, found);
+    if (walk.pages.size() > 1) {
+      CheckNoErrorPage(walk, "page_walk.complete", "following the server's own nextPageToken", found);
+    }
     CheckSameSequence(reference, walk, "page_walk.consistent_page_sizes",
                       "walking at pageSize " + std::to_string(options.max_page_size) +
                           " and at page sizes that change between pages give different resources",

@@ -66,6 +66,18 @@ TEST(CheckCommand, AFaultIsCaughtAndNamed) {
   EXPECT_THAT(run.out, HasSubstr("$CONFORM_EMBEDDED_KEY"));
 }
 
+TEST(CheckCommand, ReportLostOnStdoutIsExitThree) {
+  RunResult run = conform::testing::ConformWithFullStdout({"check", "--checks", "page_size.default"});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("conform: cannot write the report to standard output: "));
+}
+
+TEST(CheckCommand, ZeroMaxBodySizeIsAUsageError) {
+  RunResult run = Conform({"check", "--max-body-size", "0"});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--max-body-size: '0' is too small"));
+}
+
 TEST(CheckCommand, UnknownCheckIdIsAUsageError) {
   RunResult run = Conform({"check", "--checks", "ordr"});
   EXPECT_EQ(run.code, 2);

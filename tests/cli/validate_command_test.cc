@@ -5,6 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -23,6 +28,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using conform::testing::Conform;
+using conform::testing::ConformWithFullStdout;
 using conform::testing::RunResult;
 
 std::string Examples(const std::string& rest) { return std::string(CONFORM_SOURCE_DIR) + "/spec/examples/" + rest; }
@@ -173,6 +179,32 @@ TEST(ValidateCommand, BadSizeIsUsageError) {
   EXPECT_THAT(run.err, HasSubstr("--max-body-size"));
 }
 
+TEST(ValidateCommand, ZeroMaxBodySizeIsUsageError) {
+  RunResult run = Conform({"validate", "--max-body-size", "0", Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--max-body-size: '0' is too small"));
+  EXPECT_EQ(Lines(run.err), 1);
+}
+
+TEST(ValidateCommand, LargestMaxBodySizeStillReadsBase64HarBodies) {
+  RunResult run = Conform(
+      {"validate", "--max-body-size", "18446744073709551615", Examples("dpo_jobs/valid/browser_session.har")});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, Not(HasSubstr("over the limit")));
+}
+
+// A recorded 500 whose status is a string must not be checked, and pass, as a bare 200 body.
+TEST(ValidateCommand, MalformedExchangeRecordIsAnErrorNotABareBody) {
+  testing::TempDir dir;
+  std::string path = dir.Write(
+      "errors.jsonl",
+      R"({"request":{"method":"GET","url":"http://x/v1/accounts/a/dpoJobs"},"response":{"status":"500","headers":{"Content-Type":"text/html"},"body":"<html>oops</html>"}})"
+      "\n");
+  RunResult run = Conform({"validate", path});
+  EXPECT_EQ(run.code, 3) << run.out;
+  EXPECT_THAT(run.out, HasSubstr("errors.jsonl:1: response.status is not an integer"));
+}
+
 TEST(ValidateCommand, JsonFormatIsMachineReadable) {
   RunResult run = Conform({"validate", "--format", "json", Examples("dpo_jobs/invalid")});
   EXPECT_EQ(run.code, 1);
@@ -240,6 +272,46 @@ TEST(ValidateCommand, UnwritableJunitIsExitThree) {
   EXPECT_THAT(run.err, HasSubstr("report.xml"));
 }
 
+TEST(ValidateCommand, JunitThroughASymlinkWritesItsTarget) {
+  testing::TempDir dir;
+  std::string target = dir.Write("real.xml", "stale");
+  std::filesystem::path link = dir.path() / "report.xml";
+  std::filesystem::create_symlink(target, link);
+  RunResult run = Conform({"validate", "--junit", link.string(), Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  std::ifstream file(target);
+  std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(xml, HasSubstr("<testsuites"));
+}
+
+// A FIFO stands for a device (/dev/stdout): a rename would put a regular file in its place.
+// The reader opens first, non-blocking, so neither end waits and the XML sits in the pipe.
+TEST(ValidateCommand, JunitIntoAFifoIsWrittenInPlace) {
+  testing::TempDir dir;
+  std::string fifo = (dir.path() / "report.xml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  RunResult run = Conform({"validate", "--junit", fifo, Examples("dpo_jobs/valid")});
+  std::string xml;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(reader, buffer, sizeof buffer)) > 0;) {
+    xml.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(reader);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  EXPECT_THAT(xml, HasSubstr("<testsuites"));
+}
+
+TEST(ValidateCommand, ReportLostOnStdoutIsExitThree) {
+  RunResult run = ConformWithFullStdout({"validate", Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("conform: cannot write the report to standard output: "));
+  EXPECT_EQ(Lines(run.err), 1);
+}
+
 TEST(ValidateCommand, ColourOnlyOnATerminalAndNeverWithNoColor) {
   std::string input = Examples("dpo_jobs/invalid/response.schema.enum__unknown_state.json");
   Environment tty;
@@ -251,6 +323,13 @@ TEST(ValidateCommand, ColourOnlyOnATerminalAndNeverWithNoColor) {
     return name == "NO_COLOR" ? std::optional<std::string>("1") : std::nullopt;
   };
   EXPECT_THAT(Conform({"validate", input}, no_color).out, Not(HasSubstr("\033[")));
+}
+
+TEST(ChecksCommand, TableLostOnStdoutIsExitThree) {
+  RunResult run = ConformWithFullStdout({"checks"});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("conform: cannot write the report to standard output: "));
+  EXPECT_EQ(Lines(run.err), 1);
 }
 
 TEST(ChecksCommand, DocsTableIsTheCommandsOutput) {

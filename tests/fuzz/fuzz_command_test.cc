@@ -146,6 +146,19 @@ TEST(FuzzCommand, ListPropertiesNamesEveryProperty) {
                              HasSubstr("`pagination_under_churn`"), HasSubstr("token.binding")));
 }
 
+TEST(FuzzCommand, ReportLostOnStdoutIsExitThree) {
+  RunResult run = conform::testing::ConformWithFullStdout(
+      {"fuzz", "--runs", "1", "--embedded-jobs", "10", "--property", "auth_required"});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("conform: cannot write the report to standard output: "));
+}
+
+TEST(FuzzCommand, PropertyListLostOnStdoutIsExitThree) {
+  RunResult run = conform::testing::ConformWithFullStdout({"fuzz", "--list-properties"});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_EQ(run.err, "conform: cannot write the report to standard output: write error\n");
+}
+
 TEST(FuzzCommand, UsageErrorsAreExitTwo) {
   RunResult unknown = Conform({"fuzz", "--property", "walk_matches_referenc"});
   EXPECT_EQ(unknown.code, 2);

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,26 @@ inline RunResult Conform(std::vector<std::string> args, const cli::Environment& 
   RunResult run;
   run.code = cli::RunConform(args, out, err, env);
   run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+// Runs the command line with a standard output whose every write fails, as on /dev/full;
+// `out` of the result stays empty.
+inline RunResult ConformWithFullStdout(std::vector<std::string> args,
+                                       const cli::Environment& env = {}) {
+  // A streambuf that accepts nothing: the stream sets badbit on the first write.
+  class FullDisk : public std::streambuf {
+   protected:
+    int_type overflow(int_type) override { return traits_type::eof(); }
+    std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
+  };
+  args.insert(args.begin(), "conform");
+  FullDisk full;
+  std::ostream out(&full);
+  std::ostringstream err;
+  RunResult run;
+  run.code = cli::RunConform(args, out, err, env);
   run.err = err.str();
   return run;
 }

@@ -5,6 +5,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -131,6 +132,15 @@ TEST(ReadHar, RejectsBodyOverTheLimitNamingEntryAndSize) {
   EXPECT_THAT(ReadHar(har.dump(), "big.har", ReadLimits{.max_body_bytes = 101}), IsOk());
 }
 
+TEST(ReadHar, LargestBodyLimitDoesNotWrapForBase64Bodies) {
+  Json har = MinimalHar();
+  har["log"]["entries"][1]["response"]["content"]["text"] = "e30=";
+  har["log"]["entries"][1]["response"]["content"]["encoding"] = "base64";
+  auto exchanges = ReadHar(har.dump(), "max.har", ReadLimits{.max_body_bytes = SIZE_MAX});
+  ASSERT_THAT(exchanges, IsOk());
+  EXPECT_EQ((*exchanges)[1].response.body, "{}");
+}
+
 TEST(ReadHar, RefusesDeepNestingBeforeParsing) {
   std::string deep = R"({"log":{"entries":[{"request":)" + std::string(100'000, '[') +
                      std::string(100'000, ']') + "}]}}";
@@ -228,6 +238,9 @@ INSTANTIATE_TEST_SUITE_P(
                         "response.status is not an integer"},
         BrokenEntryCase{"StatusOutOfRange", "/response", "status", 1200,
                         "response.status 1200 is not an HTTP status"},
+        BrokenEntryCase{"StatusPastInt64", "/response", "status",
+                        uint64_t{9223372036854775808u},
+                        "response.status 9223372036854775808 is not an HTTP status"},
         BrokenEntryCase{"HeadersNotArray", "/request", "headers", Json::object({{"a", "b"}}),
                         "request.headers is not an array"},
         BrokenEntryCase{"ContentTextNotString", "/response/content", "text", 5,

@@ -206,7 +206,8 @@ TEST(HttpClient, HonoursRetryAfterOn503ThenSucceeds) {
   EXPECT_EQ(calls.load(), 3);
 }
 
-TEST(HttpClient, CapsRetryAfterAndReturnsTheLastAnswerWhenRetriesRunOut) {
+TEST(HttpClient, RetryAfterOverTheCapIsNotWaitedFor) {
+  // A server answering 429 "Retry-After: 3600" to everything held `conform check` for hours.
   std::atomic<int> calls{0};
   TestServer server([&calls](httplib::Server& s) {
     s.Get("/busy", [&calls](const httplib::Request&, httplib::Response& res) {
@@ -225,8 +226,33 @@ TEST(HttpClient, CapsRetryAfterAndReturnsTheLastAnswerWhenRetriesRunOut) {
   ASSERT_THAT(exchange, IsOk());
   EXPECT_EQ(exchange->response.status, 429);
   EXPECT_EQ(exchange->error, "");
-  EXPECT_THAT(time.Sleeps(), ElementsAre(milliseconds(5000), milliseconds(5000)));
-  EXPECT_EQ(calls.load(), 3);
+  EXPECT_THAT(time.Sleeps(), ElementsAre());
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(HttpClient, RetriesStopWhenTheTotalWaitBudgetIsSpent) {
+  std::atomic<int> calls{0};
+  TestServer server([&calls](httplib::Server& s) {
+    s.Get("/busy", [&calls](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.status = 503;
+      res.set_header("Retry-After", "2");
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  FakeTime time;
+  auto client = HttpClient::Create(server.Url(), {.max_retries = 3,
+                                                  .max_total_retry_wait = milliseconds(5000),
+                                                  .clock = time.Clock()});
+  ASSERT_THAT(client, IsOk());
+  for (int i = 0; i < 3; ++i) {
+    auto exchange = client->Send({.method = "GET", .url = "/busy"});
+    ASSERT_THAT(exchange, IsOk());
+    EXPECT_EQ(exchange->response.status, 503);
+  }
+  // 2 s + 2 s fit in the 5 s budget; every later retry is given up.
+  EXPECT_THAT(time.Sleeps(), ElementsAre(milliseconds(2000), milliseconds(2000)));
+  EXPECT_EQ(calls.load(), 5);
 }
 
 TEST(HttpClient, StopsReadingBodiesOverTheLimit) {

@@ -28,9 +28,9 @@ TEST(ReadJsonl, ClassifiesEachLine) {
       "\n"
       R"({"response":{"status":404,"headers":{"Content-Type":"application/json"},"body":"{\"code\":5}"}})"
       "\n"
-      R"({"response":{"status":"200"}})"
+      R"({"name":"operations/1","done":true,"response":{"status":"DONE"}})"
       "\n"
-      R"({"response":{"status":200.0}})"
+      R"({"data":{"request":{},"response":{"status":"200"}}})"
       "\n"
       "   \t\n"
       "[1,2]\n";
@@ -55,9 +55,10 @@ TEST(ReadJsonl, ClassifiesEachLine) {
   EXPECT_EQ((*exchanges)[2].response.body, R"({"dpoJobs": [)");
   EXPECT_EQ((*exchanges)[3].response.body, R"({"code":5})");
   EXPECT_EQ(FindHeader((*exchanges)[3].response.headers, "content-type"), "application/json");
-  // A string or float status is not an exchange object: the whole line is a body.
-  EXPECT_EQ((*exchanges)[4].response.body, R"({"response":{"status":"200"}})");
-  EXPECT_EQ((*exchanges)[5].response.body, R"({"response":{"status":200.0}})");
+  // A "response" member beside a body's own members, or deeper down, leaves a body a body.
+  EXPECT_EQ((*exchanges)[4].response.body,
+            R"({"name":"operations/1","done":true,"response":{"status":"DONE"}})");
+  EXPECT_EQ((*exchanges)[5].response.body, R"({"data":{"request":{},"response":{"status":"200"}}})");
   EXPECT_EQ((*exchanges)[6].response.body, "[1,2]");
 }
 
@@ -130,6 +131,58 @@ TEST(ReadJsonl, MemberOfWrongTypeIsAnErrorNamingTheLine) {
                         "e.jsonl", LineKind::kAuto, kDefaults),
               ErrorIs(ErrorCode::kInvalidArgument, "e.jsonl:1: response.body is not valid base64"));
 }
+
+// A record shaped like an exchange whose fields are malformed is an error naming the line
+// and the field: read as a bare 200 body, a recorded 500 would pass.
+struct MalformedExchangeCase {
+  std::string name;
+  std::string line;
+  std::string message;
+};
+
+void PrintTo(const MalformedExchangeCase& test_case, std::ostream* os) { *os << test_case.name; }
+
+class ReadJsonlMalformedExchange : public ::testing::TestWithParam<MalformedExchangeCase> {};
+
+TEST_P(ReadJsonlMalformedExchange, IsAnErrorNamingLineAndField) {
+  const MalformedExchangeCase& test_case = GetParam();
+  EXPECT_THAT(ReadJsonl(R"({"response":{"status":200}})"
+                        "\n" + test_case.line + "\n",
+                        "m.jsonl", LineKind::kAuto, kDefaults),
+              ErrorIs(ErrorCode::kInvalidArgument, "m.jsonl:2: " + test_case.message));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fields, ReadJsonlMalformedExchange,
+    ::testing::Values(
+        MalformedExchangeCase{
+            "StringStatus",
+            R"({"request":{"method":"GET","url":"http://x/v1/accounts/a/dpoJobs"},"response":{"status":"500","headers":{"Content-Type":"text/html"},"body":"<html>oops</html>"}})",
+            "response.status is not an integer"},
+        MalformedExchangeCase{"FloatStatus", R"({"response":{"status":500.0,"body":{"a":1}}})",
+                              "response.status is not an integer"},
+        MalformedExchangeCase{"StatusPastInt64", R"({"response":{"status":9223372036854775808}})",
+                              "response.status 9223372036854775808 is not an HTTP status"},
+        MalformedExchangeCase{"StatusPast64Bits",
+                              R"({"response":{"status":99999999999999999999}})",
+                              "response.status 99999999999999999999 is not an HTTP status"},
+        MalformedExchangeCase{"StringStatusBesideUnknownMembers",
+                              R"({"request":{},"response":{"status":"500"},"note":"x"})",
+                              "response.status is not an integer"},
+        MalformedExchangeCase{"ResponseNotAnObject", R"({"request":{"url":"/x"},"response":"500"})",
+                              "response is not an object"},
+        MalformedExchangeCase{"DuplicateStatus", R"({"response":{"status":500,"status":200}})",
+                              "response.status appears more than once"},
+        MalformedExchangeCase{"DuplicateResponse",
+                              R"({"response":{"status":500},"response":{"status":"200"}})",
+                              "response appears more than once"},
+        MalformedExchangeCase{
+            "DuplicateEscapedHeader",
+            R"({"response":{"status":200,"headers":[{"name":"a","value":"1","v\u0061lue":"2"}]}})",
+            "response.headers[0].value appears more than once"}),
+    [](const ::testing::TestParamInfo<MalformedExchangeCase>& test_case) {
+      return test_case.param.name;
+    });
 
 TEST(ReadJsonl, ExchangeModeRequiresExchangeObjects) {
   const std::string good = R"({"response":{"status":200}})";
@@ -229,12 +282,14 @@ RC_GTEST_PROP(ReadJsonl, BodyModeGivesOneExchangePerNonBlankLineHoldingItsBytes,
   RC_ASSERT(!automatic.ok() || automatic->size() == expected.size());
 }
 
-TEST(IsExchangeObject, NeedsATopLevelResponseObjectWithIntegerStatus) {
+TEST(IsExchangeObject, GoesByTheTopLevelShapeNotTheFields) {
   EXPECT_TRUE(IsExchangeObject(R"(  {"x":[{"response":1}],"response":{"a":{},"status":-0}} )"));
+  EXPECT_TRUE(IsExchangeObject(R"({"response":{"status":2e2},"elapsedMs":1})"));
+  EXPECT_TRUE(IsExchangeObject(R"({"request":{},"response":"500","note":1})"));
   EXPECT_FALSE(IsExchangeObject(R"({"data":{"response":{"status":200}}})"));
   EXPECT_FALSE(IsExchangeObject(R"({"response":{"status":200}} trailing)"));
   EXPECT_FALSE(IsExchangeObject(R"({"response":[{"status":200}]})"));
-  EXPECT_FALSE(IsExchangeObject(R"({"response":{"status":2e2}})"));
+  EXPECT_FALSE(IsExchangeObject(R"({"done":true,"response":{"status":"DONE"}})"));
   EXPECT_FALSE(IsExchangeObject("not json"));
   // Keys are compared as written: an escaped spelling is not recognised.
   EXPECT_FALSE(IsExchangeObject(R"({"respons\u0065":{"status":200}})"));

@@ -1,5 +1,6 @@
 #include "traffic/internal/json_text.h"
 
+#include <cstdint>
 #include <cstring>
 
 namespace conform::traffic::internal {
@@ -208,6 +209,18 @@ bool IsIntegerLiteral(std::string_view raw) {
     }
   }
   return true;
+}
+
+std::optional<int> HttpStatusOf(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) {
+    auto status = value.get<uint64_t>();
+    return status <= 999 ? std::optional(static_cast<int>(status)) : std::nullopt;
+  }
+  if (value.is_number_integer()) {  // negative, or "-0"
+    auto status = value.get<int64_t>();
+    return status >= 0 && status <= 999 ? std::optional(static_cast<int>(status)) : std::nullopt;
+  }
+  return std::nullopt;
 }
 
 std::string Printable(std::string_view text, size_t max_length) {

@@ -50,6 +50,11 @@ const RawMember* FindRawMember(const std::vector<RawMember>& members, std::strin
 // True if `raw` is a JSON integer literal ("-12", "200"): what nlohmann parses as an integer.
 bool IsIntegerLiteral(std::string_view raw);
 
+// The HTTP status (0..999) a parsed JSON number holds, or nullopt for any other value. A
+// non-negative integer parses as unsigned, so one past INT64_MAX is compared as it is, never
+// wrapped; print the value with dump() to show it as written.
+std::optional<int> HttpStatusOf(const nlohmann::json& value);
+
 // Parses `text` without exceptions. A document nested deeper than `max_depth` is refused
 // before parsing (RESOURCE_EXHAUSTED). Invalid JSON is INVALID_ARGUMENT with where =
 // "<source>:<line>:<column>" and a one-line, printable-ASCII message. `first_line` is the line
