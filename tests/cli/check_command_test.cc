@@ -198,6 +198,27 @@ TEST(CheckCommand, TokensThatNeverEndAreCaughtInBoundedRequests) {
   EXPECT_LT(served.load(), 2000);
 }
 
+TEST(CheckCommand, ServerRejectingItsOwnPageTokenFails) {
+  // Page 1 promises more (a token, totalSize 3); following the token gets 400. This passed
+  // every check: the error page was taken for the end of the collection.
+  testing::TestServer server([](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("pageToken")) {
+      res.status = 400;
+      res.set_content(R"({"code": 3, "message": "invalid page token", "details": []})", "application/json");
+      return;
+    }
+    Json page = {{"dpoJobs", Json::array({{{"name", "accounts/acme/dpoJobs/j1"}, {"dataset", "d"}}})},
+                 {"nextPageToken", "next"},
+                 {"totalSize", 3}};
+    res.set_content(page.dump(), "application/json");
+  });
+  RunResult run = Conform({"check", "--base-url", server.Url(), "--account", "acme", "--format", "json"}, WithKey("k"));
+  EXPECT_EQ(run.code, 1) << run.err;
+  Json report = Json::parse(run.out);
+  EXPECT_EQ(CaseStatus(report, "page_walk.complete"), "failed");
+  EXPECT_THAT(run.out, HasSubstr("following the server's own nextPageToken: page 2 was answered 400"));
+}
+
 TEST(CheckCommand, JunitHasOneTestcasePerCheck) {
   char path[] = "/tmp/conform-check-junit-XXXXXX";
   int fd = ::mkstemp(path);
