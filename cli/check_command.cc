@@ -81,6 +81,11 @@ Result<int> RunCheck(const CheckOptions& options, const Environment& env, std::o
   report.table = true;
   report.subject = target->description;
   report.api_key_env = target->api_key_env;
+  for (const std::optional<std::string>& key : {target->api_key, target->other_api_key}) {
+    if (key) {
+      report.secrets.push_back(*key);
+    }
+  }
   for (validator::CheckOutcome& outcome : result->checks) {
     const validator::CheckInfo* info = validator::FindCheck(outcome.id);
     ReportCase c;

@@ -318,6 +318,11 @@ Result<int> RunFuzz(const FuzzOptions& options, const Environment& env, std::ost
   report.subject = resolved.description + ", seed " + std::to_string(result->seed) + ", " +
                    std::to_string(runs) + " cases per property";
   report.api_key_env = resolved.api_key_env;
+  for (const std::optional<std::string>& key : {resolved.api_key, resolved.other_api_key}) {
+    if (key) {
+      report.secrets.push_back(*key);
+    }
+  }
   int cases = 0;
   std::vector<std::pair<std::string, std::string>> reproductions;
   for (fuzz::PropertyOutcome& outcome : result->properties) {

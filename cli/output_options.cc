@@ -23,6 +23,7 @@ void AddOutputOptions(CLI::App& command, OutputOptions& options) {
 int EmitReport(Report report, const OutputOptions& options, const Environment& env, std::ostream& out,
                std::ostream& err) {
   report.strict = options.strict;
+  RedactSecrets(report);
   errno = 0;  // so that FlushReport names the write's own failure
   if (options.format == "json") {
     WriteJson(report, out);

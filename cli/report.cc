@@ -13,6 +13,7 @@
 
 #include "common/utf8.h"
 #include "traffic/curl.h"
+#include "traffic/url.h"
 
 namespace conform::cli {
 namespace {
@@ -332,6 +333,66 @@ void WriteJson(const Report& report, std::ostream& out) {
                    {"errors", report.errors},
                    {"cases", cases}};
   out << document.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+}
+
+namespace {
+
+// Shorter values would match ordinary text; real API keys are far longer.
+constexpr size_t kMinSecretLength = 8;
+
+void ReplaceAll(std::string& text, const std::string& secret) {
+  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "[REDACTED]");
+    at += std::string_view("[REDACTED]").size();
+  }
+}
+
+}  // namespace
+
+void RedactSecrets(Report& report) {
+  std::vector<std::string> forms;
+  for (const std::string& secret : report.secrets) {
+    if (secret.size() < kMinSecretLength) {
+      continue;
+    }
+    forms.push_back(secret);
+    std::string encoded = traffic::PercentEncode(secret);
+    if (encoded != secret) {
+      forms.push_back(std::move(encoded));
+    }
+  }
+  if (forms.empty()) {
+    return;
+  }
+  auto scrub = [&forms](std::string& text) {
+    for (const std::string& form : forms) {
+      ReplaceAll(text, form);
+    }
+  };
+  scrub(report.subject);
+  for (std::string& error : report.errors) {
+    scrub(error);
+  }
+  for (auto& [name, value] : report.stats) {
+    scrub(value);
+  }
+  for (ReportCase& c : report.cases) {
+    scrub(c.name);
+    scrub(c.note);
+    for (Finding& finding : c.findings) {
+      for (std::string* text : {&finding.message, &finding.json_pointer, &finding.expected,
+                                &finding.actual, &finding.source}) {
+        scrub(*text);
+      }
+      for (traffic::Request& request : finding.requests) {
+        scrub(request.url);
+        scrub(request.body);
+        for (traffic::Header& header : request.headers) {
+          scrub(header.value);
+        }
+      }
+    }
+  }
 }
 
 std::string JunitXml(const Report& report) {

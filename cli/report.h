@@ -44,7 +44,14 @@ struct Report {
   std::string base_url;  // prefixed to origin-form request URLs in curl commands
   // Print every case as a table row (check, fuzz), not only the failing ones (validate).
   bool table = false;
+  // Credentials conform sent (API keys). A server may echo them back in a body, a header or a
+  // page token; RedactSecrets replaces them wherever they appear before anything is written.
+  std::vector<std::string> secrets;
 };
+
+// Every occurrence of a secret of `report.secrets` (8 characters or more), plain or
+// percent-encoded, in any text of the report becomes "[REDACTED]".
+void RedactSecrets(Report& report);
 
 // Whether a finding fails the run: every `must`, and `should` under --strict.
 bool Fails(const validator::Finding& finding, bool strict);

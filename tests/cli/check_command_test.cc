@@ -17,6 +17,7 @@
 
 #include "cli/app.h"
 #include "tests/support/run_conform.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_server.h"
 
 namespace conform::cli {
@@ -217,6 +218,37 @@ TEST(CheckCommand, ServerRejectingItsOwnPageTokenFails) {
   Json report = Json::parse(run.out);
   EXPECT_EQ(CaseStatus(report, "page_walk.complete"), "failed");
   EXPECT_THAT(run.out, HasSubstr("following the server's own nextPageToken: page 2 was answered 400"));
+}
+
+TEST(CheckCommand, KeyEchoedByTheServerNeverReachesAReport) {
+  // A server that puts the caller's Authorization header in its pages, its errors and its
+  // page tokens: the key showed up in the actual values, curl lines and the JUnit file.
+  const std::string key = "SeCrEtKeY_ZZ9q7+/=";
+  testing::TestServer server([](const httplib::Request& req, httplib::Response& res) {
+    std::string auth = req.get_header_value("Authorization");
+    if (req.has_param("pageToken")) {
+      res.status = 400;
+      res.set_content("you sent: " + auth, "text/plain");
+      return;
+    }
+    Json page = {{"dpoJobs", Json::array({{{"name", "accounts/acme/dpoJobs/j1"}, {"dataset", auth}}})},
+                 {"nextPageToken", auth},
+                 {"totalSize", 2}};
+    res.set_content(page.dump(), "application/json");
+  });
+  testing::TempDir dir;
+  std::string junit = (dir.path() / "report.xml").string();
+  RunResult text = Conform({"check", "--base-url", server.Url(), "--account", "acme", "--junit", junit, "-v"},
+                           WithKey(key));
+  RunResult json = Conform({"check", "--base-url", server.Url(), "--account", "acme", "--format", "json"},
+                           WithKey(key));
+  EXPECT_EQ(text.code, 1) << text.err;
+  std::ifstream file(junit);
+  std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const std::string& out : {text.out, text.err, json.out, json.err, xml}) {
+    EXPECT_EQ(out.find("SeCrEtKeY_ZZ9q7"), std::string::npos) << out.substr(0, 2000);
+  }
+  EXPECT_THAT(json.out, HasSubstr("[REDACTED]"));
 }
 
 TEST(CheckCommand, JunitHasOneTestcasePerCheck) {

@@ -131,5 +131,23 @@ TEST(Report, ServerTextWithBadBytesAndControlsStaysPrintable) {
   EXPECT_THAT(text.str(), Not(HasSubstr("\nPASS  forged")));
 }
 
+TEST(Report, RedactSecretsReplacesKeysPlainAndPercentEncoded) {
+  Finding finding = MakeFinding("response.schema.type", "body says Bearer abcdefgh/12345");
+  finding.actual = "\"abcdefgh/12345\"";
+  finding.requests.push_back({.method = "GET",
+                              .url = "/v1/x?pageToken=Bearer%20abcdefgh%2F12345",
+                              .headers = {{"X-Echo", "abcdefgh/12345"}}});
+  Report report = OneCase({finding});
+  report.secrets = {"abcdefgh/12345", "short"};
+  report.cases[0].note = "short stays: too short to tell from text";
+  RedactSecrets(report);
+  const Finding& scrubbed = report.cases[0].findings[0];
+  EXPECT_EQ(scrubbed.message, "body says Bearer [REDACTED]");
+  EXPECT_EQ(scrubbed.actual, "\"[REDACTED]\"");
+  EXPECT_EQ(scrubbed.requests[0].url, "/v1/x?pageToken=Bearer%20[REDACTED]");
+  EXPECT_EQ(scrubbed.requests[0].headers[0].value, "[REDACTED]");
+  EXPECT_EQ(report.cases[0].note, "short stays: too short to tell from text");
+}
+
 }  // namespace
 }  // namespace conform::cli
