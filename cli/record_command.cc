@@ -7,6 +7,7 @@
 #include "cli/report.h"
 #include "cli/spec_option.h"
 #include "common/utf8.h"
+#include "traffic/redact.h"
 #include "validator/exchange_validator.h"
 
 namespace conform::cli {
@@ -85,7 +86,8 @@ Result<int> RunRecordUntil(const RecordOptions& options, std::ostream& out, std:
     return FlagForSessionError(session.error());
   }
   out << "conform record: listening on " << (*session)->url() << ", forwarding to "
-      << options.upstream << ", recording to " << options.out << (validate ? " (validating)" : "")
+      << traffic::RedactUrl(options.upstream) << ", recording to " << options.out
+      << (validate ? " (validating)" : "")
       << "\n"
       << "  stop with Ctrl-C (SIGINT) or SIGTERM\n"
       << std::flush;

@@ -138,8 +138,11 @@ bool IsSecretQueryParam(std::string_view name, const RedactionRules& rules) {
   if (IsNeverSecretKey(normalized)) {
     return false;
   }
-  return normalized == "key" || normalized == "sig" || normalized == "signature" ||
-         IsBuiltInSecretKey(normalized) || MatchesRule(normalized, rules.query_params) ||
+  // Signed URLs carry their signature and credential in the query: X-Amz-Signature,
+  // X-Amz-Credential, X-Goog-Signature, X-Goog-Credential.
+  return normalized == "key" || normalized == "sig" || normalized.ends_with("signature") ||
+         normalized.ends_with("credential") || IsBuiltInSecretKey(normalized) ||
+         MatchesRule(normalized, rules.query_params) ||
          MatchesRule(normalized, rules.json_keys);
 }
 

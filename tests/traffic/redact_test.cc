@@ -104,6 +104,17 @@ TEST(RedactUrl, RedactsSecretParametersAndUserinfoOnly) {
   EXPECT_EQ(RedactUrl("/v1/x"), "/v1/x");
 }
 
+TEST(RedactUrl, RedactsTheSignatureAndCredentialOfSignedUrls) {
+  std::string url = RedactUrl(
+      "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKIA123%2F2024&"
+      "X-Amz-Signature=deadbeef&X-Goog-Signature=cafe&X-Goog-Credential=sa%40p");
+  EXPECT_EQ(url.find("AKIA123"), std::string::npos);
+  EXPECT_EQ(url.find("deadbeef"), std::string::npos);
+  EXPECT_EQ(url.find("cafe"), std::string::npos);
+  EXPECT_EQ(url.find("sa%40p"), std::string::npos);
+  EXPECT_NE(url.find("X-Amz-Algorithm=AWS4"), std::string::npos);
+}
+
 TEST(RedactExchange, SecretsNeverAppearAnywhere) {
   Exchange exchange;
   exchange.request = {.method = "POST",
