@@ -13,9 +13,11 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -197,6 +199,91 @@ struct Attempt {
   Outcome outcome = Outcome::kFailed;
 };
 
+// Cuts requests off at a deadline. httplib's read timeout bounds each silence, not a
+// response: a server that drips a byte a second, or sends header lines forever (growing
+// memory), would hold a request, and a run, forever. One thread per client, started with the
+// first request; ClientImpl::stop() is httplib's thread-safe way to shut a request's socket.
+class Watchdog {
+ public:
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+
+  // Watches `client` until Disarm(id); stops it at `deadline`. Returns the id.
+  uint64_t Arm(httplib::ClientImpl* client, SteadyClock::time_point deadline) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!thread_.joinable()) {
+      thread_ = std::thread([this] { Loop(); });
+    }
+    uint64_t id = ++next_id_;
+    watched_.emplace(id, Entry{client, deadline, false});
+    wake_.notify_all();
+    return id;
+  }
+
+  void Rearm(uint64_t id, SteadyClock::time_point deadline) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = watched_.find(id); it != watched_.end()) {
+      it->second.deadline = deadline;
+    }
+    wake_.notify_all();
+  }
+
+  // Stops watching; true when the deadline had passed and the request was cut off.
+  bool Disarm(uint64_t id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = watched_.find(id);
+    if (it == watched_.end()) {
+      return false;
+    }
+    bool fired = it->second.fired;
+    watched_.erase(it);
+    return fired;
+  }
+
+ private:
+  struct Entry {
+    httplib::ClientImpl* client;
+    SteadyClock::time_point deadline;
+    bool fired;
+  };
+
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      auto next = SteadyClock::time_point::max();
+      const auto now = SteadyClock::now();
+      for (auto& [id, entry] : watched_) {
+        if (!entry.fired && entry.deadline <= now) {
+          entry.fired = true;
+          entry.client->stop();  // the request fails at once with a read or write error
+        } else if (!entry.fired) {
+          next = std::min(next, entry.deadline);
+        }
+      }
+      if (next == SteadyClock::time_point::max()) {
+        wake_.wait(lock);
+      } else {
+        wake_.wait_until(lock, next);
+      }
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<uint64_t, Entry> watched_;
+  uint64_t next_id_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 struct HttpClient::Impl {
@@ -213,6 +300,7 @@ struct HttpClient::Impl {
   std::mutex rng_mutex;
   std::atomic<int64_t> waited_ms{0};  // spent waiting before retries, over all threads
   std::mt19937_64 rng;
+  Watchdog watchdog;  // last: its thread stops before the pool's clients are destroyed
 
   Impl(ClientOptions opts, Origin parsed)
       : options(std::move(opts)), origin(std::move(parsed)), rng(options.seed) {
@@ -458,7 +546,13 @@ struct HttpClient::Impl {
     std::string body;
     BodyLimit body_limit = BodyLimit::kWithin;
     const size_t max_body = options.max_body_bytes;
+    std::unique_ptr<httplib::ClientImpl> client = Borrow();
+    const SteadyClock::time_point start = SteadyClock::now();
+    // Headers must be in within twice the read timeout (a silent server meets httplib's own
+    // read timeout first, and its message), the whole response within the deadline.
+    const uint64_t watch = watchdog.Arm(client.get(), start + 2 * options.read_timeout);
     wire.response_handler = [&](const httplib::Response& response) {
+      watchdog.Rearm(watch, start + std::max(options.response_deadline, 2 * options.read_timeout));
       std::string declared = response.get_header_value("Content-Length");
       int64_t length = 0;
       if (ParseDigits(declared, length) && static_cast<uint64_t>(length) > max_body) {
@@ -476,10 +570,9 @@ struct HttpClient::Impl {
       return true;
     };
 
-    std::unique_ptr<httplib::ClientImpl> client = Borrow();
-    const SteadyClock::time_point start = SteadyClock::now();
     ERR_clear_error();
     httplib::Result result = client->send(wire);
+    const bool cut_off = watchdog.Disarm(watch);
     auto elapsed = SteadyClock::now() - start;
     attempt.exchange.elapsed_ms = std::chrono::duration<double, std::milli>(elapsed).count();
 
@@ -494,6 +587,15 @@ struct HttpClient::Impl {
     Failure failure =
         DescribeFailure(result.error(), std::chrono::duration_cast<Milliseconds>(elapsed),
                         client.get(), body_limit);
+    if (cut_off) {
+      failure.reason = "the response did not complete within " +
+                       std::to_string(std::chrono::duration_cast<Milliseconds>(elapsed).count()) +
+                       " ms (headers are allowed twice the read timeout, " +
+                       std::to_string(2 * options.read_timeout.count()) + " ms, a whole response " +
+                       std::to_string(std::max(options.response_deadline, 2 * options.read_timeout).count()) +
+                       " ms): the server is sending too slowly or without end";
+      failure.outcome = Outcome::kFailed;
+    }
     attempt.exchange.error = std::move(failure.reason);
     attempt.outcome = failure.outcome;
     return attempt;

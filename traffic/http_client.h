@@ -37,8 +37,12 @@ struct ClientClock {
 
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{10'000};
-  // Longest silence while waiting for or reading the response.
+  // Longest silence while waiting for or reading the response; the status line and headers
+  // may take twice this in all.
   std::chrono::milliseconds read_timeout{30'000};
+  // How long a whole response may take (at least 2 x read_timeout): a server that keeps sending
+  // slowly or without end is cut off, the attempt fails and is not retried.
+  std::chrono::milliseconds response_deadline{60'000};
   // Retries after the first attempt, on 429, 503 and failures to connect. Read timeouts and
   // other transport errors are not retried (the server may have acted on the request).
   int max_retries = 2;

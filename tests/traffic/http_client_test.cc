@@ -9,6 +9,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -253,6 +257,71 @@ TEST(HttpClient, RetriesStopWhenTheTotalWaitBudgetIsSpent) {
   // 2 s + 2 s fit in the 5 s budget; every later retry is given up.
   EXPECT_THAT(time.Sleeps(), ElementsAre(milliseconds(2000), milliseconds(2000)));
   EXPECT_EQ(calls.load(), 5);
+}
+
+// A server that never finishes: it drips a chunked body, or header lines without end (which
+// grew memory by 120 MB/s), each byte well within the read timeout. Both held a run forever.
+TEST(HttpClient, DrippingBodyIsCutOffAtTheResponseDeadline) {
+  TestServer server([](httplib::Server& s) {
+    s.Get("/drip", [](const httplib::Request&, httplib::Response& res) {
+      auto started = std::chrono::steady_clock::now();
+      res.set_chunked_content_provider("application/json", [started](size_t, httplib::DataSink& sink) {
+        std::this_thread::sleep_for(milliseconds(20));  // the drip itself, not synchronisation
+        return std::chrono::steady_clock::now() - started < std::chrono::seconds(10) && sink.write("x", 1);
+      });
+    });
+  });
+  ASSERT_TRUE(server.Running());
+  auto client = HttpClient::Create(
+      server.Url(), {.read_timeout = milliseconds(300), .response_deadline = milliseconds(1000)});
+  ASSERT_THAT(client, IsOk());
+  auto started = std::chrono::steady_clock::now();
+  auto exchange = client->Send({.method = "GET", .url = "/drip"});
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_EQ(exchange->response.status, 0);
+  EXPECT_THAT(exchange->error, HasSubstr("did not complete within"));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_EQ(client->RequestsSent(), 1u);  // not retried
+}
+
+TEST(HttpClient, EndlessHeadersAreCutOffAtTheReadTimeout) {
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::thread server([listener] {
+    int connection = ::accept(listener, nullptr, nullptr);
+    if (connection < 0) {
+      return;
+    }
+    char request[4096];
+    (void)::recv(connection, request, sizeof request, 0);
+    timeval patience{.tv_sec = 0, .tv_usec = 200'000};  // once the client stops reading
+    ::setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &patience, sizeof patience);
+    std::string line = "HTTP/1.1 200 OK\r\n";
+    auto started = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(10) &&
+           ::send(connection, line.data(), line.size(), MSG_NOSIGNAL) > 0) {
+      line = "X-Pad: " + std::string(1000, 'a') + "\r\n";
+    }
+    ::close(connection);
+  });
+  auto client = HttpClient::Create("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)),
+                                   {.read_timeout = milliseconds(500)});
+  ASSERT_THAT(client, IsOk());
+  auto started = std::chrono::steady_clock::now();
+  auto exchange = client->Send({.method = "GET", .url = "/"});
+  auto took = std::chrono::steady_clock::now() - started;
+  server.join();
+  ::close(listener);
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_THAT(exchange->error, HasSubstr("did not complete within"));
+  EXPECT_LT(took, std::chrono::seconds(5));
 }
 
 TEST(HttpClient, StopsReadingBodiesOverTheLimit) {
