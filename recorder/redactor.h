@@ -35,7 +35,8 @@ class Redactor {
   static Result<Redactor> Create(const RedactionOptions& options);
 
   // Secret header values, query parameter values and JSON body members become "[REDACTED]"
-  // (headers keep a "Bearer "/"Basic " scheme word), in the request and the response. JSON
+  // (headers keep a "Bearer "/"Basic " scheme word), in the request and the response; the URLs
+  // in Location, Content-Location and Referer headers are redacted like the request URL. JSON
   // bodies keep every other byte; a form-encoded request body is redacted by parameter name.
   // Bodies that are not JSON are kept as they are.
   traffic::Exchange Apply(traffic::Exchange exchange) const;

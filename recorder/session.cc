@@ -4,10 +4,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <utility>
 
@@ -22,6 +25,7 @@ namespace {
 using Json = nlohmann::json;
 using internal::UpstreamFailure;
 
+constexpr int kRpcResourceExhausted = 8;
 constexpr int kRpcUnimplemented = 12;
 constexpr int kRpcInternal = 13;
 constexpr int kRpcUnavailable = 14;
@@ -57,6 +61,26 @@ std::shared_ptr<const std::string> JsonBody(std::string text) {
 traffic::Headers ErrorHeaders(std::string_view marker) {
   return {{"Content-Type", "application/json"}, {"X-Conform-Error", std::string(marker)}};
 }
+
+// httplib's thread pool, counting the connections it holds (queued or being served) so that
+// Stop can say how many it gave up on.
+class CountingPool : public httplib::TaskQueue {
+ public:
+  CountingPool(size_t threads, std::atomic<size_t>& open) : pool_(threads), open_(open) {}
+
+  void enqueue(std::function<void()> fn) override {
+    open_.fetch_add(1);
+    pool_.enqueue([this, fn = std::move(fn)] {
+      fn();
+      open_.fetch_sub(1);
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  std::atomic<size_t>& open_;
+};
 
 }  // namespace
 
@@ -102,8 +126,18 @@ struct Session::Impl {
 
   httplib::Server server;
   std::thread listener;
+  std::atomic<size_t> open_connections{0};
+  std::mutex listener_mutex;
+  std::condition_variable listener_ended;
+  bool listener_done = false;  // guarded by listener_mutex
   int port = 0;
   std::string url;
+
+  // What the session uses but does not own (the log callback, the validator) is used under
+  // a shared lock. When Stop abandons connections it sets `detached`: the threads left
+  // running never touch them again, whatever the caller destroys after Stop.
+  std::shared_mutex borrowed_mutex;
+  bool detached = false;  // guarded by borrowed_mutex
 
   mutable std::mutex stats_mutex;
   SessionSummary stats;
@@ -113,6 +147,14 @@ struct Session::Impl {
   bool stopped = false;
 
   void Log(const std::string& line) {
+    std::shared_lock<std::shared_mutex> borrowed(borrowed_mutex);
+    if (!detached) {
+      LogBorrowed(line);
+    }
+  }
+
+  // Log, with borrowed_mutex held (shared) and `detached` false.
+  void LogBorrowed(const std::string& line) {
     if (!options.log) {
       return;
     }
@@ -127,6 +169,12 @@ struct Session::Impl {
   }
 
   void Handle(const httplib::Request& request, httplib::Response& response) {
+    // httplib refuses a Content-Length over the limit itself, but reads a chunked body whole:
+    // such a request is neither forwarded nor recorded (its cassette could not be replayed).
+    if (request.body.size() > max_request_body()) {
+      ServeTooLarge(request, response);
+      return;
+    }
     traffic::Request incoming{.method = request.method,
                               .url = OriginForm(request.target),
                               .headers = internal::ClientHeaders(request),
@@ -156,10 +204,26 @@ struct Session::Impl {
           JsonBody(internal::RpcErrorBody(kRpcUnavailable, message, Json::array())));
       return;
     }
-    traffic::Headers headers = internal::ReplayableResponseHeaders(recorded.response.headers);
+    internal::ResponseHeaders replayable =
+        internal::ReplayableResponseHeaders(recorded.response.headers);
+    CountUnsafeHeaders(replayable.unsafe_dropped, "recorded entry " + std::to_string(entry));
+    traffic::Headers headers = std::move(replayable.headers);
     headers.push_back({"X-Conform-Replay", "entry " + std::to_string(entry)});
     internal::WriteResponse(request, response, recorded.response.status, headers,
                             replay_bodies[entry]);
+  }
+
+  void ServeTooLarge(const httplib::Request& request, httplib::Response& response) {
+    Count([](SessionSummary& s) { ++s.too_large; });
+    std::string message = std::string(upstream ? "conform record" : "conform replay") +
+                          ": request body of " + std::to_string(request.body.size()) +
+                          " bytes exceeds the limit of " + std::to_string(max_request_body()) +
+                          " bytes" + (upstream ? " (--max-body-size)" : "");
+    Log(message + ": " + request.method + " " +
+        redactor->Url(OriginForm(request.target)).substr(0, 256));
+    internal::WriteResponse(
+        request, response, 413, ErrorHeaders("request-body-too-large"),
+        JsonBody(internal::RpcErrorBody(kRpcResourceExhausted, message, Json::array())));
   }
 
   void ServeUnmatched(const httplib::Request& request, httplib::Response& response,
@@ -211,9 +275,14 @@ struct Session::Impl {
     int status = 0;
     traffic::Headers headers;
     std::shared_ptr<const std::string> body;
+    bool unrecorded_body = false;  // the cassette holds a placeholder, not the upstream's body
     if (reply.failure == UpstreamFailure::kNone) {
       status = reply.status;
-      headers = internal::ForwardableResponseHeaders(reply.headers);
+      internal::ResponseHeaders forwardable = internal::ForwardableResponseHeaders(reply.headers);
+      CountUnsafeHeaders(
+          forwardable.unsafe_dropped,
+          "the upstream's response to " + incoming.method + " " + redactor->Url(target));
+      headers = std::move(forwardable.headers);
       exchange.response.status = reply.status;
       exchange.response.headers = reply.headers;
       auto coding = traffic::FindHeader(reply.headers, "content-encoding");
@@ -221,7 +290,25 @@ struct Session::Impl {
       if (coding && !reply.body.empty()) {
         decoded = internal::DecodeContent(*coding, reply.body, upstream_max_body());
       }
-      exchange.response.body = decoded ? std::move(*decoded) : reply.body;
+      if (coding && !reply.body.empty() && !decoded && internal::NamesCompression(*coding)) {
+        // The compressed bytes would carry their secrets past the redactor: the cassette gets
+        // a placeholder (and no Content-Encoding, which no longer applies); the client still
+        // gets the upstream's bytes.
+        std::string coding_name(*coding);
+        exchange.response.body = "[NOT RECORDED: " + coding_name +
+                                 " body that could not be decoded within --max-body-size for "
+                                 "redaction]";
+        std::erase_if(exchange.response.headers, [](const traffic::Header& header) {
+          return traffic::EqualsIgnoreCase(header.name, "content-encoding");
+        });
+        unrecorded_body = true;
+        Log("conform record: " + exchange.request.method + " " + redactor->Url(target) + ": the " +
+            coding_name + " response body (" + std::to_string(reply.body.size()) +
+            " bytes) is not recorded: it could not be decoded within --max-body-size (" +
+            std::to_string(upstream_max_body()) + " bytes) for redaction");
+      } else {
+        exchange.response.body = decoded ? std::move(*decoded) : reply.body;
+      }
       body = std::make_shared<const std::string>(std::move(reply.body));
     } else {
       bool timeout = reply.failure == UpstreamFailure::kTimeout;
@@ -244,19 +331,48 @@ struct Session::Impl {
             redactor->Url(target) + ": " + reply.reason);
       }
       Record(safe);
-      if (options.validator != nullptr && reply.failure == UpstreamFailure::kNone) {
-        if (std::optional<std::string> rejection = Validate(safe)) {
-          status = 502;
-          headers = ErrorHeaders("contract-violation");
-          body = JsonBody(std::move(*rejection));
+      // A placeholder body says nothing about the contract.
+      if (options.validator != nullptr && reply.failure == UpstreamFailure::kNone &&
+          !unrecorded_body) {
+        std::shared_lock<std::shared_mutex> borrowed(borrowed_mutex);
+        if (!detached) {
+          if (std::optional<std::string> rejection = Validate(safe)) {
+            status = 502;
+            headers = ErrorHeaders("contract-violation");
+            body = JsonBody(std::move(*rejection));
+          }
         }
       }
     }
     internal::WriteResponse(request, response, status, headers, std::move(body));
   }
 
+  // Counts headers dropped as unsafe; the first time, logs where they came from (a hostile
+  // upstream or cassette would otherwise fill the log).
+  void CountUnsafeHeaders(size_t dropped, const std::string& source) {
+    if (dropped == 0) {
+      return;
+    }
+    bool first = false;
+    Count([&](SessionSummary& s) {
+      first = s.unsafe_headers_dropped == 0;
+      s.unsafe_headers_dropped += dropped;
+    });
+    if (first) {
+      Log("conform: dropped " + std::to_string(dropped) + " header(s) of " + source +
+          ": a name that is not an HTTP token, or CR, LF or NUL in the value (further ones are "
+          "only counted)");
+    }
+  }
+
   size_t upstream_max_body() const {
     return options.upstream ? options.upstream->max_body_bytes : size_t{32} << 20;
+  }
+
+  // What replay could load back: the limit of a recorded body, and of a forwarded one.
+  size_t max_request_body() const {
+    return options.upstream ? options.upstream->max_body_bytes
+                            : options.read_options.limits.max_body_bytes;
   }
 
   void Record(const traffic::Exchange& safe) {
@@ -264,6 +380,9 @@ struct Session::Impl {
     if (appended) {
       Count([](SessionSummary& s) { ++s.recorded; });
       return;
+    }
+    if (appended.error().code == ErrorCode::kFailedPrecondition) {
+      return;  // Stop finished the cassette without this abandoned exchange: counted there
     }
     bool first = false;
     Count([&](SessionSummary& s) {
@@ -279,6 +398,7 @@ struct Session::Impl {
   }
 
   // Logs the findings of a recorded exchange; returns the 502 body when it must be rejected.
+  // Called with borrowed_mutex held (shared) and `detached` false.
   std::optional<std::string> Validate(const traffic::Exchange& safe) {
     validator::ExchangeVerdict verdict = options.validator->Check(safe);
     if (!verdict.skipped.empty()) {
@@ -292,8 +412,9 @@ struct Session::Impl {
       bool fails = finding.level == validator::Level::kMust;
       failing += fails ? 1 : 0;
       std::string where = finding.json_pointer.empty() ? "" : " " + finding.json_pointer;
-      Log("conform record: finding " + std::string(validator::LevelName(finding.level)) + " " +
-          finding.check_id + where + ": " + finding.message + " [" + request_text + "]");
+      LogBorrowed("conform record: finding " + std::string(validator::LevelName(finding.level)) +
+                  " " + finding.check_id + where + ": " + finding.message + " [" + request_text +
+                  "]");
       if (fails) {
         if (first_failing.empty()) {
           first_failing = finding.check_id + where + ": " + finding.message;
@@ -328,13 +449,14 @@ struct Session::Impl {
   }
 };
 
-Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::Session(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Session::~Session() { Stop(); }
 
 int Session::port() const { return impl_->port; }
 const std::string& Session::url() const { return impl_->url; }
 RecordMode Session::mode() const { return impl_->mode; }
+std::weak_ptr<const void> Session::Lifetime() const { return impl_; }
 
 SessionSummary Session::Summary() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mutex);
@@ -358,10 +480,32 @@ SessionSummary Session::Stop() {
     if (!impl_->stopped) {
       impl_->stopped = true;
       // listen_after_bind returns once every worker has finished its connection, so no
-      // request is in flight when the cassette is finished.
+      // request is in flight when the cassette is finished. A client dripping its request or
+      // an upstream trickling its body could hold a worker for ever: past the grace period
+      // they are abandoned, and the listener (which would join them) is detached.
       impl_->server.stop();
-      if (impl_->listener.joinable()) {
-        impl_->listener.join();
+      bool ended = false;
+      {
+        std::unique_lock<std::mutex> listener_lock(impl_->listener_mutex);
+        ended = impl_->listener_ended.wait_for(listener_lock, impl_->options.stop_grace,
+                                               [this] { return impl_->listener_done; });
+      }
+      if (ended) {
+        if (impl_->listener.joinable()) {
+          impl_->listener.join();
+        }
+      } else {
+        size_t abandoned = impl_->open_connections.load();
+        impl_->Count([&](SessionSummary& s) { s.abandoned = abandoned; });
+        impl_->Log("conform: stopped after " + std::to_string(impl_->options.stop_grace.count()) +
+                   " ms with " + std::to_string(abandoned) +
+                   " connection(s) still open (a client still sending its request, or an "
+                   "upstream still sending its response): abandoned, not recorded");
+        {
+          std::unique_lock<std::shared_mutex> borrowed(impl_->borrowed_mutex);
+          impl_->detached = true;
+        }
+        impl_->listener.detach();
       }
       if (impl_->writer) {
         if (Status finished = impl_->writer->Finish(); !finished) {
@@ -383,7 +527,7 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
   if (options.threads < 1) {
     return InvalidArgument("threads must be at least 1");
   }
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_shared<Impl>();
   auto redactor = Redactor::Create(options.redaction);
   if (!redactor) {
     return redactor.error();
@@ -435,8 +579,9 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
 
   httplib::Server& server = impl->server;
   const int threads = options.threads;
-  server.new_task_queue = [threads] {
-    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  std::atomic<size_t>& open_connections = impl->open_connections;
+  server.new_task_queue = [threads, &open_connections] {
+    return new CountingPool(static_cast<size_t>(threads), open_connections);
   };
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(1000);  // the default (5) reconnects every fifth request
@@ -506,7 +651,16 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
   }
   impl->options = std::move(options);
 
-  impl->listener = std::thread([raw] { raw->server.listen_after_bind(); });
+  // The listener owns the state too: after an abandoning Stop it outlives the Session, and the
+  // workers it joins keep using the state until they end.
+  impl->listener = std::thread([impl] {
+    impl->server.listen_after_bind();
+    {
+      std::lock_guard<std::mutex> lock(impl->listener_mutex);
+      impl->listener_done = true;
+    }
+    impl->listener_ended.notify_all();
+  });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!raw->server.is_running() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();

@@ -63,6 +63,9 @@ struct SessionOptions {
   // An idle keep-alive connection is closed after this; Stop waits at most this long for
   // idle clients.
   std::chrono::seconds keep_alive_timeout{2};
+  // How long Stop waits for connections still being served (a client still sending its
+  // request, an upstream still sending its response) before it gives up on them.
+  std::chrono::milliseconds stop_grace{5'000};
   RecordMode mode = RecordMode::kAll;
   std::string cassette;                     // HAR file to replay from and/or record to
   std::optional<UpstreamOptions> upstream;  // required to proxy (kOnce, kNewEpisodes, kAll)
@@ -79,23 +82,30 @@ struct SessionOptions {
 };
 
 struct SessionSummary {
-  RecordMode mode = RecordMode::kAll;           // effective: kOnce resolved to kNone or kAll
-  size_t loaded = 0;                            // exchanges in the cassette at start
-  size_t replayed = 0;                          // requests answered from the cassette
-  size_t proxied = 0;                           // requests forwarded (failures included)
-  size_t upstream_failures = 0;                 // answered 502/504 by the proxy itself
-  size_t recorded = 0;                          // entries appended to the cassette
-  size_t record_failures = 0;                   // entries that could not be written
-  size_t unmatched = 0;                         // answered 501: nothing recorded matched
+  RecordMode mode = RecordMode::kAll;  // effective: kOnce resolved to kNone or kAll
+  size_t loaded = 0;                   // exchanges in the cassette at start
+  size_t replayed = 0;                 // requests answered from the cassette
+  size_t proxied = 0;                  // requests forwarded (failures included)
+  size_t upstream_failures = 0;        // answered 502/504 by the proxy itself
+  size_t recorded = 0;                 // entries appended to the cassette
+  size_t record_failures = 0;          // entries that could not be written
+  size_t unmatched = 0;                // answered 501: nothing recorded matched
+  size_t too_large = 0;                // answered 413: request body over the limit, not forwarded
   std::vector<std::string> unmatched_requests;  // the first 100, described
   std::vector<std::string> unused;  // recorded requests never replayed ("entry 3: GET /v1/...")
   size_t validated = 0;             // recorded exchanges checked against the contract
   size_t findings = 0;
   size_t failing_findings = 0;  // `must` findings
   std::map<std::string, size_t> findings_by_check;
-  size_t rejected = 0;                  // responses replaced by 502 (OnViolation::kReject)
+  size_t rejected = 0;  // responses replaced by 502 (OnViolation::kReject)
+  // Response headers not sent because HTTP/1.1 cannot carry them (a name that is not a token,
+  // CR, LF or NUL in the value), from the upstream or the cassette.
+  size_t unsafe_headers_dropped = 0;
   std::optional<Error> cassette_error;  // the first cassette write error
-  size_t cassette_entries = 0;          // entries in the cassette file
+  // Connections still open when Stop gave up waiting (stop_grace): their exchanges are not
+  // recorded. An idle keep-alive connection counts only when stop_grace < keep_alive_timeout.
+  size_t abandoned = 0;
+  size_t cassette_entries = 0;  // entries in the cassette file
 };
 
 class Session {
@@ -116,14 +126,22 @@ class Session {
   RecordMode mode() const;         // effective mode
   SessionSummary Summary() const;  // a snapshot, while serving or after Stop
 
-  // Stops accepting, lets in-flight requests finish, then finishes the cassette. Idempotent.
+  // Stops accepting, lets in-flight requests finish for up to stop_grace, then finishes the
+  // cassette. Connections still open then are abandoned (counted in `abandoned`): their threads
+  // run on, never touching the log or the validator again, and release the session's state
+  // when they end. Idempotent.
   SessionSummary Stop();
+
+  // Expires once the session and every thread it started are gone. It outlives a Stop that
+  // abandoned connections until they end, so a program about to exit can tell that returning
+  // from main would run static destructors under running threads (and std::_Exit instead).
+  std::weak_ptr<const void> Lifetime() const;
 
   struct Impl;
 
  private:
-  explicit Session(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Session(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace conform::recorder

@@ -85,10 +85,8 @@ std::optional<std::string> Unbrotli(std::string_view body, size_t max_bytes) {
   }
 }
 
-}  // namespace
-
-std::optional<std::string> DecodeContent(std::string_view coding, std::string_view body,
-                                         size_t max_bytes) {
+// "gzip, br" -> {"gzip", "br"}, lowercased.
+std::vector<std::string> SplitCodings(std::string_view coding) {
   std::vector<std::string> codings;
   while (true) {
     size_t comma = coding.find(',');
@@ -101,6 +99,23 @@ std::optional<std::string> DecodeContent(std::string_view coding, std::string_vi
     }
     coding.remove_prefix(comma + 1);
   }
+  return codings;
+}
+
+}  // namespace
+
+bool NamesCompression(std::string_view coding) {
+  for (const std::string& name : SplitCodings(coding)) {
+    if (name == "gzip" || name == "x-gzip" || name == "deflate" || name == "br") {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> DecodeContent(std::string_view coding, std::string_view body,
+                                         size_t max_bytes) {
+  std::vector<std::string> codings = SplitCodings(coding);
   std::string current(body);
   // Codings are listed in the order they were applied: undo them from the last.
   for (auto it = codings.rbegin(); it != codings.rend(); ++it) {

@@ -16,4 +16,8 @@ namespace conform::recorder::internal {
 std::optional<std::string> DecodeContent(std::string_view coding, std::string_view body,
                                          size_t max_bytes);
 
+// Whether the Content-Encoding value names a compression DecodeContent undoes (gzip, x-gzip,
+// deflate, br), so that a body it fails on may hide readable text, secrets included.
+bool NamesCompression(std::string_view coding);
+
 }  // namespace conform::recorder::internal

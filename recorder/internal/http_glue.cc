@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
 #include <utility>
 
 namespace conform::recorder::internal {
@@ -46,6 +47,29 @@ bool NamedByConnection(const traffic::Headers& headers, std::string_view name) {
   return false;
 }
 
+// RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" /
+// "_" / "`" / "|" / "~" / DIGIT / ALPHA.
+bool IsToken(std::string_view name) {
+  if (name.empty()) {
+    return false;
+  }
+  for (char c : name) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A value httplib can write on one line: no CR or LF (which would end it early) and no NUL.
+bool IsSafeValue(std::string_view value) {
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+// HTTP/2 pseudo-headers (":status") that browsers put in their HAR exports.
+bool IsPseudoHeader(std::string_view name) { return name.starts_with(':'); }
+
 bool IsHttplibAddition(std::string_view name) {
   return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
          name == "LOCAL_PORT";
@@ -86,28 +110,28 @@ traffic::Headers ForwardableRequestHeaders(const traffic::Headers& headers) {
   return out;
 }
 
-traffic::Headers ForwardableResponseHeaders(const traffic::Headers& headers) {
-  traffic::Headers out;
-  out.reserve(headers.size());
+ResponseHeaders ForwardableResponseHeaders(const traffic::Headers& headers) {
+  ResponseHeaders out;
+  out.headers.reserve(headers.size());
   for (const traffic::Header& header : headers) {
     if (IsHopByHop(header.name) || NamedByConnection(headers, header.name) ||
-        traffic::EqualsIgnoreCase(header.name, "content-length")) {
+        traffic::EqualsIgnoreCase(header.name, "content-length") || IsPseudoHeader(header.name)) {
       continue;
     }
-    out.push_back(header);
+    if (!IsToken(header.name) || !IsSafeValue(header.value)) {
+      ++out.unsafe_dropped;
+      continue;
+    }
+    out.headers.push_back(header);
   }
   return out;
 }
 
-traffic::Headers ReplayableResponseHeaders(const traffic::Headers& headers) {
-  traffic::Headers out;
-  for (const traffic::Header& header : ForwardableResponseHeaders(headers)) {
-    if (header.name.empty() || header.name.front() == ':' ||
-        traffic::EqualsIgnoreCase(header.name, "content-encoding")) {
-      continue;
-    }
-    out.push_back(header);
-  }
+ResponseHeaders ReplayableResponseHeaders(const traffic::Headers& headers) {
+  ResponseHeaders out = ForwardableResponseHeaders(headers);
+  std::erase_if(out.headers, [](const traffic::Header& header) {
+    return traffic::EqualsIgnoreCase(header.name, "content-encoding");
+  });
   return out;
 }
 

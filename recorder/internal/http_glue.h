@@ -25,13 +25,23 @@ traffic::Headers ClientHeaders(const httplib::Request& request);
 // without a Content-Encoding httplib already decoded.
 traffic::Headers ForwardableRequestHeaders(const traffic::Headers& headers);
 
-// Headers of an upstream response to pass to the client: without hop-by-hop headers and
-// Content-Length (httplib sets it). Content-Encoding stays: the bytes pass through.
-traffic::Headers ForwardableResponseHeaders(const traffic::Headers& headers);
+// Response headers to send, and how many were dropped because HTTP/1.1 cannot carry them.
+struct ResponseHeaders {
+  traffic::Headers headers;
+  // Headers whose name is not an RFC 9110 token or whose value holds CR, LF or NUL: httplib
+  // writes them verbatim, so "a\r\nInjected: yes" would reach the client as a second header.
+  size_t unsafe_dropped = 0;
+};
+
+// Headers of an upstream response to pass to the client: without hop-by-hop headers,
+// Content-Length (httplib sets it) and unsafe headers. Content-Encoding stays: the bytes pass
+// through.
+ResponseHeaders ForwardableResponseHeaders(const traffic::Headers& headers);
 
 // Headers of a recorded response to replay: also without Content-Encoding (cassette bodies
-// are decoded) and HTTP/2 pseudo-headers (":status") that browsers export.
-traffic::Headers ReplayableResponseHeaders(const traffic::Headers& headers);
+// are decoded) and HTTP/2 pseudo-headers (":status") that browsers export; a pseudo-header
+// is not counted as unsafe.
+ResponseHeaders ReplayableResponseHeaders(const traffic::Headers& headers);
 
 // {"code": code, "message": message, "details": details}: google.rpc.Status as grpc-gateway
 // writes it.

@@ -133,7 +133,13 @@ class Scanner {
 
   std::optional<std::string> Run() {
     size_t i = SkipSpace(text_, 0);
-    if (i >= text_.size() || (text_[i] != '{' && text_[i] != '[')) {
+    if (i < text_.size() && text_[i] != '{' && text_[i] != '[') {
+      // A prefix (a UTF-8 BOM, an XSSI guard like ")]}'\n" or "while(1);", a JSONP "cb(")
+      // must not hide the JSON after it: scanning from the first bracket redacts more, never
+      // less, and the prefix is copied as it is.
+      i = text_.find_first_of("{[", i);
+    }
+    if (i >= text_.size()) {
       return std::nullopt;
     }
     std::string pending_segment;

@@ -27,10 +27,11 @@ struct JsonRedactRules {
 
 // `text` with the value of every secret member, and of every value a path selects, replaced
 // by the JSON string "[REDACTED]" (null and "" values are left alone: they hold nothing). All
-// other bytes are kept. nullopt when nothing was replaced, or when the text does not start
-// (after whitespace) with '{' or '['. Text that is not valid JSON is still scanned: members
-// that look secret are replaced, never kept. For valid JSON the result parses to the same
-// value as traffic::RedactBody's.
+// other bytes are kept. nullopt when nothing was replaced. Text that does not start (after
+// whitespace) with '{' or '[' is scanned from its first '{' or '[', its prefix kept (a BOM, an
+// XSSI guard such as ")]}'\n", a JSONP callback); nullopt when it holds neither. Text that is
+// not valid JSON is still scanned: members that look secret are replaced, never kept. For
+// valid JSON the result parses to the same value as traffic::RedactBody's.
 std::optional<std::string> RedactJsonText(std::string_view text, const JsonRedactRules& rules);
 
 // False only when traffic::IsSecretJsonKey(key) is surely false: every built-in secret name,

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -109,6 +110,14 @@ TEST(RecordCommand, BadOptionsAreOneLineAndExitTwo) {
   EXPECT_THAT(bad_listen.err, HasSubstr("--listen: expected HOST:PORT"));
 }
 
+TEST(RecordCommand, ZeroMaxBodySizeIsUsageError) {
+  RunResult run = Conform(
+      {"record", "--upstream", "http://127.0.0.1:1", "--out", "x.har", "--max-body-size", "0"});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--max-body-size: '0' is too small"));
+  EXPECT_EQ(Lines(run.err), 1);
+}
+
 TEST(RecordCommand, UnreachableFilesAreExitThree) {
   conform::testing::TempDir dir;
   RunResult no_dir = Conform({"record", "--upstream", "http://127.0.0.1:1", "--listen",
@@ -179,6 +188,38 @@ TEST(ReplayCommand, BadInputIsOneLineWithTheDocumentedExitCode) {
   RunResult bad_listen = Conform({"replay", good, "--listen", "localhost"});
   EXPECT_EQ(bad_listen.code, 2);
   EXPECT_EQ(Lines(bad_listen.err), 1);
+}
+
+TEST(ReplayCommand, EveryCassetteReadErrorIsExitThree) {
+  conform::testing::TempDir dir;
+  // Nested deeper than 512 levels (RESOURCE_EXHAUSTED from the reader).
+  std::string har = R"({"log":{"version":"1.2","creator":{"name":"t","version":"1"},)"
+                    R"("entries":[],"x":)";
+  std::string deep =
+      dir.Write("deep.har", har + std::string(600, '[') + std::string(600, ']') + "}}");
+  RunResult too_deep = Conform({"replay", deep, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(too_deep.code, 3) << too_deep.err;
+  EXPECT_THAT(too_deep.err, HasSubstr("deep.har"));
+  EXPECT_EQ(Lines(too_deep.err), 1);
+
+  // A body over the 32 MiB read limit (RESOURCE_EXHAUSTED).
+  traffic::Exchange big;
+  big.request = {.method = "POST",
+                 .url = "https://api.fireworks.ai/v1/x",
+                 .body = std::string((size_t{32} << 20) + 1, 'b')};
+  big.response = {.status = 200};
+  std::string large = dir.Write("large.har", traffic::WriteHar({big}, {.name = "test"}));
+  RunResult over = Conform({"replay", large, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(over.code, 3) << over.err;
+  EXPECT_THAT(over.err, HasSubstr("large.har: entry 0: request body is"));
+  EXPECT_EQ(Lines(over.err), 1);
+
+  // A directory where the file should be (UNAVAILABLE from reading it).
+  std::string directory = (dir.path() / "dir.har").string();
+  std::filesystem::create_directory(directory);
+  RunResult unreadable = Conform({"replay", directory, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(unreadable.code, 3) << unreadable.err;
+  EXPECT_EQ(Lines(unreadable.err), 1);
 }
 
 TEST(ReplayCommand, StrictFailsOnUnmatchedRequests) {

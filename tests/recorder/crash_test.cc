@@ -262,5 +262,59 @@ TEST(CrashSafety, SigtermFinishesTheCassetteAndPrintsASummary) {
   EXPECT_THAT(read->exchanges, SizeIs(3));
 }
 
+TEST(CrashSafety, SigtermWithAnExchangeThatNeverEndsExitsAfterTheGracePeriod) {
+  std::mutex mutex;
+  std::condition_variable reached_cv;
+  bool reached = false;
+  testing::Gate gate;  // holds the upstream's answer for up to ten seconds
+  testing::TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/v1/stuck", [&](const httplib::Request&, httplib::Response& res) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        reached = true;
+      }
+      reached_cv.notify_all();
+      gate.Wait();
+      res.set_content("{}", "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  conform::testing::TempDir dir;
+  std::string cassette = (dir.path() / "stuck.har").string();
+  std::string stderr_path = (dir.path() / "stderr.txt").string();
+  RecorderProcess recorder(
+      {"record", "--upstream", upstream.Url(), "--listen", "127.0.0.1:0", "--out", cassette},
+      stderr_path);
+  std::optional<std::string> url = recorder.WaitForUrl();
+  ASSERT_TRUE(url.has_value());
+  std::thread client([&] {
+    httplib::Client stuck(*url);
+    stuck.set_read_timeout(std::chrono::seconds(30));
+    (void)stuck.Get("/v1/stuck");  // the recorder exits under it
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    reached_cv.wait_for(lock, std::chrono::seconds(10), [&] { return reached; });
+  }
+  EXPECT_TRUE(reached);
+  auto signalled = Clock::now();
+  recorder.Signal(SIGTERM);
+  std::string out = recorder.ReadUntil("exchanges recorded", std::chrono::seconds(30));
+  int status = recorder.Wait(std::chrono::seconds(30));
+  // The default grace is 5 s; the gate would have held the exchange for 10 s.
+  EXPECT_LT(Clock::now() - signalled, std::chrono::seconds(9));
+  gate.Open();
+  client.join();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_THAT(out, HasSubstr("0 exchanges recorded to " + cassette));
+  EXPECT_THAT(testing::ReadBytes(stderr_path),
+              HasSubstr("1 connection(s) still open (a client still sending its request, or an "
+                        "upstream still sending its response): abandoned"));
+  auto read = ReadCassette(cassette, {});
+  ASSERT_THAT(read, IsOk());
+  EXPECT_TRUE(read->finished);
+  EXPECT_THAT(read->exchanges, SizeIs(0));
+}
+
 }  // namespace
 }  // namespace conform::recorder

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -410,6 +413,241 @@ TEST(Proxy, NoSecretByteReachesTheCassetteOrTheLog) {
   EXPECT_THAT(file, HasSubstr("page-keep"));
   EXPECT_THAT(file, HasSubstr("next-page-keep"));
   EXPECT_THAT(file, HasSubstr("[REDACTED]"));
+}
+
+TEST(Proxy, ACompressedBodyThatCannotBeDecodedIsNotRecorded) {
+  // Over --max-body-size once decoded, and cut short: either way the compressed bytes would
+  // reach the cassette with the secret inside them.
+  const std::string bomb =
+      Gzip(R"({"apiKey":"gzip-secret-1","pad":")" + std::string(5000, 'A') + R"("})");
+  const std::string whole = Gzip(R"({"apiKey":"gzip-secret-2","pad":"short"})");
+  const std::string torn = whole.substr(0, whole.size() - 12);
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/bomb", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(bomb, "application/json; charset=utf-8");
+    });
+    s.Get("/torn", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Encoding", "GZIP");
+      res.set_content(torn, "application/json; charset=utf-8");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  ASSERT_LT(bomb.size(), 1000u);
+  Proxy proxy("", {.upstream = UpstreamOptions{.url = upstream.Url(), .max_body_bytes = 1000}});
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  client->set_decompress(false);
+  auto got_bomb = client->Get("/bomb");
+  ASSERT_TRUE(got_bomb);
+  EXPECT_EQ(got_bomb->status, 200);
+  EXPECT_EQ(got_bomb->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_TRUE(got_bomb->body == bomb);  // the client still gets the upstream's bytes
+  auto got_torn = client->Get("/torn");
+  ASSERT_TRUE(got_torn);
+  EXPECT_TRUE(got_torn->body == torn);
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(2));
+  EXPECT_EQ(recorded[0].response.body,
+            "[NOT RECORDED: gzip body that could not be decoded within --max-body-size for "
+            "redaction]");
+  EXPECT_EQ(recorded[1].response.body,
+            "[NOT RECORDED: GZIP body that could not be decoded within --max-body-size for "
+            "redaction]");
+  for (const traffic::Exchange& exchange : recorded) {
+    EXPECT_EQ(exchange.response.status, 200);
+    EXPECT_EQ(traffic::FindHeader(exchange.response.headers, "content-encoding"), std::nullopt);
+    EXPECT_THAT(exchange.response.body, Not(HasSubstr("secret")));
+  }
+  std::string log = proxy.Log();
+  EXPECT_THAT(log, HasSubstr("GET /bomb: the gzip response body (" + std::to_string(bomb.size()) +
+                             " bytes) is not recorded"));
+  EXPECT_THAT(log, HasSubstr("GET /torn: the GZIP response body"));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
+}
+
+TEST(Proxy, ARedirectToASecretUrlIsRecordedRedacted) {
+  TestUpstream upstream([](httplib::Server& s) {
+    s.Get("/go", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 302;
+      res.set_header("Location", "http://h/x?api_key=location-secret-1&n=1");
+      res.set_header("Content-Location", "https://user:location-secret-2@h/y");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url());
+  ASSERT_NE(proxy.session, nullptr);
+  auto result = ClientFor(proxy.session->url())->Get("/go");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 302);
+  EXPECT_EQ(result->get_header_value("Location"), "http://h/x?api_key=location-secret-1&n=1");
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(1));
+  std::string file = ReadBytes(proxy.Cassette());
+  EXPECT_THAT(file, Not(HasSubstr("location-secret")));
+  EXPECT_THAT(file, HasSubstr(R"("redirectURL":"http://h/x?api_key=%5BREDACTED%5D&n=1")"));
+  EXPECT_EQ(traffic::FindHeader(recorded[0].response.headers, "content-location"),
+            "https://REDACTED@h/y");
+}
+
+TEST(Proxy, UpstreamHeadersHttpCannotCarryAreNotForwarded) {
+  // httplib writes header values verbatim: a bare CR or a NUL reaches the client as sent, and
+  // some clients read a bare CR as a line end.
+  testing::RawUpstream upstream(
+      std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Good: yes\r\n"
+                  "X-Cr: a\rInjected: cr\r\nX-Nul: a") +
+      '\0' + "b\r\nBad Name: v\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+  ASSERT_GT(upstream.Port(), 0);
+  Proxy proxy(upstream.Url());
+  ASSERT_NE(proxy.session, nullptr);
+  testing::RawConnection client(proxy.session->port());
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE(client.Send("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  std::string response = client.ReadUntil();
+  EXPECT_THAT(response, HasSubstr("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(response, HasSubstr("X-Good: yes\r\n"));
+  EXPECT_THAT(response, HasSubstr("\r\n\r\n{}"));
+  EXPECT_THAT(response, Not(HasSubstr("Injected")));
+  EXPECT_THAT(response, Not(HasSubstr("X-Cr")));
+  EXPECT_THAT(response, Not(HasSubstr("X-Nul")));
+  EXPECT_THAT(response, Not(HasSubstr("Bad Name")));
+  EXPECT_EQ(response.find('\0'), std::string::npos);
+  client.Close();
+  proxy.Stop();
+  EXPECT_EQ(proxy.summary.unsafe_headers_dropped, 3u);
+  EXPECT_THAT(proxy.Log(), HasSubstr("dropped 3 header(s) of the upstream's response to GET /x"));
+}
+
+TEST(Proxy, AChunkedRequestBodyOverTheLimitIs413AndNeitherForwardedNorRecorded) {
+  std::atomic<int> calls{0};
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Post("/upload", [&](const httplib::Request& req, httplib::Response& res) {
+      ++calls;
+      res.set_content(std::to_string(req.body.size()), "text/plain");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy("", {.upstream = UpstreamOptions{.url = upstream.Url(), .max_body_bytes = 1000}});
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  // No Content-Length: httplib's own limit does not apply to a chunked body.
+  auto chunked = [](size_t total) {
+    return [total](size_t offset, httplib::DataSink& sink) {
+      if (offset >= total) {
+        sink.done();
+        return true;
+      }
+      std::string chunk(std::min<size_t>(500, total - offset), 'c');
+      return sink.write(chunk.data(), chunk.size());
+    };
+  };
+  auto over = client->Post("/upload", chunked(5000), "application/octet-stream");
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 413);
+  EXPECT_EQ(over->get_header_value("X-Conform-Error"), "request-body-too-large");
+  Json body = Json::parse(over->body);
+  EXPECT_EQ(body["code"], 8);
+  EXPECT_THAT(body["message"].get<std::string>(),
+              HasSubstr("request body of 5000 bytes exceeds the limit of 1000 bytes"));
+  EXPECT_EQ(calls.load(), 0);
+  auto under = client->Post("/upload", chunked(800), "application/octet-stream");
+  ASSERT_TRUE(under);
+  EXPECT_EQ(under->status, 200);
+  EXPECT_EQ(under->body, "800");
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(1));
+  EXPECT_EQ(recorded[0].request.body.size(), 800u);
+  EXPECT_EQ(proxy.summary.too_large, 1u);
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(Proxy, StopGivesUpOnAClientThatNeverFinishesItsRequest) {
+  TestUpstream upstream([](httplib::Server& s) {
+    s.Post("/x", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{}", "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url(), {.stop_grace = std::chrono::milliseconds(300)});
+  ASSERT_NE(proxy.session, nullptr);
+  // The interim 100 Continue proves a worker is reading this request; the body never comes.
+  testing::RawConnection client(proxy.session->port());
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE(client.Send(
+      "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"));
+  ASSERT_THAT(client.ReadUntil("100 Continue\r\n\r\n"), HasSubstr("100 Continue"));
+  ASSERT_TRUE(client.Send("{\"partial\":"));
+
+  auto started = std::chrono::steady_clock::now();
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  auto took = std::chrono::steady_clock::now() - started;
+  // httplib's read timeout (5 s) would end it too; a dripping client never would.
+  EXPECT_LT(took, std::chrono::seconds(3));
+  EXPECT_EQ(proxy.summary.abandoned, 1u);
+  EXPECT_FALSE(proxy.summary.cassette_error.has_value());
+  EXPECT_THAT(recorded, SizeIs(0));
+  auto read = ReadCassette(proxy.Cassette(), {});
+  ASSERT_THAT(read, IsOk());
+  EXPECT_TRUE(read->finished);
+  EXPECT_THAT(proxy.Log(), HasSubstr("1 connection(s) still open"));
+
+  std::weak_ptr<const void> lifetime = proxy.session->Lifetime();
+  proxy.session.reset();  // the abandoned worker still holds the state
+  client.Close();
+  EXPECT_TRUE(testing::Expires(lifetime));
+}
+
+TEST(Proxy, AnExchangeAbandonedAtStopIsNotRecordedAndTouchesNothingBorrowed) {
+  std::mutex mutex;
+  std::condition_variable reached_cv;
+  bool reached = false;
+  testing::Gate gate;
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/v1/accounts/a/dpoJobs", [&](const httplib::Request&, httplib::Response& res) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        reached = true;
+      }
+      reached_cv.notify_all();
+      gate.Wait();
+      res.set_content(R"({"dpoJobs":[{"name":"x","state":"NOT_A_STATE"}]})", "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  auto contract = validator::EmbeddedContract();
+  ASSERT_THAT(contract, IsOk());
+  auto checker = validator::ExchangeValidator::Create(*contract, {});
+  ASSERT_THAT(checker, IsOk());
+  Proxy proxy(upstream.Url(),
+              {.stop_grace = std::chrono::milliseconds(200), .validator = checker->get()});
+  ASSERT_NE(proxy.session, nullptr);
+  std::thread request([url = proxy.session->url()] {
+    // httplib stops writing content-provider bodies once the server is stopping, so whether
+    // this client gets its response is not part of the contract under test.
+    (void)ClientFor(url)->Get("/v1/accounts/a/dpoJobs");
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    reached_cv.wait_for(lock, std::chrono::seconds(10), [&] { return reached; });
+    ASSERT_TRUE(reached);
+  }
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  EXPECT_EQ(proxy.summary.abandoned, 1u);
+  EXPECT_THAT(recorded, SizeIs(0));
+  std::string log_at_stop = proxy.Log();
+  std::weak_ptr<const void> lifetime = proxy.session->Lifetime();
+  proxy.session.reset();
+  checker->reset();  // what the caller may destroy once Stop returned
+  gate.Open();       // the abandoned exchange completes: its append fails, quietly
+  request.join();
+  EXPECT_TRUE(testing::Expires(lifetime));
+  EXPECT_EQ(proxy.Log(), log_at_stop);
+  auto read = ReadCassette(proxy.Cassette(), {});
+  ASSERT_THAT(read, IsOk());
+  EXPECT_TRUE(read->finished);
+  EXPECT_THAT(read->exchanges, SizeIs(0));
 }
 
 TEST(Proxy, ValidateLogsFindingsAndLeavesResponsesAlone) {

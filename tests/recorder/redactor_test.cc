@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tests/support/result_matchers.h"
 #include "traffic/redact.h"
@@ -123,6 +124,32 @@ TEST(Redactor, QueryStringSecretsAndUserinfoAreRedacted) {
   EXPECT_THAT(safe.request.url, HasSubstr("pageSize=5"));
 }
 
+TEST(Redactor, UrlsInLocationHeadersAreRedactedLikeTheRequestUrl) {
+  traffic::Exchange exchange;
+  exchange.request.headers = {{"Referer", "https://app.example.com/p?token=ref-1&x=1"}};
+  exchange.response.status = 302;
+  exchange.response.headers = {{"Location", "http://h/x?api_key=loc-1&pageToken=keep-1&n=2"},
+                               {"content-location", "https://user:loc-2@h/y"},
+                               {"LOCATION", "//user:loc-3@h/z?sig=loc-4"},
+                               {"Location", "/cb#access_token=loc-5&state=s1"},
+                               {"X-Other", "http://h/x?api_key=not-a-url-header"}};
+  traffic::Exchange safe = Make().Apply(exchange);
+  for (const std::string secret : {"loc-1", "loc-2", "loc-3", "loc-4", "loc-5", "ref-1"}) {
+    for (const traffic::Header& header : safe.response.headers) {
+      if (header.name != "X-Other") {
+        EXPECT_THAT(header.value, Not(HasSubstr(secret))) << header.name;
+      }
+    }
+    EXPECT_THAT(safe.request.headers[0].value, Not(HasSubstr(secret)));
+  }
+  EXPECT_EQ(safe.response.headers[0].value,
+            "http://h/x?api_key=%5BREDACTED%5D&pageToken=keep-1&n=2");
+  EXPECT_EQ(safe.response.headers[1].value, "https://REDACTED@h/y");
+  EXPECT_EQ(safe.response.headers[2].value, "//REDACTED@h/z?sig=%5BREDACTED%5D");
+  EXPECT_EQ(safe.response.headers[3].value, "/cb#access_token=%5BREDACTED%5D&state=s1");
+  EXPECT_EQ(safe.request.headers[0].value, "https://app.example.com/p?token=%5BREDACTED%5D&x=1");
+}
+
 TEST(Redactor, FormBodiesAreRedactedByParameterName) {
   traffic::Exchange exchange;
   exchange.request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
@@ -136,6 +163,31 @@ TEST(Redactor, FormBodiesAreRedactedByParameterName) {
 TEST(Redactor, TextThatIsNotJsonIsKept) {
   EXPECT_EQ(Make().Body("apiKey=k plain text"), "apiKey=k plain text");
   EXPECT_EQ(Make().Body(""), "");
+}
+
+TEST(Redactor, JsonAfterAPrefixIsRedactedAndThePrefixKept) {
+  // A BOM, XSSI guards and a JSONP callback used to hide the whole body from the scanner.
+  const std::vector<std::string> prefixes = {"\xEF\xBB\xBF", ")]}'\n", "while(1);",
+                                             "for(;;);",     "cb(",    " \xEF\xBB\xBF"};
+  for (const std::string& prefix : prefixes) {
+    std::string body = prefix + R"({"apiKey":"sk-prefixed","list":[{"password":"pw-1"}]})";
+    std::string redacted = Make().Body(body);
+    EXPECT_THAT(redacted, Not(HasSubstr("sk-prefixed"))) << prefix;
+    EXPECT_THAT(redacted, Not(HasSubstr("pw-1"))) << prefix;
+    EXPECT_TRUE(redacted.starts_with(prefix)) << prefix;
+    EXPECT_EQ(Parse(redacted.substr(prefix.size())),
+              Parse(R"({"apiKey":"[REDACTED]","list":[{"password":"[REDACTED]"}]})"));
+  }
+  EXPECT_EQ(Make().Body(")]}'\n[{\"token\":\"t-1\"}]"), ")]}'\n[{\"token\":\"[REDACTED]\"}]");
+  // Both directions go through it.
+  traffic::Exchange exchange;
+  exchange.request.body = "\xEF\xBB\xBF{\"clientSecret\":\"cs-req\"}";
+  exchange.response.body = ")]}'\n{\"accessToken\":\"at-resp\"}";
+  traffic::Exchange safe = Make().Apply(exchange);
+  EXPECT_THAT(safe.request.body, Not(HasSubstr("cs-req")));
+  EXPECT_THAT(safe.response.body, Not(HasSubstr("at-resp")));
+  // Without a bracket there is nothing to scan.
+  EXPECT_EQ(Make().Body(")]}'\nplain"), ")]}'\nplain");
 }
 
 TEST(Redactor, BrokenJsonStillLosesItsSecrets) {

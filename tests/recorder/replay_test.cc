@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -317,6 +318,78 @@ TEST(Replay, ARecordingWithoutAResponseReplaysAs502) {
   std::string answer = Body(*session, "/v1/x");
   EXPECT_THAT(answer, HasSubstr("502"));
   EXPECT_THAT(answer, HasSubstr("net::ERR_ABORTED"));
+}
+
+TEST(Replay, RecordedHeadersHttpCannotCarryAreNotSent) {
+  conform::testing::TempDir dir;
+  traffic::Exchange hostile = Recorded("/v1/x", R"({"n":1})");
+  hostile.response.headers.push_back({"X-Split", "a\r\nInjected: yes"});
+  hostile.response.headers.push_back({"X-Bare", "a\rInjected-Cr: yes"});
+  hostile.response.headers.push_back({"X-Nul", std::string("a\0b", 3)});
+  hostile.response.headers.push_back({"Bad Name", "v"});
+  hostile.response.headers.push_back({"Bad:Name", "v"});
+  hostile.response.headers.push_back({":status", "200"});  // a browser's HTTP/2 export: fine
+  std::string path = WriteCassette(dir, {hostile});
+  std::string log;
+  auto session =
+      Replay({.mode = RecordMode::kNone, .cassette = path, .log = [&log](const std::string& line) {
+                log += line + "\n";
+              }});
+  ASSERT_NE(session, nullptr);
+  for (int round = 0; round < 2; ++round) {
+    testing::RawConnection client(session->port());
+    ASSERT_TRUE(client.ok());
+    ASSERT_TRUE(client.Send("GET /v1/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    std::string response = client.ReadUntil();
+    EXPECT_THAT(response, HasSubstr("HTTP/1.1 200 OK\r\n"));
+    EXPECT_THAT(response, HasSubstr("X-Recorded: yes\r\n"));
+    EXPECT_THAT(response, HasSubstr("\r\n\r\n{\"n\":1}"));
+    EXPECT_THAT(response, Not(HasSubstr("Injected")));
+    EXPECT_THAT(response, Not(HasSubstr("X-Split")));
+    EXPECT_THAT(response, Not(HasSubstr("X-Bare")));
+    EXPECT_THAT(response, Not(HasSubstr("X-Nul")));
+    EXPECT_THAT(response, Not(HasSubstr("Bad")));
+    EXPECT_THAT(response, Not(HasSubstr(":status")));
+  }
+  SessionSummary summary = session->Stop();
+  EXPECT_EQ(summary.unsafe_headers_dropped, 10u);  // five per response
+  EXPECT_THAT(log, HasSubstr("dropped 5 header(s) of recorded entry 0"));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1);  // logged once, then counted
+}
+
+TEST(Replay, AChunkedRequestBodyOverTheLimitIs413) {
+  conform::testing::TempDir dir;
+  traffic::Exchange upload = Recorded("/v1/upload", R"({"ok":true})");
+  upload.request.method = "POST";
+  std::string path = WriteCassette(dir, {upload});
+  auto session = Replay({.mode = RecordMode::kNone,
+                         .cassette = path,
+                         .read_options = {.limits = {.max_body_bytes = 1000}}});
+  ASSERT_NE(session, nullptr);
+  auto client = ClientFor(session->url());
+  auto result = client->Post(
+      "/v1/upload",
+      [](size_t offset, httplib::DataSink& sink) {
+        if (offset >= 4000) {
+          sink.done();
+          return true;
+        }
+        std::string chunk(1000, 'c');
+        return sink.write(chunk.data(), chunk.size());
+      },
+      "application/octet-stream");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 413);
+  Json body = Json::parse(result->body);
+  EXPECT_EQ(body["code"], 8);
+  EXPECT_THAT(body["message"].get<std::string>(),
+              HasSubstr("conform replay: request body of 4000 bytes exceeds the limit of 1000"));
+  auto small = client->Post("/v1/upload", "{}", "application/json");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 200);
+  SessionSummary summary = session->Stop();
+  EXPECT_EQ(summary.too_large, 1u);
+  EXPECT_EQ(summary.replayed, 1u);
 }
 
 }  // namespace
