@@ -98,6 +98,12 @@ Result<int> RunRecordUntil(const RecordOptions& options, std::ostream& out, std:
   if (summary.upstream_failures > 0) {
     out << " (" << summary.upstream_failures << " answered 502/504: upstream failures)";
   }
+  if (summary.too_large > 0) {
+    out << ", " << summary.too_large << " refused (request body over the limit)";
+  }
+  if (summary.abandoned > 0) {
+    out << ", " << summary.abandoned << " abandoned at shutdown (still in progress)";
+  }
   out << "\n";
   if (validate) {
     PrintFindings(summary, out);
