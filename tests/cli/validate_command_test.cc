@@ -20,6 +20,8 @@
 #include "common/utf8.h"
 #include "tests/support/run_conform.h"
 #include "tests/support/temp_dir.h"
+#include "traffic/inputs.h"
+#include "traffic/har.h"
 
 namespace conform::cli {
 namespace {
@@ -264,6 +266,28 @@ TEST(ValidateCommand, BodyWithInvalidUtf8KeepsTheJunitFileWellFormed) {
     EXPECT_EQ(out.find('\x1B'), std::string::npos);
     EXPECT_THAT(out, HasSubstr("\\xff"));
   }
+}
+
+TEST(ValidateCommand, AKilledRecordersCassetteIsRecovered) {
+  // What `conform record` leaves when killed: complete entries, then a torn one, no "]}}".
+  auto valid = traffic::ReadInput(Examples("dpo_jobs/valid/first_page.json"), traffic::InputFormat::kAuto, {});
+  ASSERT_TRUE(valid.ok());
+  traffic::Exchange exchange = valid->front();
+  exchange.request = {.method = "GET", .url = "http://127.0.0.1:8080/v1/accounts/acme/dpoJobs"};
+  exchange.response.status = 200;
+  exchange.response.headers = {{"Content-Type", "application/json"}};
+  std::string torn = traffic::HarStreamPrefix({.name = "conform", .version = "0.1.0"}) +
+                     traffic::HarStreamEntry(exchange, 0) + traffic::HarStreamEntry(exchange, 1);
+  std::string third = traffic::HarStreamEntry(exchange, 2);
+  torn += third.substr(0, third.size() / 2);
+  testing::TempDir dir;
+  std::string path = (dir.path() / "killed.har").string();
+  std::ofstream(path, std::ios::binary) << torn;
+  RunResult run = Conform({"validate", "--format", "json", path});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["summary"]["cases"], 2);
+  EXPECT_EQ(report["summary"]["unreadable"], 0);
 }
 
 TEST(ValidateCommand, UnwritableJunitIsExitThree) {
