@@ -37,7 +37,9 @@ void AddTargetOptions(CLI::App& command, TargetOptions& options) {
   command.add_option("--rate", options.rate, "At most this many requests per second (0: unlimited)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e6));
-  command.add_option("--timeout", options.timeout_ms, "Connect and read timeout, in milliseconds")
+  command.add_option(
+      "--timeout", options.timeout_ms,
+      "Connect timeout and longest silence while reading, in milliseconds (headers may take twice this; a whole response 60 s)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600000));
   command.add_option("--retries", options.retries, "Retries on 429, 503 and refused connections (with backoff)")
