@@ -685,6 +685,15 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
   return violations;
 }
 
+std::optional<std::string> PatternError(const std::string& pattern) {
+  try {
+    std::regex compiled(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
+}
+
 bool StringMatchesFormat(std::string_view format, std::string_view value) {
   return CheckString(ParseFormat(format), value);
 }

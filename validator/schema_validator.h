@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ class SchemaValidator {
   std::unique_ptr<StructuralEngine> engine_;
   std::unique_ptr<Plan> plan_;
 };
+
+// Why `pattern` is not a regular expression std::regex (ECMAScript) compiles, or nullopt.
+// std::regex is instantiated in schema_validator.cc only (see validator/CMakeLists.txt).
+std::optional<std::string> PatternError(const std::string& pattern);
 
 // Format checks, exposed for tests and other modules. `format` is the OpenAPI format name.
 // Unknown formats are annotations and always pass.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <utility>
 
 #include "common/file.h"
@@ -10,6 +9,7 @@
 #include "validator/internal/ref_resolver.h"
 #include "validator/list_shape.h"
 #include "validator/schema_util.h"
+#include "validator/schema_validator.h"
 
 namespace conform::embedded {
 extern const std::string_view kOpenApiYaml;
@@ -80,12 +80,10 @@ Status CheckSchemaKeywords(const Document& doc, const Json& node, const std::str
       return InvalidArgument("multipleOf must be greater than 0, not " + value.dump(), doc.Where(at));
     }
     if (key == "pattern" && value.is_string()) {
-      try {
-        std::regex compiled(value.get<std::string>(), std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
+      if (std::optional<std::string> error = PatternError(value.get<std::string>())) {
         return InvalidArgument("pattern " + value.dump() +
-                                   " is not a regular expression std::regex (ECMAScript, without lookbehind) compiles: " +
-                                   e.what(),
+                                   " is not a regular expression std::regex (ECMAScript, without "
+                                   "lookbehind) compiles: " + *error,
                                doc.Where(at));
       }
     }
