@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "recorder/internal/json_redact.h"
-#include "traffic/url.h"
 
 namespace conform::recorder {
 namespace {
@@ -50,65 +49,6 @@ Result<std::vector<std::string>> SplitPath(const std::string& rule) {
     start = dot + 1;
   }
   return segments;
-}
-
-// Headers whose value is a URL: a redirect to "?api_key=..." or to "https://user:pw@host/"
-// carries the secret as plainly as the request URL does.
-bool HoldsUrl(std::string_view name) {
-  return traffic::EqualsIgnoreCase(name, "location") ||
-         traffic::EqualsIgnoreCase(name, "content-location") ||
-         traffic::EqualsIgnoreCase(name, "referer");
-}
-
-// "a=1&access_token=x" with the secret parameters' values redacted, as in a query string.
-std::string RedactParams(std::string_view params, const traffic::RedactionRules& rules) {
-  std::string out;
-  while (true) {
-    size_t amp = params.find('&');
-    std::string_view pair = params.substr(0, amp);
-    size_t eq = pair.find('=');
-    if (eq != std::string_view::npos &&
-        traffic::IsSecretQueryParam(traffic::PercentDecode(pair.substr(0, eq)), rules)) {
-      out.append(pair.substr(0, eq + 1));
-      out += traffic::PercentEncode(traffic::kRedacted);
-    } else {
-      out.append(pair);
-    }
-    if (amp == std::string_view::npos) {
-      return out;
-    }
-    out.push_back('&');
-    params.remove_prefix(amp + 1);
-  }
-}
-
-std::string RedactUrlValue(std::string_view url, const traffic::RedactionRules& rules) {
-  // An OAuth redirect carries its token in the fragment ("#access_token=..."), which
-  // traffic::RedactUrl keeps: redact its parameters like the query's.
-  size_t hash = url.find('#');
-  std::string_view fragment =
-      hash == std::string_view::npos ? std::string_view() : url.substr(hash + 1);
-  url = url.substr(0, hash);
-  std::string out;
-  // A network-path reference ("//user:pw@host/x") has no scheme for RedactUrl to find the
-  // userinfo after.
-  if (url.starts_with("//")) {
-    out = traffic::RedactUrl("x:" + std::string(url), rules).substr(2);
-  } else {
-    out = traffic::RedactUrl(url, rules);
-  }
-  if (hash != std::string_view::npos) {
-    out += "#" + RedactParams(fragment, rules);
-  }
-  return out;
-}
-
-void RedactUrlHeaders(traffic::Headers& headers, const traffic::RedactionRules& rules) {
-  for (traffic::Header& header : headers) {
-    if (HoldsUrl(header.name)) {
-      header.value = RedactUrlValue(header.value, rules);
-    }
-  }
 }
 
 }  // namespace
@@ -159,8 +99,6 @@ traffic::Exchange Redactor::Apply(traffic::Exchange exchange) const {
     exchange.request.body.clear();
   }
   exchange = traffic::RedactExchange(std::move(exchange), rules());
-  RedactUrlHeaders(exchange.request.headers, rules());
-  RedactUrlHeaders(exchange.response.headers, rules());
   if (!form) {
     exchange.request.body = Body(std::move(request_body));
   }

@@ -92,6 +92,28 @@ std::string RedactQueryString(std::string_view query, const RedactionRules& rule
   return out;
 }
 
+// Headers whose value is a URL: a redirect to "?api_key=..." or to "https://user:pw@host/"
+// carries the secret as plainly as the request URL does.
+bool HoldsUrl(std::string_view name) {
+  return EqualsIgnoreCase(name, "location") || EqualsIgnoreCase(name, "content-location") ||
+         EqualsIgnoreCase(name, "referer");
+}
+
+// RedactUrl for a header's URL, which may also be a network-path reference ("//user:pw@host/x",
+// no scheme for RedactUrl to find the userinfo after) or carry an OAuth token in its fragment
+// ("#access_token=..."), whose parameters are redacted like the query's.
+std::string RedactUrlValue(std::string_view url, const RedactionRules& rules) {
+  size_t hash = url.find('#');
+  std::string_view fragment = hash == std::string_view::npos ? std::string_view() : url.substr(hash + 1);
+  url = url.substr(0, hash);
+  std::string out = url.starts_with("//") ? RedactUrl("x:" + std::string(url), rules).substr(2)
+                                          : RedactUrl(url, rules);
+  if (hash != std::string_view::npos) {
+    out += "#" + RedactQueryString(fragment, rules);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string NormalizeJsonKey(std::string_view key) {
@@ -195,6 +217,10 @@ std::string RedactBody(std::string_view body, const RedactionRules& rules, size_
 Headers RedactHeaders(const Headers& headers, const RedactionRules& rules) {
   Headers out = headers;
   for (Header& header : out) {
+    if (HoldsUrl(header.name)) {
+      header.value = RedactUrlValue(header.value, rules);
+      continue;
+    }
     if (!IsSecretHeader(header.name, rules)) {
       continue;
     }
