@@ -34,6 +34,12 @@ struct JsonRedactRules {
 // valid JSON the result parses to the same value as traffic::RedactBody's.
 std::optional<std::string> RedactJsonText(std::string_view text, const JsonRedactRules& rules);
 
+// RedactJsonText by the reference scanner alone, byte by byte over the structural characters.
+// RedactJsonText uses it for path rules and for text its block scanner leaves (a backslash
+// outside strings); exposed for the property that holds the two together.
+std::optional<std::string> RedactJsonTextReference(std::string_view text,
+                                                   const JsonRedactRules& rules);
+
 // False only when traffic::IsSecretJsonKey(key) is surely false: every built-in secret name,
 // once '_'/'-' are dropped and ASCII is lowercased, ends in one of eight endings ("key",
 // "ret", "ord", "swd", "ken", "tion", "als", "kie"). Exposed for the property that keeps it in

@@ -6,6 +6,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,87 @@ RC_GTEST_PROP(RecorderProperties, OnePassRedactionMeansWhatTrafficRedactBodyMean
   RC_ASSERT(Json::parse(ours) == Json::parse(reference));
   if (reference == text) {
     RC_ASSERT(ours == text);  // nothing secret: the bytes are untouched
+  }
+}
+
+// Pages of many members, so that names, values and spaces fall across the block scanner's
+// 64-byte blocks at every offset.
+rc::Gen<std::string> GenPageText() {
+  return rc::gen::exec([] {
+    Json page = Json::array();
+    int items = *rc::gen::inRange(1, 12);
+    for (int i = 0; i < items; ++i) {
+      Json item = Json::object();
+      int size = *rc::gen::inRange(1, 6);
+      for (int k = 0; k < size; ++k) {
+        item[*GenKey()] = *GenJson(*rc::gen::inRange(0, 4));
+      }
+      page.push_back(std::move(item));
+    }
+    Json document = {{*GenKey(), std::move(page)}};
+    int style = *rc::gen::inRange(0, 4);
+    return style == 0   ? document.dump()
+           : style == 1 ? document.dump(*rc::gen::inRange(1, 9))
+           : style == 2 ? document.dump(-1, ' ', /*ensure_ascii=*/true)
+                        : document.dump(*rc::gen::inRange(1, 40), ' ', /*ensure_ascii=*/true);
+  });
+}
+
+internal::JsonRedactRules GenNameRules() {
+  internal::JsonRedactRules rules;
+  if (*rc::gen::inRange(0, 3) == 0) {
+    rules.key_rules.json_keys = {*rc::gen::elementOf(
+        std::vector<std::string>{"name", "state", "x", "region", "caf\xC3\xA9", "quo\"te"})};
+  }
+  if (*rc::gen::inRange(0, 3) == 0) {
+    rules.max_depth = *rc::gen::inRange<size_t>(1, 8);  // the too-deep paths of both scanners
+  }
+  return rules;
+}
+
+RC_GTEST_PROP(RecorderProperties, TheBlockScannerWritesWhatTheReferenceScannerWrites, ()) {
+  std::string text = *GenPageText();
+  internal::JsonRedactRules rules = GenNameRules();
+  std::optional<std::string> reference = internal::RedactJsonTextReference(text, rules);
+  RC_CLASSIFY(reference.has_value(), "redacted");
+  RC_ASSERT(internal::RedactJsonText(text, rules) == reference);
+}
+
+// Broken JSON (bytes inserted, dropped or flipped anywhere, quotes and backslashes included):
+// whatever secret the reference scanner removes, the block scanner removes too.
+RC_GTEST_PROP(RecorderProperties, TheBlockScannerRemovesEverySecretTheReferenceRemoves, ()) {
+  Json page = Json::array();
+  int items = *rc::gen::inRange(1, 8);
+  for (int i = 0; i < items; ++i) {
+    page.push_back({{"name", "job-" + std::to_string(i)},
+                    {*rc::gen::elementOf(std::vector<std::string>{"apiKey", "password", "note"}),
+                     "SECRET" + std::to_string(i) + "X"},
+                    {"nested", *GenJson(2)}});
+  }
+  std::string text = Json{{"items", page}}.dump(*rc::gen::inRange(-1, 3));
+  int edits = *rc::gen::inRange(1, 6);
+  for (int e = 0; e < edits && !text.empty(); ++e) {
+    size_t at = *rc::gen::inRange<size_t>(0, text.size());
+    char byte = *rc::gen::elementOf(std::string("\"\\:{}[], a\n"));
+    switch (*rc::gen::inRange(0, 3)) {
+      case 0:
+        text.insert(at, 1, byte);
+        break;
+      case 1:
+        text.erase(at, 1);
+        break;
+      default:
+        text[at] = byte;
+    }
+  }
+  internal::JsonRedactRules rules;
+  std::string reference = internal::RedactJsonTextReference(text, rules).value_or(text);
+  std::string ours = internal::RedactJsonText(text, rules).value_or(text);
+  for (int i = 0; i < items; ++i) {
+    std::string secret = "SECRET" + std::to_string(i) + "X";
+    if (text.find(secret) != std::string::npos && reference.find(secret) == std::string::npos) {
+      RC_ASSERT(ours.find(secret) == std::string::npos);
+    }
   }
 }
 
