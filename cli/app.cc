@@ -55,12 +55,24 @@ int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ost
     }
 
     Result<int> result = InternalError("no subcommand ran");
+    // The reporting subcommand that ran: a tool error still gets its JSON and JUnit report.
+    const OutputOptions* output = nullptr;
+    std::string reporting_command;
+    std::vector<std::string> key_envs;
     if (validate_command->parsed()) {
       result = RunValidate(validate, env, out, err);
+      output = &validate.output;
+      reporting_command = "validate";
     } else if (check_command->parsed()) {
       result = RunCheck(check, env, out, err);
+      output = &check.output;
+      reporting_command = "check";
+      key_envs = {check.target.api_key_env, check.target.other_api_key_env};
     } else if (fuzz_command->parsed()) {
       result = RunFuzz(fuzz, env, out, err);
+      output = &fuzz.output;
+      reporting_command = "fuzz";
+      key_envs = {fuzz.target.api_key_env, fuzz.target.other_api_key_env};
     } else if (checks_command->parsed()) {
       result = RunChecks(checks, out);
     } else if (serve_command->parsed()) {
@@ -73,6 +85,10 @@ int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ost
     }
     if (!result) {
       err << "conform: " << Printable(result.error().ToString()) << "\n";
+      if (output != nullptr) {
+        return EmitStoppedReport(reporting_command, result.error(), *output, key_envs, env, out,
+                                 err);
+      }
       return ExitCodeForError(result.error());
     }
     return *result;

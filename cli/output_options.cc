@@ -4,6 +4,9 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <optional>
+
+#include "common/utf8.h"
 
 namespace conform::cli {
 
@@ -45,6 +48,35 @@ int EmitReport(Report report, const OutputOptions& options, const Environment& e
     }
   }
   return code;
+}
+
+int EmitStoppedReport(const std::string& command, const Error& error, const OutputOptions& options,
+                      const std::vector<std::string>& key_envs, const Environment& env,
+                      std::ostream& out, std::ostream& err) {
+  Report report;
+  report.command = command;
+  report.strict = options.strict;
+  report.stopped = ExitCodeForError(error);
+  report.errors.push_back(Printable(error.ToString()));
+  for (const std::string& name : key_envs) {
+    if (std::optional<std::string> key = name.empty() ? std::nullopt : env.getenv(name)) {
+      report.secrets.push_back(*key);
+    }
+  }
+  RedactSecrets(report);
+  if (options.format == "json") {
+    errno = 0;
+    WriteJson(report, out);
+    if (Status flushed = FlushReport(out); !flushed.ok()) {
+      err << "conform: " << flushed.error().ToString() << "\n";
+    }
+  }
+  if (!options.junit.empty()) {
+    if (Status written = WriteJunitFile(report, options.junit); !written.ok()) {
+      err << "conform: " << written.error().ToString() << "\n";
+    }
+  }
+  return report.stopped;
 }
 
 Status FlushReport(std::ostream& out) {

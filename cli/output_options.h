@@ -9,6 +9,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "cli/app.h"
 #include "cli/report.h"
@@ -31,6 +32,16 @@ void AddOutputOptions(CLI::App& command, OutputOptions& options);
 // gives 3.
 int EmitReport(Report report, const OutputOptions& options, const Environment& env, std::ostream& out,
                std::ostream& err);
+
+// For a reporting subcommand that stopped on `error` before it could check anything: prints a
+// JSON report holding only the error (--format json) and writes a JUnit file holding it as an
+// <error> test case (--junit), so that CI shows why the run stopped instead of no report.
+// Nothing for the text format: the caller has printed the error. Returns the exit code
+// (ExitCodeForError).
+// `key_envs`: environment variables holding API keys, whose values never reach the report.
+int EmitStoppedReport(const std::string& command, const Error& error, const OutputOptions& options,
+                      const std::vector<std::string>& key_envs, const Environment& env,
+                      std::ostream& out, std::ostream& err);
 
 // Flushes `out` (standard output) and fails if anything written to it was lost (a full disk,
 // a closed pipe): kUnavailable "cannot write the report to standard output: <reason>", the

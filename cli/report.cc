@@ -133,6 +133,9 @@ bool CaseFails(const ReportCase& c, bool strict) {
 }
 
 int ExitCodeFor(const Report& report) {
+  if (report.stopped != 0) {
+    return report.stopped;
+  }
   if (!report.errors.empty()) {
     return kExitUnreachable;
   }
@@ -320,6 +323,7 @@ void WriteJson(const Report& report, std::ostream& out) {
                    {"subject", report.subject},
                    {"strict", report.strict},
                    {"exit_code", ExitCodeFor(report)},
+                   {"stopped", report.stopped != 0},
                    {"summary",
                     {{"cases", report.cases.size()},
                      {"passed", counts.passed},
@@ -452,9 +456,12 @@ std::string JunitXml(const Report& report) {
     xml << "    </testcase>\n";
   }
   for (const std::string& error : report.errors) {
+    std::string name = report.stopped != 0 ? "conform " + report.command
+                                           : error.substr(0, error.find(": "));
     xml << "    <testcase classname=\"conform." << XmlEscape(report.command) << "\" name=\""
-        << XmlEscape(error.substr(0, error.find(": "))) << "\">\n";
-    xml << "      <error type=\"unreadable\" message=\"" << XmlEscape(error) << "\"/>\n";
+        << XmlEscape(name) << "\">\n";
+    xml << "      <error type=\"" << (report.stopped != 0 ? "stopped" : "unreadable")
+        << "\" message=\"" << XmlEscape(error) << "\"/>\n";
     xml << "    </testcase>\n";
   }
   xml << "  </testsuite>\n</testsuites>\n";

@@ -38,6 +38,10 @@ struct Report {
   std::string subject;  // what was checked against what
   std::vector<ReportCase> cases;
   std::vector<std::string> errors;  // inputs or targets that could not be read (exit 3)
+  // Non-zero when the run stopped on a tool error before it could check anything (a target
+  // that cannot be reached, a bad spec or option): that error's exit code (2, 3 or 4), the
+  // error being errors[0]. The report then exists so that CI shows why.
+  int stopped = 0;
   std::vector<std::pair<std::string, std::string>> stats;  // "requests" -> "123", ...
   bool strict = false;  // should-level findings fail the run
   std::string api_key_env = "FIREWORKS_API_KEY";  // named in curl commands
@@ -57,7 +61,7 @@ void RedactSecrets(Report& report);
 bool Fails(const validator::Finding& finding, bool strict);
 bool CaseFails(const ReportCase& c, bool strict);
 
-// 3 if anything could not be read, else 1 if any failing finding, else 0.
+// `stopped` if set, else 3 if anything could not be read, else 1 if any failing finding, else 0.
 int ExitCodeFor(const Report& report);
 
 enum class ReportFormat { kText, kJson };

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -113,6 +114,45 @@ TEST(CheckCommand, UnreachableTargetIsExitThreeQuickly) {
   EXPECT_EQ(run.code, 3);
   EXPECT_THAT(run.err, HasSubstr("cannot reach"));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+}
+
+TEST(CheckCommand, AStoppedRunStillWritesItsJsonAndJunitReports) {
+  // CI reads the report files: a target that cannot be reached must not leave them missing.
+  int closed_port = 0;
+  {
+    testing::TestServer server([](const httplib::Request&, httplib::Response&) {});
+    closed_port = server.Port();
+  }
+  conform::testing::TempDir dir;
+  std::string junit = (dir.path() / "report.xml").string();
+  RunResult run = Conform({"check", "--base-url", "http://127.0.0.1:" + std::to_string(closed_port),
+                           "--account", "acme", "--retries", "0", "--timeout", "2000", "--format",
+                           "json", "--junit", junit},
+                          WithKey("secret-key-123456"));
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("cannot reach"));
+  Json report = Json::parse(run.out);
+  EXPECT_EQ(report["exit_code"], 3);
+  EXPECT_EQ(report["stopped"], true);
+  ASSERT_EQ(report["errors"].size(), 1u);
+  EXPECT_THAT(report["errors"][0].get<std::string>(), HasSubstr("cannot reach"));
+  EXPECT_TRUE(report["cases"].empty());
+  std::ifstream file(junit);
+  std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(xml, AllOf(HasSubstr("errors=\"1\""), HasSubstr("name=\"conform check\""),
+                         HasSubstr("<error type=\"stopped\" message=\""),
+                         HasSubstr("cannot reach")));
+  EXPECT_THAT(run.out + xml, Not(HasSubstr("secret-key-123456")));
+
+  // A usage error too (exit 2), and the text format prints nothing more than the one line.
+  RunResult usage = Conform({"check", "--checks", "no.such.check", "--format", "json", "--junit",
+                             junit});
+  EXPECT_EQ(usage.code, 2);
+  EXPECT_EQ(Json::parse(usage.out)["exit_code"], 2);
+  RunResult text = Conform({"check", "--checks", "no.such.check"});
+  EXPECT_EQ(text.code, 2);
+  EXPECT_EQ(text.out, "");
+  EXPECT_EQ(std::count(text.err.begin(), text.err.end(), '\n'), 1) << text.err;
 }
 
 TEST(CheckCommand, TlsFailureIsExitThree) {

@@ -250,6 +250,19 @@ TEST(ValidateCommand, JunitFileListsEveryExchange) {
   EXPECT_EQ(std::count(xml.begin(), xml.end(), '<') - std::count(xml.begin(), xml.end(), '>'), 0);
 }
 
+TEST(ValidateCommand, ASpecThatCannotBeLoadedStillGivesAJunitError) {
+  testing::TempDir dir;
+  std::string spec = (dir.path() / "openapi.yaml").string();
+  std::ofstream(spec) << "openapi: 3.0.3\npaths: [not, a, map]\n";
+  std::string junit = (dir.path() / "report.xml").string();
+  RunResult run = Conform({"validate", "--spec", spec, "--junit", junit, Examples("dpo_jobs/valid")});
+  EXPECT_EQ(run.code, 2) << run.err;
+  std::ifstream file(junit);
+  std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(xml, AllOf(HasSubstr("name=\"conform validate\""), HasSubstr("<error type=\"stopped\""),
+                         HasSubstr("openapi.yaml")));
+}
+
 TEST(ValidateCommand, BodyWithInvalidUtf8KeepsTheJunitFileWellFormed) {
   testing::TempDir dir;
   std::string body = (dir.path() / "body.json").string();

@@ -194,6 +194,17 @@ TEST(FuzzCommand, UnreachableTargetIsExitThree) {
                           env);
   EXPECT_EQ(run.code, 3);
   EXPECT_THAT(run.err, HasSubstr("cannot reach"));
+  // With --format json the stopped run is still a report CI can read.
+  RunResult json = Conform({"fuzz", "--base-url", "http://127.0.0.1:" + std::to_string(closed_port),
+                            "--account", "acme", "--retries", "0", "--timeout", "2000", "--format",
+                            "json"},
+                           env);
+  EXPECT_EQ(json.code, 3);
+  nlohmann::json report = nlohmann::json::parse(json.out);
+  EXPECT_EQ(report["command"], "fuzz");
+  EXPECT_EQ(report["exit_code"], 3);
+  EXPECT_EQ(report["stopped"], true);
+  EXPECT_THAT(report["errors"][0].get<std::string>(), HasSubstr("cannot reach"));
 }
 
 }  // namespace
