@@ -20,6 +20,32 @@
 
 namespace conform::cli {
 
+namespace {
+
+// One line for a command line CLI11 refused, naming the subcommand's help: CLI11's own message
+// is two lines without the program's name, and calls an unknown command a missing one.
+std::string UsageError(const CLI::App& app, const std::vector<std::string>& args,
+                       const CLI::ParseError& error) {
+  std::string command;
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+    if (sub->parsed()) {
+      command = sub->get_name();
+    }
+  }
+  if (command.empty() && args.size() > 1 && !args[1].empty() && args[1][0] != '-') {
+    return "unknown command '" + Printable(args[1]) + "' (commands: " + names + ")";
+  }
+  if (command.empty() && args.size() <= 1) {
+    return "a command is required (commands: " + names + "; see conform --help)";
+  }
+  std::string message = Printable(error.what());
+  return message + " (see conform " + (command.empty() ? "" : command + " ") + "--help)";
+}
+
+}  // namespace
+
 int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const Environment& env) {
   try {
     CLI::App app("conform: contract tests for AIP-style List APIs described in OpenAPI", "conform");
@@ -50,8 +76,12 @@ int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ost
     try {
       app.parse(reversed);
     } catch (const CLI::ParseError& e) {
-      int code = app.exit(e, out, err);
-      return code == 0 ? kExitOk : kExitUsage;
+      if (e.get_exit_code() == 0) {  // --help, --version
+        app.exit(e, out, err);
+        return kExitOk;
+      }
+      err << "conform: " << UsageError(app, args, e) << "\n";
+      return kExitUsage;
     }
 
     Result<int> result = InternalError("no subcommand ran");

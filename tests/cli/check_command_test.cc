@@ -155,6 +155,34 @@ TEST(CheckCommand, AStoppedRunStillWritesItsJsonAndJunitReports) {
   EXPECT_EQ(std::count(text.err.begin(), text.err.end(), '\n'), 1) << text.err;
 }
 
+TEST(CommandLine, UsageErrorsAreOneLineNamingTheCommandsHelp) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"check", "--bogus"}, "conform: The following argument was not expected: --bogus (see conform check --help)"},
+      {{"check", "--format", "xml"}, "(see conform check --help)"},
+      {{"record", "--upstream"}, "--upstream"},
+      {{"frobnicate"}, "conform: unknown command 'frobnicate' (commands: validate, check, fuzz,"},
+      {{}, "conform: a command is required (commands: validate, check"},
+  };
+  for (const Case& c : cases) {
+    RunResult run = Conform(c.args);
+    EXPECT_EQ(run.code, 2) << c.says;
+    EXPECT_EQ(run.out, "") << c.says;
+    EXPECT_THAT(run.err, HasSubstr(c.says));
+    EXPECT_TRUE(run.err.starts_with("conform: ")) << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+  }
+  RunResult version = Conform({"--version"});
+  EXPECT_EQ(version.code, 0);
+  EXPECT_EQ(version.out, "conform 0.1.0\n");
+  RunResult help = Conform({"check", "--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_THAT(help.out, HasSubstr("--base-url"));
+}
+
 TEST(CheckCommand, TlsFailureIsExitThree) {
   testing::TestServer plain([](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
   RunResult run = Conform({"check", "--base-url", "https://127.0.0.1:" + std::to_string(plain.Port()), "--account",
