@@ -94,6 +94,10 @@ traffic::Headers ClientHeaders(const httplib::Request& request) {
   return headers;
 }
 
+bool CanCarry(const traffic::Header& header) {
+  return IsToken(header.name) && IsSafeValue(header.value);
+}
+
 traffic::Headers ForwardableRequestHeaders(const traffic::Headers& headers) {
   traffic::Headers out;
   out.reserve(headers.size());
@@ -118,7 +122,7 @@ ResponseHeaders ForwardableResponseHeaders(const traffic::Headers& headers) {
         traffic::EqualsIgnoreCase(header.name, "content-length") || IsPseudoHeader(header.name)) {
       continue;
     }
-    if (!IsToken(header.name) || !IsSafeValue(header.value)) {
+    if (!CanCarry(header)) {
       ++out.unsafe_dropped;
       continue;
     }

@@ -33,6 +33,10 @@ struct ResponseHeaders {
   size_t unsafe_dropped = 0;
 };
 
+// Whether HTTP/1.1 can carry the header: its name is an RFC 9110 token and its value holds no
+// CR, LF or NUL.
+bool CanCarry(const traffic::Header& header);
+
 // Headers of an upstream response to pass to the client: without hop-by-hop headers,
 // Content-Length (httplib sets it) and unsafe headers. Content-Encoding stays: the bytes pass
 // through.

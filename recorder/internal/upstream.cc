@@ -80,7 +80,10 @@ Result<std::unique_ptr<Upstream>> Upstream::Create(const UpstreamConfig& config)
                                ? authority
                                : authority + ":" + std::to_string(upstream->port_);
   upstream->base_url_ = scheme + "://" + upstream->host_header_ + upstream->prefix_;
-  try {
+  if (scheme != "https") {
+    return upstream;
+  }
+  try {  // TLS is set up once here, so that a broken context is an error at start
     auto probe = upstream->NewClient();
     if (!probe->is_valid()) {
       return InternalError("could not set up the upstream client (TLS context)", config.url);
@@ -137,8 +140,102 @@ void Upstream::GiveBack(std::unique_ptr<httplib::ClientImpl> client) {
   }
 }
 
+std::string Upstream::Where() const { return host_ + ":" + std::to_string(port_); }
+
 UpstreamReply Upstream::Forward(const std::string& method, const std::string& target,
                                 const traffic::Headers& headers, const std::string& body) {
+  return scheme_ == "https" ? ForwardTls(method, target, headers, body)
+                            : ForwardPlain(method, target, headers, body);
+}
+
+UpstreamReply Upstream::ForwardPlain(const std::string& method, const std::string& target,
+                                     const traffic::Headers& headers, const std::string& body) {
+  const std::string request = Http1Request(method, prefix_ + target, headers, body);
+  const WireLimits limits{.max_body_bytes = config_.max_body_bytes, .head = method == "HEAD"};
+  const std::string limit = std::to_string(config_.timeout.count()) + " ms";
+  for (int attempt = 0;; ++attempt) {
+    UpstreamReply reply;
+    const auto start = Clock::now();
+    std::unique_ptr<Http1Connection> connection;
+    bool reused = false;
+    // A pooled connection the upstream has closed meanwhile (its keep-alive timeout) is
+    // dropped here; the retry below covers one that closes while the request is on its way.
+    while (attempt == 0 && !connection) {
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      if (idle_plain_.empty()) {
+        break;
+      }
+      connection = std::move(idle_plain_.back());
+      idle_plain_.pop_back();
+      if (!connection->StillOpen()) {
+        connection.reset();
+      }
+      reused = connection != nullptr;
+    }
+    WireFailure failure = WireFailure::kNone;
+    if (!connection) {
+      connection = Http1Connection::Connect(host_, port_, config_.timeout, failure);
+    }
+    WireResponse response;
+    if (connection) {
+      failure = connection->RoundTrip(request, limits, response);
+    }
+    reply.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (failure == WireFailure::kNone) {
+      reply.status = response.status;
+      reply.headers = std::move(response.headers);
+      reply.body = std::move(response.body);
+      if (response.reusable) {
+        std::lock_guard<std::mutex> lock(pool_mutex_);
+        if (idle_plain_.size() < config_.max_idle_connections) {
+          idle_plain_.push_back(std::move(connection));
+        }
+      }
+      return reply;
+    }
+    // A pooled connection the upstream closed while idle fails before any response byte.
+    if (attempt == 0 && reused && response.nothing_received && IsIdempotent(method) &&
+        (failure == WireFailure::kWrite || failure == WireFailure::kClosed)) {
+      continue;
+    }
+    reply.failure = UpstreamFailure::kUnreachable;
+    switch (failure) {
+      case WireFailure::kConnect:
+        reply.reason = traffic::DiagnoseConnect(
+            host_, port_, std::min(config_.timeout, Milliseconds(2000)), "upstream");
+        break;
+      case WireFailure::kConnectTimeout:
+        reply.failure = UpstreamFailure::kTimeout;
+        reply.reason = "connect to upstream " + Where() + " timed out after " + limit;
+        break;
+      case WireFailure::kTimeout:
+        reply.failure = UpstreamFailure::kTimeout;
+        reply.reason = "upstream " + Where() + " sent no response within " + limit;
+        break;
+      case WireFailure::kWrite:
+        reply.reason = "could not send the request to upstream " + Where();
+        break;
+      case WireFailure::kClosed:
+        reply.reason =
+            "upstream " + Where() + " closed the connection before the response was complete";
+        break;
+      case WireFailure::kMalformed:
+        reply.reason = "upstream " + Where() + " sent a malformed response: " + response.problem;
+        break;
+      case WireFailure::kTooLarge:
+        reply.failure = UpstreamFailure::kTooLarge;
+        reply.reason = "upstream response body exceeds the limit of " +
+                       std::to_string(config_.max_body_bytes) + " bytes (--max-body-size)";
+        break;
+      case WireFailure::kNone:
+        break;
+    }
+    return reply;
+  }
+}
+
+UpstreamReply Upstream::ForwardTls(const std::string& method, const std::string& target,
+                                   const traffic::Headers& headers, const std::string& body) {
   httplib::Request wire;
   wire.method = method;
   wire.path = prefix_ + target;
@@ -190,7 +287,7 @@ UpstreamReply Upstream::Forward(const std::string& method, const std::string& ta
         (error == httplib::Error::Write || error == httplib::Error::Read)) {
       continue;
     }
-    const std::string where = host_ + ":" + std::to_string(port_);
+    const std::string where = Where();
     const std::string limit = std::to_string(config_.timeout.count()) + " ms";
     reply.failure = UpstreamFailure::kUnreachable;
     switch (error) {

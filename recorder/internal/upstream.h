@@ -1,5 +1,7 @@
 // The proxy's side of the wire: forwards one request to the upstream over a pool of keep-alive
 // connections and returns the reply as raw bytes (never decompressed), or why there is none.
+// http upstreams go through Http1Connection (large reads, no poll per read), https ones
+// through httplib's SSLClient.
 //   auto upstream = Upstream::Create({.url = "https://api.fireworks.ai"});
 //   UpstreamReply reply = (*upstream)->Forward("GET", "/v1/x?a=1", headers, "");
 #pragma once
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "recorder/internal/http1_client.h"
 #include "traffic/exchange.h"
 #include "traffic/http_client.h"
 
@@ -67,9 +70,14 @@ class Upstream {
 
  private:
   explicit Upstream(const UpstreamConfig& config) : config_(config) {}
+  UpstreamReply ForwardPlain(const std::string& method, const std::string& target,
+                             const traffic::Headers& headers, const std::string& body);
+  UpstreamReply ForwardTls(const std::string& method, const std::string& target,
+                           const traffic::Headers& headers, const std::string& body);
   std::unique_ptr<httplib::ClientImpl> NewClient() const;
   std::unique_ptr<httplib::ClientImpl> Borrow(bool& reused);
   void GiveBack(std::unique_ptr<httplib::ClientImpl> client);
+  std::string Where() const;  // "host:port", for failure reasons
 
   UpstreamConfig config_;
   std::string scheme_;
@@ -79,7 +87,8 @@ class Upstream {
   std::string base_url_;
   std::string host_header_;
   std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<httplib::ClientImpl>> idle_;
+  std::vector<std::unique_ptr<httplib::ClientImpl>> idle_;     // https
+  std::vector<std::unique_ptr<Http1Connection>> idle_plain_;  // http
 };
 
 }  // namespace conform::recorder::internal
