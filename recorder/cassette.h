@@ -90,6 +90,7 @@ class CassetteWriter {
   std::atomic<uint64_t> written_{0};  // entries written, a sequence number for syncing
   std::mutex sync_mutex_;             // one fdatasync at a time; guards synced_ and closed_
   uint64_t synced_ = 0;
+  uint64_t dropped_bytes_ = 0;  // the file's first bytes, synced and out of the page cache
   bool closed_ = false;
 
   std::mutex loop_mutex_;
