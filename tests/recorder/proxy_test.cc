@@ -282,6 +282,43 @@ TEST(Proxy, ManyConcurrentClientsAreAllServedAndRecordedOnce) {
   EXPECT_EQ(ids.size(), static_cast<size_t>(kThreads * kEach));
 }
 
+TEST(Proxy, AResponseIsCompleteOnlyOnceItsExchangeIsInTheCassette) {
+  // Whenever a response has arrived, the cassette on disk already holds its exchange
+  // (redacted): what makes a recording survive a kill at any moment.
+  const std::string page = R"({"dpoJobs":[{"name":"j","wandbConfig":{"apiKey":"sk-lane"}}],"x":")" +
+                           std::string(40'000, 'x') + "\"}";
+  TestUpstream upstream([&page](const httplib::Request& request, httplib::Response& res) {
+    res.set_content(page + request.path, "application/json");
+  });
+  Proxy proxy(upstream.Url());
+  auto client = ClientFor(proxy.session->url());
+  for (int i = 0; i < 12; ++i) {
+    const std::string path = "/v1/r" + std::to_string(i);
+    auto response = client->Get(path);
+    ASSERT_TRUE(response) << i;
+    ASSERT_EQ(response->body, page + path);  // the client gets the upstream's bytes
+    auto recorded = ReadCassette(proxy.Cassette(), {});
+    ASSERT_THAT(recorded, IsOk());
+    ASSERT_THAT(recorded->exchanges, SizeIs(i + 1)) << "response " << i << " arrived first";
+    EXPECT_THAT(recorded->exchanges.back().request.url, HasSubstr(path));
+    EXPECT_THAT(recorded->exchanges.back().response.body, Not(HasSubstr("sk-lane")));
+  }
+  // Bodies of one byte and none too.
+  TestUpstream tiny([](const httplib::Request& request, httplib::Response& res) {
+    res.set_content(request.path == "/one" ? "1" : "", "text/plain");
+  });
+  Proxy small(tiny.Url());
+  auto small_client = ClientFor(small.session->url());
+  for (const std::string path : {"/one", "/empty", "/one"}) {
+    ASSERT_TRUE(small_client->Get(path));
+  }
+  auto recorded = ReadCassette(small.Cassette(), {});
+  ASSERT_THAT(recorded, IsOk());
+  EXPECT_THAT(recorded->exchanges, SizeIs(3));
+  EXPECT_THAT(proxy.Stop(), SizeIs(12));
+  EXPECT_EQ(proxy.summary.recorded, 12u);
+}
+
 TEST(Proxy, ARefusedUpstreamIs502AndRecorded) {
   int port = testing::ClosedPort();
   Proxy proxy("http://127.0.0.1:" + std::to_string(port));
