@@ -12,7 +12,6 @@
 #include <utility>
 
 #include "common/file.h"
-#include "recorder/internal/har_line.h"
 
 namespace conform::recorder {
 namespace {
@@ -116,7 +115,7 @@ Result<std::unique_ptr<CassetteWriter>> CassetteWriter::Create(
   std::string head = traffic::HarStreamPrefix(options.creator);
   for (size_t i = 0; i < existing.size(); ++i) {
     head += i == 0 ? "" : ",";
-    head += internal::HarEntryJson(existing[i]);
+    head += traffic::HarEntryLine(existing[i]);
     head += "\n";
   }
   if (int error = WriteAll(fd, {head}); error != 0) {
@@ -134,7 +133,7 @@ Result<std::unique_ptr<CassetteWriter>> CassetteWriter::Create(
 
 Result<size_t> CassetteWriter::Append(const traffic::Exchange& exchange) {
   // Serialising is the expensive part and needs no lock.
-  std::string line = internal::HarEntryJson(exchange);
+  std::string line = traffic::HarEntryLine(exchange);
   size_t index = 0;
   {
     std::lock_guard<std::mutex> lock(write_mutex_);

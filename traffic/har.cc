@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "traffic/internal/base64.h"
+#include "traffic/internal/json_escape.h"
 #include "traffic/internal/json_text.h"
 #include "common/utf8.h"
 #include "traffic/url.h"
@@ -519,8 +520,153 @@ std::string HarStreamPrefix(const HarCreator& creator) {
          R"(,"pages":[],)" + std::string(kStreamPrefixEnd) + "\n";
 }
 
+namespace {
+
+// Dump(HarEntry(exchange)) written straight into a string: the same members in the same
+// (sorted) order, strings escaped by AppendJsonEscapedUtf8, numbers as nlohmann writes them.
+// False when a string is not UTF-8: nlohmann's dump replaces such bytes, and the caller
+// falls back to it.
+class EntryWriter {
+ public:
+  explicit EntryWriter(std::string& out) : out_(out) {}
+
+  bool Write(const Exchange& exchange) {
+    const Request& request = exchange.request;
+    const Response& response = exchange.response;
+    double elapsed =
+        std::isfinite(exchange.elapsed_ms) && exchange.elapsed_ms > 0 ? exchange.elapsed_ms : 0;
+    const std::string elapsed_text = Json(elapsed).dump();  // nlohmann's shortest form
+    out_ += R"({"cache":{},"request":{"bodySize":)";
+    out_ += std::to_string(request.body.size());
+    out_ += R"(,"cookies":[],"headers":)";
+    if (!HeaderList(request.headers) ||
+        !Member(R"(,"headersSize":-1,"httpVersion":"HTTP/1.1","method":)", request.method)) {
+      return false;
+    }
+    if (!request.body.empty()) {
+      const bool utf8 = IsValidUtf8(request.body);
+      if (!Member(utf8 ? R"(,"postData":{"mimeType":)"
+                       : R"(,"postData":{"_encoding":"base64","mimeType":)",
+                  FindHeader(request.headers, "content-type").value_or(std::string_view())) ||
+          !Body(request.body, utf8)) {
+        return false;
+      }
+      out_ += '}';
+    }
+    out_ += R"(,"queryString":[)";
+    if (auto parsed = ParseUrl(request.url)) {
+      bool first = true;
+      for (const auto& [name, value] : parsed->query) {
+        if (!Member(first ? R"({"name":)" : R"(,{"name":)", name) ||
+            !Member(R"(,"value":)", value)) {
+          return false;
+        }
+        first = false;
+        out_ += '}';
+      }
+    }
+    if (!Member(R"(],"url":)", request.url)) {
+      return false;
+    }
+    out_ += R"(},"response":{)";
+    if (response.status == 0 && !exchange.error.empty()) {
+      if (!Member(R"("_error":)", exchange.error)) {
+        return false;
+      }
+      out_ += ',';
+    }
+    out_ += R"("bodySize":)";
+    out_ += response.status == 0 ? std::string("-1") : std::to_string(response.body.size());
+    const bool utf8 = IsValidUtf8(response.body);
+    if (!Member(!response.body.empty() && !utf8
+                    ? R"(,"content":{"encoding":"base64","mimeType":)"
+                    : R"(,"content":{"mimeType":)",
+                FindHeader(response.headers, "content-type").value_or(std::string_view()))) {
+      return false;
+    }
+    out_ += R"(,"size":)";
+    out_ += std::to_string(response.body.size());
+    if (!response.body.empty() &&
+        !Body(response.body, utf8)) {
+      return false;
+    }
+    out_ += R"(},"cookies":[],"headers":)";
+    if (!HeaderList(response.headers)) {
+      return false;
+    }
+    out_ += R"(,"headersSize":-1,"httpVersion":)";
+    out_ += response.status == 0 ? R"("")" : R"("HTTP/1.1")";
+    if (!Member(R"(,"redirectURL":)",
+                FindHeader(response.headers, "location").value_or(std::string_view()))) {
+      return false;
+    }
+    out_ += R"(,"status":)";
+    out_ += std::to_string(response.status);
+    if (!Member(R"(,"statusText":)", ReasonPhrase(response.status)) ||
+        !Member(R"(},"startedDateTime":)",
+                exchange.started.empty() ? "1970-01-01T00:00:00.000Z" : exchange.started)) {
+      return false;
+    }
+    out_ += R"(,"time":)";
+    out_ += elapsed_text;
+    out_ += R"(,"timings":{"blocked":-1,"connect":-1,"dns":-1,"receive":0,"send":0,"ssl":-1,)";
+    out_ += R"("wait":)";
+    out_ += elapsed_text;
+    out_ += "}}";
+    return true;
+  }
+
+ private:
+  bool String(std::string_view text) {
+    out_ += '"';
+    if (!internal::AppendJsonEscapedUtf8(out_, text)) {
+      return false;
+    }
+    out_ += '"';
+    return true;
+  }
+
+  // The "text" member of a body: as it is when UTF-8, else base64.
+  bool Body(const std::string& body, bool utf8) {
+    return utf8 ? Member(R"(,"text":)", body) : Member(R"(,"text":)", internal::Base64Encode(body));
+  }
+
+  // `prefix` (punctuation and a key) then `text` as a JSON string.
+  bool Member(std::string_view prefix, std::string_view text) {
+    out_ += prefix;
+    return String(text);
+  }
+
+  bool HeaderList(const Headers& headers) {
+    out_ += '[';
+    for (size_t i = 0; i < headers.size(); ++i) {
+      if (!Member(i == 0 ? R"({"name":)" : R"(,{"name":)", headers[i].name) ||
+          !Member(R"(,"value":)", headers[i].value)) {
+        return false;
+      }
+      out_ += '}';
+    }
+    out_ += ']';
+    return true;
+  }
+
+  std::string& out_;
+};
+
+}  // namespace
+
+std::string HarEntryLine(const Exchange& exchange) {
+  std::string line;
+  line.reserve(exchange.response.body.size() + exchange.response.body.size() / 8 +
+               exchange.request.body.size() + 1024);
+  if (!EntryWriter(line).Write(exchange)) {
+    return Dump(HarEntry(exchange));
+  }
+  return line;
+}
+
 std::string HarStreamEntry(const Exchange& exchange, size_t index) {
-  return (index == 0 ? "" : ",") + Dump(HarEntry(exchange)) + "\n";
+  return (index == 0 ? "" : ",") + HarEntryLine(exchange) + "\n";
 }
 
 std::string_view HarStreamSuffix() { return "]}}\n"; }

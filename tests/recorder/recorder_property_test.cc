@@ -1,7 +1,6 @@
 // Properties that hold the recorder's fast paths to the reference implementations in traffic/:
 // the one-pass redactor means what traffic::RedactBody means, the cassette file is
-// traffic::WriteHar byte for byte (its body escaper writes what nlohmann's dump writes), and a
-// cassette cut at any byte loads every complete entry.
+// traffic::WriteHar byte for byte, and a cassette cut at any byte loads every complete entry.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -12,7 +11,6 @@
 
 #include "recorder/cassette.h"
 #include "common/utf8.h"
-#include "recorder/internal/har_line.h"
 #include "recorder/internal/json_redact.h"
 #include "recorder/redactor.h"
 #include "tests/recorder/loopback.h"
@@ -244,34 +242,6 @@ rc::Gen<traffic::Exchange> GenExchange() {
     exchange.started = "2024-05-01T12:00:00.000Z";
     return exchange;
   });
-}
-
-// Text dense in what the escaper must notice, at every offset of its 16-byte blocks: quotes,
-// backslashes, controls, DEL, multi-byte characters, and bytes that are not UTF-8.
-rc::Gen<std::string> GenEscapable() {
-  static const std::vector<std::string> pieces = {
-      "a", "bc", "0123456789abcdef", "\"", "\\", "\n", "\t", "\x01", "\x1F", "\x7F", "/",
-      "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\"\"\"\"", "\xFF", "\xC3", "\xED\xA0\x80"};
-  return rc::gen::map(rc::gen::container<std::vector<std::string>>(rc::gen::elementOf(pieces)),
-                      [](const std::vector<std::string>& parts) {
-                        std::string text;
-                        for (const std::string& part : parts) {
-                          text += part;
-                        }
-                        return text;
-                      });
-}
-
-RC_GTEST_PROP(RecorderProperties, BodyEscapingIsNlohmannsDump, ()) {
-  std::string text = *GenEscapable();
-  std::string out = *rc::gen::elementOf(std::vector<std::string>{"", "{\"text\":\""});
-  const std::string before = out;
-  bool escaped = internal::AppendJsonEscapedUtf8(out, text);
-  RC_ASSERT(escaped == IsValidUtf8(text));
-  if (escaped) {
-    std::string dumped = Json(text).dump();  // with its quotes
-    RC_ASSERT(out == before + dumped.substr(1, dumped.size() - 2));
-  }
 }
 
 RC_GTEST_PROP(RecorderProperties, TheCassetteFileIsWriteHarByteForByte, ()) {

@@ -1,26 +1,17 @@
-#include "recorder/internal/har_line.h"
+#include "traffic/internal/json_escape.h"
 
 #include <array>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
-#include <nlohmann/json.hpp>
-#include <random>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 #include "common/utf8.h"
-#include "traffic/har.h"
 
-namespace conform::recorder::internal {
+namespace conform::traffic::internal {
 namespace {
-
-using Json = nlohmann::json;
-
-// Below this size the nlohmann path costs little and the splice is not worth it.
-constexpr size_t kSpliceMinBody = 2048;
 
 enum ByteClass : uint8_t { kCopy = 0, kEscape = 1, kMultiByte = 2, kInvalid = 3 };
 
@@ -40,24 +31,6 @@ constexpr std::array<uint8_t, 256> MakeClasses() {
   return classes;
 }
 constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
-
-// A string no real exchange holds by chance: it marks where the body goes.
-const std::string& Placeholder() {
-  static const std::string placeholder = [] {
-    std::random_device device;
-    char text[64];
-    std::snprintf(text, sizeof text, "conform-body-%08x%08x%08x%08x", device(), device(), device(),
-                  device());
-    return std::string(text);
-  }();
-  return placeholder;
-}
-
-std::string Slow(const traffic::Exchange& exchange) {
-  std::string line = traffic::HarStreamEntry(exchange, 0);
-  line.pop_back();  // the '\n'
-  return line;
-}
 
 #if defined(__SSE2__)
 // Bits of the 16 bytes at `p`: `quotes` for '"' and '\\' (two-byte escapes), `others` for
@@ -142,6 +115,7 @@ char* WriteEscape(char* cursor, unsigned char c) {
   return cursor + 6;
 }
 
+
 }  // namespace
 
 bool AppendJsonEscapedUtf8(std::string& out, std::string_view text) {
@@ -202,40 +176,4 @@ bool AppendJsonEscapedUtf8(std::string& out, std::string_view text) {
   return true;
 }
 
-std::string HarEntryJson(const traffic::Exchange& exchange) {
-  const std::string& body = exchange.response.body;
-  if (body.size() < kSpliceMinBody) {
-    return Slow(exchange);
-  }
-  traffic::Exchange skeleton;
-  skeleton.request = exchange.request;
-  skeleton.response.status = exchange.response.status;
-  skeleton.response.headers = exchange.response.headers;
-  skeleton.elapsed_ms = exchange.elapsed_ms;
-  skeleton.started = exchange.started;
-  skeleton.error = exchange.error;
-  Json entry = traffic::HarEntry(skeleton);
-  Json& response = entry["response"];
-  response["content"]["size"] = body.size();
-  response["content"]["text"] = Placeholder();
-  if (exchange.response.status != 0) {
-    response["bodySize"] = static_cast<int64_t>(body.size());
-  }
-  std::string line = entry.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
-
-  const std::string marker = "\"" + Placeholder() + "\"";
-  size_t at = line.find(marker);
-  if (at == std::string::npos || line.find(marker, at + 1) != std::string::npos) {
-    return Slow(exchange);  // the marker also occurs in the exchange: never splice ambiguously
-  }
-  std::string out;
-  out.reserve(line.size() + body.size() + body.size() / 4 + 64);  // AppendJsonEscapedUtf8 room
-  out.append(line, 0, at + 1);  // up to and with the opening quote
-  if (!AppendJsonEscapedUtf8(out, body)) {
-    return Slow(exchange);  // not UTF-8: HarEntry writes it as base64
-  }
-  out.append(line, at + marker.size() - 1, std::string::npos);  // from the closing quote
-  return out;
-}
-
-}  // namespace conform::recorder::internal
+}  // namespace conform::traffic::internal
