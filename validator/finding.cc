@@ -65,7 +65,8 @@ const std::vector<CheckInfo>& AllChecks() {
        "const, items...)",
        "JSON Schema validation keywords"},
       {"response.schema.pattern_unchecked", Level::kMay,
-       "A string too long for the regex engine (over 8 KiB) was not matched against its pattern",
+       "A string too long for the regex engine (over 8 KiB) was not matched against its pattern "
+       "(nor, in a response holding one, patterns and formats inside anyOf/oneOf/not)",
        "JSON Schema `pattern`; conform limits"},
       {"response.schema.undeclared_property", Level::kShould,
        "(--strict) Every property in a response is declared by the schema: anything else is "

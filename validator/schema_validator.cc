@@ -229,13 +229,14 @@ class PathStack {
   std::vector<std::variant<std::string_view, size_t>> tokens_;
 };
 
-// Copy of a schema for the structural engine: formats we check ourselves are removed (they
-// stay inside anyOf/oneOf/not, where only the engine knows which branch applies).
-Json PrepareForEngine(const Json& schema, bool inside_alternative) {
+// Copy of a schema for the structural engine: formats and patterns we check ourselves are
+// removed. They stay inside anyOf/oneOf/not, where only the engine knows which branch applies,
+// unless `alternatives_match` is false: the engine's std::regex must not see a long string.
+Json PrepareForEngine(const Json& schema, bool inside_alternative, bool alternatives_match = true) {
   if (schema.is_array()) {
     Json out = Json::array();
     for (const Json& item : schema) {
-      out.push_back(PrepareForEngine(item, inside_alternative));
+      out.push_back(PrepareForEngine(item, inside_alternative, alternatives_match));
     }
     return out;
   }
@@ -244,7 +245,8 @@ Json PrepareForEngine(const Json& schema, bool inside_alternative) {
   }
   Json out = Json::object();
   for (const auto& [key, value] : schema.items()) {
-    if (((key == "format" || key == "pattern") && !inside_alternative) || key == "readOnly" ||
+    if (((key == "format" || key == "pattern") && (!inside_alternative || !alternatives_match)) ||
+        key == "readOnly" ||
         key == "writeOnly" ||
         key == "description" || key == "title" || key == "example" || key == "examples" ||
         key == "externalDocs" || key == "xml" || key == "deprecated" || key == "refIdentifier") {
@@ -257,12 +259,12 @@ Json PrepareForEngine(const Json& schema, bool inside_alternative) {
       Json map = Json::object();
       if (value.is_object()) {
         for (const auto& [name, sub] : value.items()) {
-          map[name] = PrepareForEngine(sub, alternative);
+          map[name] = PrepareForEngine(sub, alternative, alternatives_match);
         }
       }
       out[key] = std::move(map);
     } else {
-      out[key] = PrepareForEngine(value, alternative);
+      out[key] = PrepareForEngine(value, alternative, alternatives_match);
     }
   }
   return out;
@@ -519,7 +521,7 @@ struct SchemaValidator::Plan {
 
   // std::regex matches recursively, about one stack frame per character: a 100 KB string
   // overflows the stack. Longer strings are reported as not checked instead.
-  static constexpr size_t kMaxPatternSubject = 8192;
+  static constexpr size_t kMaxPatternSubject = SchemaValidator::kMaxRegexSubject;
 
   static void CheckPattern(const Node& node, const std::string& text, const PathStack& path,
                            std::vector<SchemaViolation>& out) {
@@ -603,6 +605,33 @@ struct SchemaValidator::Plan {
   }
 };
 
+namespace {
+
+// The pointer of the first string value longer than the regex engine matches safely.
+std::optional<std::string> LongStringPointer(const Json& value, const std::string& pointer) {
+  if (value.is_string()) {
+    return value.get_ref<const std::string&>().size() > SchemaValidator::kMaxRegexSubject
+               ? std::optional<std::string>(pointer)
+               : std::nullopt;
+  }
+  if (value.is_object()) {
+    for (const auto& [key, member] : value.items()) {
+      if (auto found = LongStringPointer(member, internal::AppendPointer(pointer, key))) {
+        return found;
+      }
+    }
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (auto found = LongStringPointer(value[i], internal::AppendPointer(pointer, std::to_string(i)))) {
+        return found;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 SchemaValidator::SchemaValidator() = default;
 SchemaValidator::~SchemaValidator() = default;
 
@@ -614,11 +643,22 @@ Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(const Js
   if (recursive && compiled->schema_.is_object()) {
     compiled->schema_["definitions"] = definitions;
   }
-  auto engine = MakeValijsonEngine(PrepareForEngine(compiled->schema_, false));
+  const Json prepared = PrepareForEngine(compiled->schema_, false);
+  auto engine = MakeValijsonEngine(prepared);
   if (!engine) {
     return engine.error();
   }
   compiled->engine_ = *std::move(engine);
+  // valijson matches patterns and formats inside alternatives with std::regex, which recurses
+  // once per character: a long string would overflow the stack. Such documents go to an
+  // engine without them (and are reported as not fully checked).
+  if (Json plain = PrepareForEngine(compiled->schema_, false, false); plain != prepared) {
+    auto without = MakeValijsonEngine(plain);
+    if (!without) {
+      return without.error();
+    }
+    compiled->engine_without_alternative_regexes_ = *std::move(without);
+  }
   compiled->plan_ = std::make_unique<Plan>();
   if (recursive) {
     compiled->plan_->definitions = &compiled->schema_["definitions"];
@@ -634,7 +674,19 @@ Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(const Js
 std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
                                                        const ValidateOptions& options) const {
   std::vector<SchemaViolation> violations;
-  engine_->Validate(instance, violations);
+  const StructuralEngine* engine = engine_.get();
+  if (engine_without_alternative_regexes_ != nullptr) {
+    if (std::optional<std::string> pointer = LongStringPointer(instance, "")) {
+      engine = engine_without_alternative_regexes_.get();
+      violations.push_back(
+          {"response.schema.pattern_unchecked", *pointer,
+           "patterns and formats inside anyOf/oneOf/not not checked for this response: it holds "
+           "a string over the " +
+               std::to_string(kMaxRegexSubject) + " bytes the regex engine matches safely",
+           "", ""});
+    }
+  }
+  engine->Validate(instance, violations);
   PathStack path;
   plan_->Walk(0, instance, path, options, violations);
   // Explain structural violations with what the schema expected and what was there.

@@ -56,6 +56,11 @@ class SchemaValidator {
   std::vector<SchemaViolation> Validate(const nlohmann::json& instance,
                                         const ValidateOptions& options = {}) const;
 
+  // Strings longer than this are not matched against a pattern or a format regex: std::regex
+  // recurses once per character, and a 100 KB string overflows the stack. They get a
+  // may-level response.schema.pattern_unchecked finding instead.
+  static constexpr size_t kMaxRegexSubject = 8192;
+
   ~SchemaValidator();
   SchemaValidator(const SchemaValidator&) = delete;
   SchemaValidator& operator=(const SchemaValidator&) = delete;
@@ -65,6 +70,9 @@ class SchemaValidator {
   struct Plan;
   nlohmann::json schema_;  // canonical, with definitions: for expected-value messages
   std::unique_ptr<StructuralEngine> engine_;
+  // engine_ without the patterns and formats inside anyOf/oneOf/not, for documents holding a
+  // string over kMaxRegexSubject; null when the schema has none there.
+  std::unique_ptr<StructuralEngine> engine_without_alternative_regexes_;
   std::unique_ptr<Plan> plan_;
 };
 
