@@ -205,7 +205,8 @@ WireFailure Http1Connection::Fill(size_t most) {
   }
 }
 
-WireFailure Http1Connection::ReadLine(std::string& line, size_t limit, WireResponse& response) {
+WireFailure Http1Connection::ReadLine(std::string& line, size_t limit, WireResponse& response,
+                                      Clock::time_point deadline) {
   while (true) {
     size_t end = buffer_.find('\n', consumed_);
     if (end != std::string::npos) {
@@ -220,6 +221,9 @@ WireFailure Http1Connection::ReadLine(std::string& line, size_t limit, WireRespo
     if (buffer_.size() - consumed_ > limit) {
       response.problem = "a header or chunk line longer than " + std::to_string(limit) + " bytes";
       return WireFailure::kMalformed;
+    }
+    if (Clock::now() > deadline) {
+      return WireFailure::kTimeout;
     }
     buffer_.erase(0, consumed_);  // the rest of a line: a few bytes to move
     consumed_ = 0;
@@ -238,12 +242,9 @@ WireFailure Http1Connection::ReadHead(const WireLimits& limits, WireResponse& re
     size_t head_bytes = 0;
     bool status_line = true;
     while (true) {
-      WireFailure failure = ReadLine(line, limits.max_header_bytes, response);
+      WireFailure failure = ReadLine(line, limits.max_header_bytes, response, deadline);
       if (failure != WireFailure::kNone) {
         return failure;
-      }
-      if (Clock::now() > deadline) {
-        return WireFailure::kTimeout;
       }
       head_bytes += line.size() + 2;
       if (head_bytes > limits.max_header_bytes) {

@@ -79,8 +79,11 @@ class Http1Connection {
   WireFailure ReadChunked(const WireLimits& limits, WireResponse& response);
   // Appends what the socket has (up to `most` bytes) to buffer_; kNone, kClosed or kTimeout.
   WireFailure Fill(size_t most);
-  // Reads a line ending in LF from buffer_ (filling it), without the CR LF, into `line`.
-  WireFailure ReadLine(std::string& line, size_t limit, WireResponse& response);
+  // Reads a line ending in LF from buffer_ (filling it), without the CR LF, into `line`;
+  // kTimeout once `deadline` has passed without one.
+  WireFailure ReadLine(std::string& line, size_t limit, WireResponse& response,
+                       std::chrono::steady_clock::time_point deadline =
+                           std::chrono::steady_clock::time_point::max());
 
   int fd_;
   std::chrono::milliseconds timeout_;

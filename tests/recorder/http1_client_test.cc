@@ -6,9 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "recorder/internal/upstream.h"
 #include "tests/recorder/loopback.h"
@@ -190,6 +192,41 @@ TEST(Http1Client, SilenceIsATimeoutAndARefusedPortAConnectFailure) {
   WireFailure failure = WireFailure::kNone;
   EXPECT_EQ(Http1Connection::Connect("127.0.0.1", testing::ClosedPort(), 2s, failure), nullptr);
   EXPECT_EQ(failure, WireFailure::kConnect);
+}
+
+TEST(Http1Client, HeadersDrippedByteByByteStopAtTwiceTheTimeout) {
+  // Each byte within the timeout, so no single read times out; one header line never ends.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::atomic<bool> stop{false};
+  std::thread dripper([&] {
+    int fd = ::accept(listener, nullptr, nullptr);
+    std::string head = "HTTP/1.1 200 OK\r\nX-Drip: ";
+    (void)::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+    for (int i = 0; i < 400 && !stop; ++i) {  // at most 20 s
+      std::this_thread::sleep_for(50ms);  // the drip under test, not a synchronisation
+      if (::send(fd, "d", 1, MSG_NOSIGNAL) != 1) {
+        break;
+      }
+    }
+    ::close(fd);
+  });
+  auto connection = ConnectTo(ntohs(address.sin_port), 300ms);
+  ASSERT_NE(connection, nullptr);
+  WireResponse response;
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(connection->RoundTrip(kGet, {}, response), WireFailure::kTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  stop = true;
+  connection.reset();
+  dripper.join();
+  ::close(listener);
 }
 
 TEST(Http1Client, RequestsAreFramedAndUnsafeHeadersLeftOut) {
