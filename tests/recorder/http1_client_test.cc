@@ -30,6 +30,25 @@ std::unique_ptr<Http1Connection> ConnectTo(int port, std::chrono::milliseconds t
   return connection;
 }
 
+// A loopback listener that accepts only when a test calls accept(): connections complete in
+// its backlog and nothing answers them.
+struct Listener {
+  Listener() {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::listen(fd, 4) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      port = ntohs(address.sin_port);
+    }
+  }
+  ~Listener() { ::close(fd); }
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int port = 0;
+};
+
 // One scripted reply, read through a new connection.
 WireFailure Reply(const std::string& reply, WireResponse& response, WireLimits limits = {}) {
   testing::RawUpstream upstream(reply);
@@ -172,22 +191,14 @@ TEST(Http1Client, AConnectionThatEndsEarlyIsClosed) {
 }
 
 TEST(Http1Client, SilenceIsATimeoutAndARefusedPortAConnectFailure) {
-  // A listener that never accepts: the connection completes in the backlog, nothing answers.
-  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(listener, 4), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  auto connection = ConnectTo(ntohs(address.sin_port), 200ms);
+  Listener listener;  // never accepts
+  ASSERT_GT(listener.port, 0);
+  auto connection = ConnectTo(listener.port, 200ms);
   ASSERT_NE(connection, nullptr);
   WireResponse response;
   auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(connection->RoundTrip(kGet, {}, response), WireFailure::kTimeout);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
-  ::close(listener);
 
   WireFailure failure = WireFailure::kNone;
   EXPECT_EQ(Http1Connection::Connect("127.0.0.1", testing::ClosedPort(), 2s, failure), nullptr);
@@ -196,17 +207,11 @@ TEST(Http1Client, SilenceIsATimeoutAndARefusedPortAConnectFailure) {
 
 TEST(Http1Client, HeadersDrippedByteByByteStopAtTwiceTheTimeout) {
   // Each byte within the timeout, so no single read times out; one header line never ends.
-  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(listener, 4), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  Listener listener;
+  ASSERT_GT(listener.port, 0);
   std::atomic<bool> stop{false};
   std::thread dripper([&] {
-    int fd = ::accept(listener, nullptr, nullptr);
+    int fd = ::accept(listener.fd, nullptr, nullptr);
     std::string head = "HTTP/1.1 200 OK\r\nX-Drip: ";
     (void)::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
     for (int i = 0; i < 400 && !stop; ++i) {  // at most 20 s
@@ -217,7 +222,7 @@ TEST(Http1Client, HeadersDrippedByteByByteStopAtTwiceTheTimeout) {
     }
     ::close(fd);
   });
-  auto connection = ConnectTo(ntohs(address.sin_port), 300ms);
+  auto connection = ConnectTo(listener.port, 300ms);
   ASSERT_NE(connection, nullptr);
   WireResponse response;
   auto started = std::chrono::steady_clock::now();
@@ -226,7 +231,6 @@ TEST(Http1Client, HeadersDrippedByteByByteStopAtTwiceTheTimeout) {
   stop = true;
   connection.reset();
   dripper.join();
-  ::close(listener);
 }
 
 TEST(Http1Client, RequestsAreFramedAndUnsafeHeadersLeftOut) {
