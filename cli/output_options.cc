@@ -23,31 +23,44 @@ void AddOutputOptions(CLI::App& command, OutputOptions& options) {
   command.add_flag("-v,--verbose", options.verbose, "List passing cases and every finding");
 }
 
-int EmitReport(Report report, const OutputOptions& options, const Environment& env, std::ostream& out,
-               std::ostream& err) {
-  report.strict = options.strict;
+namespace {
+
+// Writes `report` (its secrets redacted first) to `out`, as JSON or, when `text`, as the text
+// view, then the JUnit file. False, each failure reported on `err`, when one could not be
+// written.
+bool WriteReport(Report& report, const OutputOptions& options, const Environment& env, bool text,
+                 std::ostream& out, std::ostream& err) {
   RedactSecrets(report);
   errno = 0;  // so that FlushReport names the write's own failure
+  const bool to_out = options.format == "json" || text;
   if (options.format == "json") {
     WriteJson(report, out);
-  } else {
+  } else if (text) {
     bool color = options.color == "always" ||
                  (options.color == "auto" && env.stdout_is_tty && !env.getenv("NO_COLOR").has_value());
     WriteText(report, out, {.color = color, .verbose = options.verbose});
   }
-  int code = ExitCodeFor(report);
-  if (Status flushed = FlushReport(out); !flushed.ok()) {
+  bool written = true;
+  if (Status flushed = to_out ? FlushReport(out) : OkStatus(); !flushed.ok()) {
     err << "conform: " << flushed.error().ToString() << "\n";
-    code = kExitUnreachable;
+    written = false;
   }
   if (!options.junit.empty()) {
-    Status written = WriteJunitFile(report, options.junit);
-    if (!written.ok()) {
-      err << "conform: " << written.error().ToString() << "\n";
-      code = kExitUnreachable;
+    if (Status junit = WriteJunitFile(report, options.junit); !junit.ok()) {
+      err << "conform: " << junit.error().ToString() << "\n";
+      written = false;
     }
   }
-  return code;
+  return written;
+}
+
+}  // namespace
+
+int EmitReport(Report report, const OutputOptions& options, const Environment& env, std::ostream& out,
+               std::ostream& err) {
+  report.strict = options.strict;
+  return WriteReport(report, options, env, /*text=*/true, out, err) ? ExitCodeFor(report)
+                                                                     : kExitUnreachable;
 }
 
 int EmitStoppedReport(const std::string& command, const Error& error, const OutputOptions& options,
@@ -63,19 +76,9 @@ int EmitStoppedReport(const std::string& command, const Error& error, const Outp
       report.secrets.push_back(*key);
     }
   }
-  RedactSecrets(report);
-  if (options.format == "json") {
-    errno = 0;
-    WriteJson(report, out);
-    if (Status flushed = FlushReport(out); !flushed.ok()) {
-      err << "conform: " << flushed.error().ToString() << "\n";
-    }
-  }
-  if (!options.junit.empty()) {
-    if (Status written = WriteJunitFile(report, options.junit); !written.ok()) {
-      err << "conform: " << written.error().ToString() << "\n";
-    }
-  }
+  // The text format prints nothing more: the caller has printed the error line. A report
+  // that cannot be written is said on `err`; the exit code stays the error's.
+  (void)WriteReport(report, options, env, /*text=*/false, out, err);
   return report.stopped;
 }
 
