@@ -184,25 +184,32 @@ WireFailure Http1Connection::RoundTrip(std::string_view request, const WireLimit
   return ReadBody(limits, response);
 }
 
-WireFailure Http1Connection::Fill(size_t most) {
-  const size_t have = buffer_.size();
-  buffer_.resize(have + most);
+WireFailure Http1Connection::Receive(char* into, size_t most, size_t& got) {
   while (true) {
-    ssize_t got = ::recv(fd_, buffer_.data() + have, most, 0);
-    if (got > 0) {
-      buffer_.resize(have + static_cast<size_t>(got));
-      received_ += static_cast<size_t>(got);
+    ssize_t n = ::recv(fd_, into, most, 0);
+    if (n > 0) {
+      got = static_cast<size_t>(n);
+      received_ += got;
       return WireFailure::kNone;
     }
-    if (got < 0 && errno == EINTR) {
+    if (n < 0 && errno == EINTR) {
       continue;
     }
-    buffer_.resize(have);
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      return WireFailure::kTimeout;
+    got = 0;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return WireFailure::kTimeout;  // SO_RCVTIMEO: silence longer than the timeout
     }
     return WireFailure::kClosed;  // end of stream, reset
   }
+}
+
+WireFailure Http1Connection::Fill(size_t most) {
+  const size_t have = buffer_.size();
+  buffer_.resize(have + most);
+  size_t got = 0;
+  WireFailure failure = Receive(buffer_.data() + have, most, got);
+  buffer_.resize(have + got);
+  return failure;
 }
 
 WireFailure Http1Connection::ReadLine(std::string& line, size_t limit, WireResponse& response,
@@ -357,18 +364,12 @@ WireFailure Http1Connection::ReadBody(const WireLimits& limits, WireResponse& re
     while (response.body.size() < size) {
       const size_t have = response.body.size();
       response.body.resize(size);
-      ssize_t got = ::recv(fd_, response.body.data() + have, size - have, 0);
-      if (got > 0) {
-        response.body.resize(have + static_cast<size_t>(got));
-        received_ += static_cast<size_t>(got);
-        continue;
+      size_t got = 0;
+      WireFailure failure = Receive(response.body.data() + have, size - have, got);
+      response.body.resize(have + got);
+      if (failure != WireFailure::kNone) {
+        return failure;
       }
-      response.body.resize(have);
-      if (got < 0 && errno == EINTR) {
-        continue;
-      }
-      return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? WireFailure::kTimeout
-                                                                  : WireFailure::kClosed;
     }
     return finish();
   }

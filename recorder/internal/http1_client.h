@@ -77,6 +77,9 @@ class Http1Connection {
   WireFailure ReadHead(const WireLimits& limits, WireResponse& response);
   WireFailure ReadBody(const WireLimits& limits, WireResponse& response);
   WireFailure ReadChunked(const WireLimits& limits, WireResponse& response);
+  // One recv of up to `most` bytes into `into`, counted in received_; kNone (got > 0),
+  // kClosed or kTimeout.
+  WireFailure Receive(char* into, size_t most, size_t& got);
   // Appends what the socket has (up to `most` bytes) to buffer_; kNone, kClosed or kTimeout.
   WireFailure Fill(size_t most);
   // Reads a line ending in LF from buffer_ (filling it), without the CR LF, into `line`;

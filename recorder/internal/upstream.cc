@@ -148,11 +148,48 @@ UpstreamReply Upstream::Forward(const std::string& method, const std::string& ta
                             : ForwardPlain(method, target, headers, body);
 }
 
+void Upstream::Describe(WireFailure failure, const std::string& problem,
+                        UpstreamReply& reply) const {
+  const std::string limit = std::to_string(config_.timeout.count()) + " ms";
+  reply.failure = UpstreamFailure::kUnreachable;
+  switch (failure) {
+    case WireFailure::kConnect:
+      reply.reason = traffic::DiagnoseConnect(
+          host_, port_, std::min(config_.timeout, Milliseconds(2000)), "upstream");
+      break;
+    case WireFailure::kConnectTimeout:
+      reply.failure = UpstreamFailure::kTimeout;
+      reply.reason = "connect to upstream " + Where() + " timed out after " + limit;
+      break;
+    case WireFailure::kTimeout:
+      reply.failure = UpstreamFailure::kTimeout;
+      reply.reason = "upstream " + Where() + " sent no response within " + limit;
+      break;
+    case WireFailure::kWrite:
+      reply.reason = "could not send the request to upstream " + Where();
+      break;
+    case WireFailure::kClosed:
+      reply.reason =
+          "upstream " + Where() + " closed the connection before the response was complete";
+      break;
+    case WireFailure::kMalformed:
+      reply.reason = "upstream " + Where() + " sent a malformed response: " + problem;
+      break;
+    case WireFailure::kTooLarge:
+      reply.failure = UpstreamFailure::kTooLarge;
+      reply.reason = "upstream response body exceeds the limit of " +
+                     std::to_string(config_.max_body_bytes) + " bytes (--max-body-size)";
+      break;
+    case WireFailure::kNone:
+      reply.failure = UpstreamFailure::kNone;
+      break;
+  }
+}
+
 UpstreamReply Upstream::ForwardPlain(const std::string& method, const std::string& target,
                                      const traffic::Headers& headers, const std::string& body) {
   const std::string request = Http1Request(method, prefix_ + target, headers, body);
   const WireLimits limits{.max_body_bytes = config_.max_body_bytes, .head = method == "HEAD"};
-  const std::string limit = std::to_string(config_.timeout.count()) + " ms";
   for (int attempt = 0;; ++attempt) {
     UpstreamReply reply;
     const auto start = Clock::now();
@@ -198,38 +235,7 @@ UpstreamReply Upstream::ForwardPlain(const std::string& method, const std::strin
         (failure == WireFailure::kWrite || failure == WireFailure::kClosed)) {
       continue;
     }
-    reply.failure = UpstreamFailure::kUnreachable;
-    switch (failure) {
-      case WireFailure::kConnect:
-        reply.reason = traffic::DiagnoseConnect(
-            host_, port_, std::min(config_.timeout, Milliseconds(2000)), "upstream");
-        break;
-      case WireFailure::kConnectTimeout:
-        reply.failure = UpstreamFailure::kTimeout;
-        reply.reason = "connect to upstream " + Where() + " timed out after " + limit;
-        break;
-      case WireFailure::kTimeout:
-        reply.failure = UpstreamFailure::kTimeout;
-        reply.reason = "upstream " + Where() + " sent no response within " + limit;
-        break;
-      case WireFailure::kWrite:
-        reply.reason = "could not send the request to upstream " + Where();
-        break;
-      case WireFailure::kClosed:
-        reply.reason =
-            "upstream " + Where() + " closed the connection before the response was complete";
-        break;
-      case WireFailure::kMalformed:
-        reply.reason = "upstream " + Where() + " sent a malformed response: " + response.problem;
-        break;
-      case WireFailure::kTooLarge:
-        reply.failure = UpstreamFailure::kTooLarge;
-        reply.reason = "upstream response body exceeds the limit of " +
-                       std::to_string(config_.max_body_bytes) + " bytes (--max-body-size)";
-        break;
-      case WireFailure::kNone:
-        break;
-    }
+    Describe(failure, response.problem, reply);
     return reply;
   }
 }
@@ -287,43 +293,36 @@ UpstreamReply Upstream::ForwardTls(const std::string& method, const std::string&
         (error == httplib::Error::Write || error == httplib::Error::Read)) {
       continue;
     }
-    const std::string where = Where();
-    const std::string limit = std::to_string(config_.timeout.count()) + " ms";
-    reply.failure = UpstreamFailure::kUnreachable;
+    // The failures both clients have are described alike (Describe); TLS ones here.
+    WireFailure common = WireFailure::kNone;
     switch (error) {
       case httplib::Error::Connection:
-        if (slow) {
-          reply.failure = UpstreamFailure::kTimeout;
-          reply.reason = "connect to upstream " + where + " timed out after " + limit;
-        } else {
-          reply.reason =
-              traffic::DiagnoseConnect(host_, port_, std::min(config_.timeout, Milliseconds(2000)), "upstream");
-        }
+        common = slow ? WireFailure::kConnectTimeout : WireFailure::kConnect;
         break;
       case httplib::Error::ConnectionTimeout:
-        reply.failure = UpstreamFailure::kTimeout;
-        reply.reason = "connect to upstream " + where + " timed out after " + limit;
+        common = WireFailure::kConnectTimeout;
         break;
       case httplib::Error::Read:
-        if (slow) {
-          reply.failure = UpstreamFailure::kTimeout;
-          reply.reason = "upstream " + where + " sent no response within " + limit;
-        } else {
-          reply.reason =
-              "upstream " + where + " closed the connection before the response was complete";
-        }
+        common = slow ? WireFailure::kTimeout : WireFailure::kClosed;
         break;
       case httplib::Error::Write:
-        reply.reason = "could not send the request to upstream " + where;
+        common = WireFailure::kWrite;
         break;
       case httplib::Error::Canceled:
-        if (too_large) {
-          reply.failure = UpstreamFailure::kTooLarge;
-          reply.reason = "upstream response body exceeds the limit of " + std::to_string(max_body) +
-                         " bytes (--max-body-size)";
-        } else {
-          reply.reason = "request to upstream " + where + " was canceled";
-        }
+        common = too_large ? WireFailure::kTooLarge : WireFailure::kNone;
+        break;
+      default:
+        break;
+    }
+    if (common != WireFailure::kNone) {
+      Describe(common, "", reply);
+      return reply;
+    }
+    const std::string where = Where();
+    reply.failure = UpstreamFailure::kUnreachable;
+    switch (error) {
+      case httplib::Error::Canceled:
+        reply.reason = "request to upstream " + where + " was canceled";
         break;
       case httplib::Error::SSLConnection:
       case httplib::Error::SSLLoadingCerts: {

@@ -78,6 +78,9 @@ class Upstream {
   std::unique_ptr<httplib::ClientImpl> Borrow(bool& reused);
   void GiveBack(std::unique_ptr<httplib::ClientImpl> client);
   std::string Where() const;  // "host:port", for failure reasons
+  // Sets reply.failure and reply.reason for a failure either client can meet; `problem` says
+  // what was malformed.
+  void Describe(WireFailure failure, const std::string& problem, UpstreamReply& reply) const;
 
   UpstreamConfig config_;
   std::string scheme_;
