@@ -17,35 +17,8 @@ up_port=${UP_PORT:-18180}
 proxy_port=${PROXY_PORT:-18181}
 haproxy_port=${HAPROXY_PORT:-18182}
 path='/v1/accounts/acme/dpoJobs?pageSize=50'
-workdir=$(mktemp -d)
+source "$(dirname "$0")/proxy_common.sh"
 cassette_dir=${CASSETTE_DIR:-$workdir}
-
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
-wait_ready() {  # URL: polls until it answers, at most 10 s
-  for _ in $(seq 100); do
-    if curl -s -o /dev/null --max-time 1 "$1"; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "proxy_bench: $1 did not come up" >&2
-  exit 3
-}
-
-to_us() {  # wrk latency "45.00us" / "1.23ms" / "1.01s" -> microseconds
-  awk -v v="$1" 'BEGIN {
-    n = v + 0
-    if (v ~ /us$/) { print n } else if (v ~ /ms$/) { print n * 1000 } else { print n * 1000000 }
-  }'
-}
 
 # Prints "requests_per_second p50_us p99_us" for URL at CONNECTIONS.
 measure() {

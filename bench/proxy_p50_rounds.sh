@@ -12,32 +12,10 @@ rounds=${3:-8}
 up_port=${UP_PORT:-18280}
 proxy_port=${PROXY_PORT:-18281}
 path='/v1/accounts/acme/dpoJobs?pageSize=50'
-workdir=$(mktemp -d)
-
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
-wait_ready() {  # URL: polls until it answers, at most 10 s
-  for _ in $(seq 100); do
-    if curl -s -o /dev/null --max-time 1 "$1"; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "proxy_p50_rounds: $1 did not come up" >&2
-  exit 3
-}
+source "$(dirname "$0")/proxy_common.sh"
 
 p50_us() {  # URL: wrk's p50 in microseconds over 5 s at one connection
-  wrk -t1 -c1 -d5s --latency "$1" | awk '$1 == "50%" {
-    v = $2; n = v + 0
-    if (v ~ /us$/) { print n } else if (v ~ /ms$/) { print n * 1000 } else { print n * 1000000 } }'
+  to_us "$(wrk -t1 -c1 -d5s --latency "$1" | awk '$1 == "50%" {print $2}')"
 }
 
 "$upstream" "$up_port" 50 >"$workdir/upstream.log" &
