@@ -49,6 +49,18 @@ struct Listener {
   int port = 0;
 };
 
+// A request on a new connection to `port` (silence timeout `timeout`) ends in kTimeout within
+// `bound`; the connection is closed on return.
+void ExpectTimeoutWithin(int port, std::chrono::milliseconds timeout,
+                         std::chrono::seconds bound) {
+  auto connection = ConnectTo(port, timeout);
+  ASSERT_NE(connection, nullptr);
+  WireResponse response;
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(connection->RoundTrip(kGet, {}, response), WireFailure::kTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, bound);
+}
+
 // One scripted reply, read through a new connection.
 WireFailure Reply(const std::string& reply, WireResponse& response, WireLimits limits = {}) {
   testing::RawUpstream upstream(reply);
@@ -193,12 +205,7 @@ TEST(Http1Client, AConnectionThatEndsEarlyIsClosed) {
 TEST(Http1Client, SilenceIsATimeoutAndARefusedPortAConnectFailure) {
   Listener listener;  // never accepts
   ASSERT_GT(listener.port, 0);
-  auto connection = ConnectTo(listener.port, 200ms);
-  ASSERT_NE(connection, nullptr);
-  WireResponse response;
-  auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(connection->RoundTrip(kGet, {}, response), WireFailure::kTimeout);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  ExpectTimeoutWithin(listener.port, 200ms, 5s);
 
   WireFailure failure = WireFailure::kNone;
   EXPECT_EQ(Http1Connection::Connect("127.0.0.1", testing::ClosedPort(), 2s, failure), nullptr);
@@ -222,14 +229,8 @@ TEST(Http1Client, HeadersDrippedByteByByteStopAtTwiceTheTimeout) {
     }
     ::close(fd);
   });
-  auto connection = ConnectTo(listener.port, 300ms);
-  ASSERT_NE(connection, nullptr);
-  WireResponse response;
-  auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(connection->RoundTrip(kGet, {}, response), WireFailure::kTimeout);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  ExpectTimeoutWithin(listener.port, 300ms, 3s);  // closes its connection: the drip ends
   stop = true;
-  connection.reset();
   dripper.join();
 }
 
