@@ -601,6 +601,11 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
             internal::RpcErrorBody(kRpcInternal, "conform: internal error", Json::array()),
             "application/json");
       });
+  server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response&) {
+    // httplib hands the hook its own non-const Request, read before the body is.
+    internal::KeepMultipartBodyAsSent(const_cast<httplib::Request&>(request));
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   Impl* raw = impl.get();
   auto handler = [raw](const httplib::Request& request, httplib::Response& response) {
     raw->Handle(request, response);

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace conform::recorder::internal {
 namespace {
@@ -81,15 +82,34 @@ bool IsDecodedByServer(std::string_view coding) {
          traffic::EqualsIgnoreCase(coding, "deflate") || traffic::EqualsIgnoreCase(coding, "br");
 }
 
+constexpr std::string_view kSetAside = "conform:";
+
 }  // namespace
+
+void KeepMultipartBodyAsSent(httplib::Request& request) {
+  if (!request.is_multipart_form_data()) {
+    return;
+  }
+  auto [first, last] = request.headers.equal_range("Content-Type");
+  std::vector<std::pair<std::string, std::string>> set_aside(first, last);
+  request.headers.erase(first, last);
+  for (auto& [name, value] : set_aside) {
+    request.headers.emplace(std::string(kSetAside) + name, std::move(value));
+  }
+}
 
 traffic::Headers ClientHeaders(const httplib::Request& request) {
   traffic::Headers headers;
   headers.reserve(request.headers.size());
   for (const auto& [name, value] : request.headers) {
-    if (!IsHttplibAddition(name)) {
-      headers.push_back(traffic::Header{name, value});
+    if (IsHttplibAddition(name)) {
+      continue;
     }
+    std::string_view sent = name;
+    if (sent.starts_with(kSetAside)) {
+      sent.remove_prefix(kSetAside.size());
+    }
+    headers.push_back(traffic::Header{std::string(sent), value});
   }
   return headers;
 }

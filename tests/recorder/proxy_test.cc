@@ -188,6 +188,53 @@ TEST(Proxy, BinaryAndLargeBodiesAreByteIdentical) {
   EXPECT_TRUE(recorded[2].request.body == binary);
 }
 
+TEST(Proxy, MultipartBodiesAreForwardedAndRecordedAsSent) {
+  // httplib's server parses a multipart body into files and leaves the body empty; the proxy
+  // must pass on, and record, the bytes the client sent.
+  const std::string boundary = "conform-7MA4YWxkTrZu0gW";
+  const std::string content_type = "multipart/form-data; boundary=" + boundary;
+  const std::string file = RandomBytes(5'000, 3);
+  const std::string body = "--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--" +
+                           boundary +
+                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n"
+                           "Content-Type: application/octet-stream\r\n\r\n" +
+                           file + "\r\n--" + boundary + "--\r\n";
+  TestUpstream upstream([](httplib::Server& s) {
+    s.Post("/upload", [](const httplib::Request& req, httplib::Response& res) {
+      httplib::MultipartFormData note = req.get_file_value("note");
+      httplib::MultipartFormData file = req.get_file_value("file");
+      Json seen = {{"content_type", req.get_header_value("Content-Type")},
+                   {"parts", req.files.size()},
+                   {"note", note.content},
+                   {"filename", file.filename},
+                   {"file_type", file.content_type},
+                   {"file_hash", std::to_string(std::hash<std::string>{}(file.content))}};
+      res.set_content(seen.dump(), "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url());
+  ASSERT_NE(proxy.session, nullptr);
+
+  auto result = ClientFor(proxy.session->url())->Post("/upload", body, content_type);
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  Json seen = Json::parse(result->body);
+  EXPECT_EQ(seen["content_type"], content_type);
+  EXPECT_EQ(seen["parts"], 2);
+  EXPECT_EQ(seen["note"], "hello");
+  EXPECT_EQ(seen["filename"], "a.bin");
+  EXPECT_EQ(seen["file_type"], "application/octet-stream");
+  EXPECT_EQ(seen["file_hash"], std::to_string(std::hash<std::string>{}(file)));
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(1));
+  EXPECT_TRUE(recorded[0].request.body == body);
+  EXPECT_THAT(recorded[0].request.headers,
+              Contains(traffic::Header{"Content-Type", content_type}));
+}
+
 TEST(Proxy, GzipPassesThroughToTheClientAndIsRecordedDecoded) {
   const std::string json = R"({"dpoJobs":[)" + std::string(5000, ' ') + R"(],"nextPageToken":""})";
   const std::string gzipped = Gzip(json);
