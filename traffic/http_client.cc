@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "traffic/connect_errors.h"
+#include "traffic/internal/capped_client.h"
 #include "traffic/url.h"
 
 // Design notes.
@@ -34,6 +36,8 @@
 //   budget counter is atomic; the rate limiter and the jitter generator have their own mutex.
 // - Body cap: the body goes through a content receiver that refuses to grow past
 //   max_body_bytes, and a declared Content-Length over the cap is refused before reading.
+//   What httplib itself buffers (header lines, chunk-size lines) is capped below it, by the
+//   stream the clients read through (internal/capped_client.h).
 // - Time: decisions (rate limit, backoff, Retry-After) use the injected clock; elapsed_ms is
 //   always measured on the real steady clock because it reports what really happened.
 
@@ -316,15 +320,14 @@ struct HttpClient::Impl {
   }
 
   std::unique_ptr<httplib::ClientImpl> NewClient() const {
-    std::unique_ptr<httplib::ClientImpl> client;
-    if (origin.scheme == "https") {
-      client = std::make_unique<httplib::SSLClient>(origin.host, origin.port);
+    const bool tls = origin.scheme == "https";
+    std::unique_ptr<httplib::ClientImpl> client =
+        internal::NewCappedClient(tls, origin.host, origin.port, ReadCaps());
+    if (tls) {
       client->enable_server_certificate_verification(options.tls == TlsVerification::kVerify);
       if (!options.ca_file.empty()) {
         client->set_ca_cert_path(options.ca_file);
       }
-    } else {
-      client = std::make_unique<httplib::ClientImpl>(origin.host, origin.port);
     }
     client->set_connection_timeout(options.connect_timeout);
     client->set_read_timeout(options.read_timeout);
@@ -334,6 +337,16 @@ struct HttpClient::Impl {
     client->set_follow_location(false);
     client->set_url_encode(false);
     return client;
+  }
+
+  // The status line and headers get 256 KiB; the whole response the body limit twice over
+  // (chunk sizes, extensions and trailers) and the head.
+  internal::ReadCaps ReadCaps() const {
+    const size_t head = size_t{256} << 10;
+    const size_t body = options.max_body_bytes;
+    const size_t most = std::numeric_limits<size_t>::max();
+    return {.head_bytes = head,
+            .response_bytes = body > (most - head) / 2 ? most : head + 2 * body};
   }
 
   std::unique_ptr<httplib::ClientImpl> Borrow() {
@@ -547,11 +560,14 @@ struct HttpClient::Impl {
     BodyLimit body_limit = BodyLimit::kWithin;
     const size_t max_body = options.max_body_bytes;
     std::unique_ptr<httplib::ClientImpl> client = Borrow();
+    internal::ResponseBudget& budget = internal::BudgetOf(*client);
+    budget.Start();
     const SteadyClock::time_point start = SteadyClock::now();
     // Headers must be in within twice the read timeout (a silent server meets httplib's own
     // read timeout first, and its message), the whole response within the deadline.
     const uint64_t watch = watchdog.Arm(client.get(), start + 2 * options.read_timeout);
     wire.response_handler = [&](const httplib::Response& response) {
+      budget.HeadComplete();
       watchdog.Rearm(watch, start + std::max(options.response_deadline, 2 * options.read_timeout));
       std::string declared = response.get_header_value("Content-Length");
       int64_t length = 0;
@@ -587,7 +603,16 @@ struct HttpClient::Impl {
     Failure failure =
         DescribeFailure(result.error(), std::chrono::duration_cast<Milliseconds>(elapsed),
                         client.get(), body_limit);
-    if (cut_off) {
+    if (budget.met() == internal::CapMet::kHead) {
+      failure.reason = "the response's status line and headers exceed " +
+                       std::to_string(budget.caps().head_bytes) + " bytes";
+      failure.outcome = Outcome::kFailed;
+    } else if (budget.met() == internal::CapMet::kResponse) {
+      failure.reason = "the response exceeds " + std::to_string(budget.caps().response_bytes) +
+                       " bytes with its framing (the body limit is " +
+                       std::to_string(options.max_body_bytes) + " bytes, max_body_bytes)";
+      failure.outcome = Outcome::kFailed;
+    } else if (cut_off) {
       failure.reason = "the response did not complete within " +
                        std::to_string(std::chrono::duration_cast<Milliseconds>(elapsed).count()) +
                        " ms (headers are allowed twice the read timeout, " +

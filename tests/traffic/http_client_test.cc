@@ -284,44 +284,136 @@ TEST(HttpClient, DrippingBodyIsCutOffAtTheResponseDeadline) {
   EXPECT_EQ(client->RequestsSent(), 1u);  // not retried
 }
 
-TEST(HttpClient, EndlessHeadersAreCutOffAtTheReadTimeout) {
-  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
-  ASSERT_EQ(::listen(listener, 1), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  std::thread server([listener] {
-    int connection = ::accept(listener, nullptr, nullptr);
-    if (connection < 0) {
+// A server on 127.0.0.1, port 0, that reads one request and then sends `first` followed by
+// `unit` again and again (every `pause`), for at most 10 s or until the client stops reading.
+class EndlessServer {
+ public:
+  EndlessServer(std::string first, std::string unit, milliseconds pause = milliseconds(0))
+      : listener_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(listener_, 1) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
       return;
     }
-    char request[4096];
-    (void)::recv(connection, request, sizeof request, 0);
-    timeval patience{.tv_sec = 0, .tv_usec = 200'000};  // once the client stops reading
-    ::setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &patience, sizeof patience);
-    std::string line = "HTTP/1.1 200 OK\r\n";
-    auto started = std::chrono::steady_clock::now();
-    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(10) &&
-           ::send(connection, line.data(), line.size(), MSG_NOSIGNAL) > 0) {
-      line = "X-Pad: " + std::string(1000, 'a') + "\r\n";
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, first = std::move(first), unit = std::move(unit), pause] {
+      int connection = ::accept(listener_, nullptr, nullptr);
+      if (connection < 0) {
+        return;
+      }
+      char request[4096];
+      (void)::recv(connection, request, sizeof request, 0);
+      timeval patience{.tv_sec = 0, .tv_usec = 200'000};  // once the client stops reading
+      ::setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &patience, sizeof patience);
+      std::string chunk = first;
+      auto started = std::chrono::steady_clock::now();
+      while (std::chrono::steady_clock::now() - started < std::chrono::seconds(10) &&
+             ::send(connection, chunk.data(), chunk.size(), MSG_NOSIGNAL) > 0) {
+        sent_ += chunk.size();
+        chunk = unit;
+        std::this_thread::sleep_for(pause);  // the drip itself, not synchronisation
+      }
+      ::close(connection);
+    });
+  }
+  ~EndlessServer() {
+    if (thread_.joinable()) {
+      thread_.join();
     }
-    ::close(connection);
-  });
-  auto client = HttpClient::Create("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)),
-                                   {.read_timeout = milliseconds(500)});
+    if (listener_ >= 0) {
+      ::close(listener_);
+    }
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Joins the server (it stops once the client has closed) and says what it sent.
+  size_t Sent() {
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+    return sent_;
+  }
+
+ private:
+  int listener_;
+  int port_ = 0;
+  std::thread thread_;
+  size_t sent_ = 0;
+};
+
+// Sends one GET to `server` and checks it failed with `error` well before any timeout.
+void ExpectCutOff(EndlessServer& server, ClientOptions options, const std::string& error) {
+  auto client = HttpClient::Create(server.Url(), std::move(options));
   ASSERT_THAT(client, IsOk());
   auto started = std::chrono::steady_clock::now();
   auto exchange = client->Send({.method = "GET", .url = "/"});
   auto took = std::chrono::steady_clock::now() - started;
-  server.join();
-  ::close(listener);
   ASSERT_THAT(exchange, IsOk());
-  EXPECT_THAT(exchange->error, HasSubstr("did not complete within"));
+  EXPECT_EQ(exchange->response.status, 0);
+  EXPECT_THAT(exchange->error, HasSubstr(error));
   EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_EQ(client->RequestsSent(), 1u);  // not retried
+}
+
+TEST(HttpClient, HeadersDrippedWithoutEndAreCutOffAtTwiceTheReadTimeout) {
+  EndlessServer server("HTTP/1.1 200 OK\r\n", "X-Pad: a\r\n", milliseconds(50));
+  ExpectCutOff(server, {.read_timeout = milliseconds(500)}, "did not complete within");
+}
+
+TEST(HttpClient, EndlessHeaderLinesStopAtTheHeadLimit) {
+  // httplib keeps every header line it reads: without the cap this grew by gigabytes.
+  EndlessServer server("HTTP/1.1 200 OK\r\n", "X-Pad: " + std::string(1000, 'a') + "\r\n");
+  ExpectCutOff(server, {.read_timeout = milliseconds(8000)},
+               "status line and headers exceed 262144 bytes");
+  EXPECT_LT(server.Sent(), size_t{64} << 20);
+}
+
+TEST(HttpClient, AnEndlessHeaderLineStopsAtTheHeadLimit) {
+  EndlessServer server("HTTP/1.1 200 OK\r\nX-Pad: ", std::string(4096, 'a'));
+  ExpectCutOff(server, {.read_timeout = milliseconds(8000)},
+               "status line and headers exceed 262144 bytes");
+}
+
+TEST(HttpClient, AnEndlessChunkSizeLineStopsAtTheResponseLimit) {
+  EndlessServer server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                       std::string(4096, '0'));
+  ExpectCutOff(server, {.read_timeout = milliseconds(8000), .max_body_bytes = 1024},
+               "the response exceeds 264192 bytes with its framing (the body limit is 1024 bytes");
+}
+
+TEST(HttpClient, TlsResponsesAreReadWithinTheSameLimits) {
+  TempDir dir;
+  SelfSigned identity(dir.path());
+  const std::string page(1 << 20, 'p');
+  TestServer server(
+      [&page](httplib::Server& s) {
+        s.Get("/page", [&page](const httplib::Request&, httplib::Response& res) {
+          res.set_content(page, "text/plain");
+        });
+        s.Get("/head", [](const httplib::Request&, httplib::Response& res) {
+          for (int i = 0; i < 300; ++i) {
+            res.set_header("X-Pad-" + std::to_string(i), std::string(1000, 'a'));
+          }
+          res.set_content("{}", "application/json");
+        });
+      },
+      std::make_unique<httplib::SSLServer>(identity.cert, identity.key));
+  ASSERT_TRUE(server.Running());
+  auto client = HttpClient::Create(server.Url("https"), {.ca_file = identity.pem_path});
+  ASSERT_THAT(client, IsOk());
+  for (int i = 0; i < 2; ++i) {  // the second on the kept-alive connection
+    auto exchange = client->Send({.method = "GET", .url = "/page"});
+    ASSERT_THAT(exchange, IsOk());
+    EXPECT_EQ(exchange->error, "");
+    EXPECT_TRUE(exchange->response.body == page);
+  }
+  auto headers = client->Send({.method = "GET", .url = "/head"});
+  ASSERT_THAT(headers, IsOk());
+  EXPECT_EQ(headers->response.status, 0);
+  EXPECT_THAT(headers->error, HasSubstr("status line and headers exceed 262144 bytes"));
 }
 
 TEST(HttpClient, StopsReadingBodiesOverTheLimit) {
