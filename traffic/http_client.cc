@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/utf8.h"
 #include "traffic/connect_errors.h"
 #include "traffic/internal/capped_client.h"
 #include "traffic/url.h"
@@ -490,6 +491,22 @@ struct HttpClient::Impl {
     return failure;
   }
 
+  // A read that failed before the timeout: what the server sent, when it was not HTTP, tells
+  // the user more than "closed" (an https port asked in http, an SSH or SMTP server).
+  std::string ReadFailure(const std::string& where, httplib::ClientImpl* client) const {
+    const internal::ResponseBudget& budget = internal::BudgetOf(*client);
+    const std::string& first = budget.first_bytes();
+    if (budget.received() == 0) {
+      return "connection to " + where + " closed without a response";
+    }
+    if (!std::string_view(first).starts_with(std::string_view("HTTP/").substr(0, first.size()))) {
+      const bool tls = first[0] == '\x15' || first[0] == '\x16';  // a TLS alert or handshake
+      return "the server at " + where + " did not answer in HTTP: it sent \"" + Printable(first) +
+             "\"" + (tls && origin.scheme == "http" ? " (a TLS record: is the URL https://?)" : "");
+    }
+    return "connection to " + where + " closed before the response was complete";
+  }
+
   std::string Reason(httplib::Error error, Milliseconds elapsed, httplib::ClientImpl* client,
                      BodyLimit body_limit) const {
     std::string where = origin.host + ":" + std::to_string(origin.port);
@@ -509,7 +526,7 @@ struct HttpClient::Impl {
           return "timed out after " + std::to_string(options.read_timeout.count()) +
                  " ms waiting for the response";
         }
-        return "connection to " + where + " closed before the response was complete";
+        return ReadFailure(where, client);
       case httplib::Error::Write:
         return "could not send the request to " + where;
       case httplib::Error::Canceled:

@@ -384,6 +384,18 @@ TEST(HttpClient, AnEndlessChunkSizeLineStopsAtTheResponseLimit) {
                "the response exceeds 264192 bytes with its framing (the body limit is 1024 bytes");
 }
 
+TEST(HttpClient, AServerThatIsNotHttpIsNamedByWhatItSent) {
+  EndlessServer ssh("SSH-2.0-OpenSSH_9.2p1\r\n", "");
+  ExpectCutOff(ssh, {.max_retries = 0},
+               "did not answer in HTTP: it sent \"SSH-2.0-OpenSSH_9.2p1\\x0d\\x0a\"");
+
+  EndlessServer tls(std::string("\x15\x03\x03\x00\x02\x02\x46", 7), "");
+  ExpectCutOff(tls, {.max_retries = 0}, "(a TLS record: is the URL https://?)");
+
+  EndlessServer silent("", "");
+  ExpectCutOff(silent, {.max_retries = 0}, "closed without a response");
+}
+
 TEST(HttpClient, TlsResponsesAreReadWithinTheSameLimits) {
   TempDir dir;
   SelfSigned identity(dir.path());

@@ -16,8 +16,17 @@ namespace conform::traffic::internal {
 
 void ResponseBudget::Start() {
   received_ = 0;
+  first_bytes_.clear();
   head_complete_ = false;
   met_ = CapMet::kNone;
+}
+
+void ResponseBudget::Count(const char* data, size_t bytes) {
+  constexpr size_t kKept = 32;
+  if (first_bytes_.size() < kKept) {
+    first_bytes_.append(data, std::min(bytes, kKept - first_bytes_.size()));
+  }
+  received_ += bytes;
 }
 
 size_t ResponseBudget::Room() {
@@ -87,14 +96,16 @@ class CappedStream final : public httplib::Stream {
     }
     if (size >= buffer_.size()) {
       ssize_t n = Receive(ptr, std::min(size, room));
-      budget_.Count(n > 0 ? static_cast<size_t>(n) : 0);
+      if (n > 0) {
+        budget_.Count(ptr, static_cast<size_t>(n));
+      }
       return n;
     }
     ssize_t n = Receive(buffer_.data(), std::min(buffer_.size(), room));
     if (n <= 0) {
       return n;
     }
-    budget_.Count(static_cast<size_t>(n));
+    budget_.Count(buffer_.data(), static_cast<size_t>(n));
     start_ = std::min(size, static_cast<size_t>(n));
     end_ = static_cast<size_t>(n);
     std::memcpy(ptr, buffer_.data(), start_);

@@ -36,13 +36,18 @@ class ResponseBudget {
   void HeadComplete() { head_complete_ = true; }
   // How many more bytes may be read; 0 records which cap was met.
   size_t Room();
-  void Count(size_t bytes) { received_ += bytes; }
+  // Counts `bytes` just received at `data`.
+  void Count(const char* data, size_t bytes);
   CapMet met() const { return met_; }
+  size_t received() const { return received_; }
+  // The response's first bytes (up to 32), to say what a server that is not HTTP sent.
+  const std::string& first_bytes() const { return first_bytes_; }
   const ReadCaps& caps() const { return caps_; }
 
  private:
   ReadCaps caps_;
   size_t received_ = 0;
+  std::string first_bytes_;
   bool head_complete_ = false;
   CapMet met_ = CapMet::kNone;
 };
