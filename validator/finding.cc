@@ -66,7 +66,8 @@ const std::vector<CheckInfo>& AllChecks() {
        "JSON Schema validation keywords"},
       {"response.schema.pattern_unchecked", Level::kMay,
        "A string too long for the regex engine (over 8 KiB) was not matched against its pattern "
-       "(nor, in a response holding one, patterns and formats inside anyOf/oneOf/not)",
+       "(nor, in a response holding one or a property name that long, patterns and formats "
+       "inside anyOf/oneOf/not and patternProperties)",
        "JSON Schema `pattern`; conform limits"},
       {"response.schema.undeclared_property", Level::kShould,
        "(--strict) Every property in a response is declared by the schema: anything else is "

@@ -232,6 +232,8 @@ class PathStack {
 // Copy of a schema for the structural engine: formats and patterns we check ourselves are
 // removed. They stay inside anyOf/oneOf/not, where only the engine knows which branch applies,
 // unless `alternatives_match` is false: the engine's std::regex must not see a long string.
+// Nor then a long property name: patternProperties go too, with the additionalProperties
+// beside them (which would otherwise judge the names the patterns were meant to admit).
 Json PrepareForEngine(const Json& schema, bool inside_alternative, bool alternatives_match = true) {
   if (schema.is_array()) {
     Json out = Json::array();
@@ -243,8 +245,12 @@ Json PrepareForEngine(const Json& schema, bool inside_alternative, bool alternat
   if (!schema.is_object()) {
     return schema;
   }
+  const bool drop_name_patterns = !alternatives_match && schema.contains("patternProperties");
   Json out = Json::object();
   for (const auto& [key, value] : schema.items()) {
+    if (drop_name_patterns && (key == "patternProperties" || key == "additionalProperties")) {
+      continue;
+    }
     if (((key == "format" || key == "pattern") && (!inside_alternative || !alternatives_match)) ||
         key == "readOnly" ||
         key == "writeOnly" ||
@@ -607,7 +613,8 @@ struct SchemaValidator::Plan {
 
 namespace {
 
-// The pointer of the first string value longer than the regex engine matches safely.
+// The pointer of the first string value longer than the regex engine matches safely, or of
+// the object holding such a property name.
 std::optional<std::string> LongStringPointer(const Json& value, const std::string& pointer) {
   if (value.is_string()) {
     return value.get_ref<const std::string&>().size() > SchemaValidator::kMaxRegexSubject
@@ -616,6 +623,9 @@ std::optional<std::string> LongStringPointer(const Json& value, const std::strin
   }
   if (value.is_object()) {
     for (const auto& [key, member] : value.items()) {
+      if (key.size() > SchemaValidator::kMaxRegexSubject) {
+        return pointer;
+      }
       if (auto found = LongStringPointer(member, internal::AppendPointer(pointer, key))) {
         return found;
       }
@@ -680,8 +690,8 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
       engine = engine_without_alternative_regexes_.get();
       violations.push_back(
           {"response.schema.pattern_unchecked", *pointer,
-           "patterns and formats inside anyOf/oneOf/not not checked for this response: it holds "
-           "a string over the " +
+           "patterns and formats inside anyOf/oneOf/not, and patternProperties, not checked for "
+           "this response: it holds a string or a property name over the " +
                std::to_string(kMaxRegexSubject) + " bytes the regex engine matches safely",
            "", ""});
     }

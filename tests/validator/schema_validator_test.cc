@@ -301,6 +301,22 @@ TEST(SchemaValidator, PatternsAndFormatsInsideAlternativesNeverSeeALongString) {
               ElementsAre(Field(&SchemaViolation::check_id, "response.schema.constraint")));
 }
 
+TEST(SchemaValidator, PatternPropertiesNeverSeeALongPropertyName) {
+  // valijson matches property names against patternProperties with std::regex, which recurses
+  // once per character: a 200 KB name must not reach it.
+  auto schema = Compile(Json::parse(R"({"type": "object", "properties": {
+      "labels": {"type": "object", "patternProperties": {"^(a|b)*$": {"type": "string"}}}}})"));
+  Json long_name = {{"labels", {{std::string(200'000, 'a'), "x"}}}};
+  EXPECT_THAT(schema->Validate(long_name),
+              ElementsAre(AllOf(Field(&SchemaViolation::check_id, "response.schema.pattern_unchecked"),
+                                Field(&SchemaViolation::pointer, "/labels"),
+                                Field(&SchemaViolation::message, HasSubstr("patternProperties")))));
+  // Shorter names are still matched: a name the pattern matches must hold a string.
+  EXPECT_TRUE(schema->Validate(Json::parse(R"({"labels": {"abba": "x", "c": 1}})")).empty());
+  EXPECT_THAT(schema->Validate(Json::parse(R"({"labels": {"abba": 1}})")),
+              ElementsAre(Field(&SchemaViolation::check_id, "response.schema.type")));
+}
+
 TEST(SchemaValidator, InvalidPatternIsACompileError) {
   auto compiled = SchemaValidator::Compile(Json::parse(R"({"pattern": "(["})"), Json::object());
   EXPECT_THAT(compiled, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("pattern \"([\"")));
