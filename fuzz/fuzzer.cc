@@ -179,6 +179,10 @@ Result<FuzzResult> Fuzz(const validator::Contract& contract, const validator::Op
       main, {}, {std::to_string(options.page_sizes.max_page_size)}, options.max_reference_pages);
   const traffic::Exchange* first =
       reference.pages.empty() ? nullptr : &reference.pages.front().exchange;
+  if (first != nullptr && first->body_over_limit) {  // nothing could be fuzzed
+    return Unavailable("cannot read the first page from " + target.base_url + ": " + first->error +
+                       "; raise --max-body-size to fuzz this server");
+  }
   if (first == nullptr || (!first->error.empty() && first->response.status == 0)) {
     return Unavailable("cannot reach " + target.base_url + ": " +
                        (first == nullptr ? driver.stop_detail() : first->error));

@@ -51,6 +51,9 @@ struct Exchange {
   std::string started;
   // Set when the request failed below HTTP (refused, timeout, TLS): no response.
   std::string error;
+  // With `error`: the server did answer, but with a body over the client's size limit, which
+  // was not read. A fact about the server (response.body.limit), not a failure to reach it.
+  bool body_over_limit = false;
 };
 
 }  // namespace conform::traffic

@@ -639,6 +639,8 @@ struct HttpClient::Impl {
       failure.outcome = Outcome::kFailed;
     }
     attempt.exchange.error = std::move(failure.reason);
+    attempt.exchange.body_over_limit =
+        body_limit == BodyLimit::kExceeded || budget.met() == internal::CapMet::kResponse;
     attempt.outcome = failure.outcome;
     return attempt;
   }

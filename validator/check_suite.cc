@@ -154,7 +154,7 @@ struct CheckSuite::State {
     if (!charge_to.empty()) {
       ++Outcome(charge_to).requests;
     }
-    if (!exchange.error.empty() && exchange.response.status == 0) {
+    if (!exchange.error.empty() && exchange.response.status == 0 && !exchange.body_over_limit) {
       stopped = true;
       stop_reason = exchange.error;
       errors.push_back("request " + std::to_string(requests) + " (" + request.method + " " +
@@ -1092,6 +1092,10 @@ Result<SuiteResult> CheckSuite::Run() {
   // Preflight: can we read the collection at all with the credentials given?
   s.charge_to = "page_walk.terminates";
   traffic::Exchange first = s.Get(s.main, {.page_size = std::to_string(s.options.max_page_size)});
+  if (first.body_over_limit) {  // nothing could be checked: not a verdict on the server
+    return Unavailable("cannot read the first page from " + s.target.base_url + ": " + first.error +
+                       "; raise --max-body-size to check this server");
+  }
   if (!first.error.empty() && first.response.status == 0) {
     return Unavailable("cannot reach " + s.target.base_url + ": " + first.error);
   }

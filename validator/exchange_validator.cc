@@ -582,6 +582,16 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
 
 ExchangeVerdict ExchangeValidator::Check(const traffic::Exchange& exchange, KeepBody keep_body) const {
   ExchangeVerdict verdict;
+  if (exchange.body_over_limit) {
+    Finding finding = MakeFinding("response.body.limit", exchange.error);
+    finding.source = exchange.source;
+    finding.expected = "a body within the limits";
+    finding.actual = "a body over them, not read";
+    finding.requests.push_back(exchange.request);
+    verdict.findings.push_back(std::move(finding));
+    verdict.skipped = "body over the limit";
+    return verdict;
+  }
   if (!exchange.error.empty() || exchange.response.status == 0) {
     Finding finding = MakeFinding("exchange.no_response",
                                   exchange.error.empty() ? "no response was recorded" : exchange.error);

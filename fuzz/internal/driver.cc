@@ -10,8 +10,9 @@ namespace {
 
 using validator::Finding;
 
+// A body over the limit is an answer (judged as response.body.limit), not a lost server.
 bool NoResponse(const traffic::Exchange& exchange) {
-  return !exchange.error.empty() && exchange.response.status == 0;
+  return !exchange.error.empty() && exchange.response.status == 0 && !exchange.body_over_limit;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -78,6 +79,35 @@ TEST(CheckCommand, ZeroMaxBodySizeIsAUsageError) {
   RunResult run = Conform({"check", "--max-body-size", "0"});
   EXPECT_EQ(run.code, 2);
   EXPECT_THAT(run.err, HasSubstr("--max-body-size: '0' is too small"));
+}
+
+TEST(CheckCommand, ABodyOverTheLimitIsAFindingAndTheRunGoesOn) {
+  // pageSize=1000 gets 1000 jobs from this fault, over 200 KiB; pageSize=201 still fits.
+  RunResult run = Conform({"check", "--embedded-fault", "page-size-uncapped", "--max-body-size",
+                           "200KiB", "--checks", "page_size,response.body.limit,reads.idempotent",
+                           "--format", "json"});
+  EXPECT_EQ(run.code, 1) << run.err;
+  Json report = Json::parse(run.out);
+  EXPECT_FALSE(report.value("stopped", false));
+  std::map<std::string, Json> cases;
+  for (const Json& check : report["cases"]) {
+    cases[check["name"].get<std::string>()] = check;
+  }
+  ASSERT_TRUE(cases.contains("response.body.limit"));
+  const Json& limit = cases["response.body.limit"];
+  ASSERT_FALSE(limit["findings"].empty()) << limit.dump();
+  EXPECT_THAT(limit["findings"][0]["message"].get<std::string>(),
+              HasSubstr("exceeds the limit of 204800 bytes"));
+  EXPECT_THAT(limit["findings"][0]["curl"].dump(), HasSubstr("pageSize=1000"));
+  // Checks after the over-limit answers still ran.
+  EXPECT_EQ(cases["reads.idempotent"]["status"], "passed") << cases["reads.idempotent"].dump();
+}
+
+TEST(CheckCommand, AFirstPageOverTheLimitStopsTheRunNamingTheOption) {
+  RunResult run = Conform({"check", "--max-body-size", "1KiB"});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("cannot read the first page from http://127.0.0.1:"));
+  EXPECT_THAT(run.err, HasSubstr("raise --max-body-size"));
 }
 
 TEST(CheckCommand, UnknownCheckIdIsAUsageError) {

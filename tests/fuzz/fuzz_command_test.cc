@@ -179,6 +179,13 @@ TEST(FuzzCommand, ParsesDurations) {
   EXPECT_FALSE(ParseFuzzDuration("5 parsecs").ok());
 }
 
+TEST(FuzzCommand, AFirstPageOverTheLimitStopsTheRunNamingTheOption) {
+  RunResult run = Conform({"fuzz", "--max-body-size", "1KiB", "--runs", "1"});
+  EXPECT_EQ(run.code, 3);
+  EXPECT_THAT(run.err, HasSubstr("cannot read the first page from http://127.0.0.1:"));
+  EXPECT_THAT(run.err, HasSubstr("raise --max-body-size to fuzz this server"));
+}
+
 TEST(FuzzCommand, UnreachableTargetIsExitThree) {
   int closed_port = 0;
   {

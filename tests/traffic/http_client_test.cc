@@ -384,6 +384,17 @@ TEST(HttpClient, AnEndlessChunkSizeLineStopsAtTheResponseLimit) {
                "the response exceeds 264192 bytes with its framing (the body limit is 1024 bytes");
 }
 
+TEST(HttpClient, ATransportFailureIsNotABodyOverTheLimit) {
+  EndlessServer server("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "");
+  auto client = HttpClient::Create(server.Url(), {.max_retries = 0, .max_body_bytes = 1024});
+  ASSERT_THAT(client, IsOk());
+  auto exchange = client->Send({.method = "GET", .url = "/"});
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_EQ(exchange->response.status, 0);
+  EXPECT_THAT(exchange->error, HasSubstr("closed before the response was complete"));
+  EXPECT_FALSE(exchange->body_over_limit);
+}
+
 TEST(HttpClient, AServerThatIsNotHttpIsNamedByWhatItSent) {
   EndlessServer ssh("SSH-2.0-OpenSSH_9.2p1\r\n", "");
   ExpectCutOff(ssh, {.max_retries = 0},
@@ -457,6 +468,7 @@ TEST(HttpClient, StopsReadingBodiesOverTheLimit) {
     EXPECT_EQ(exchange->response.body, "") << path;
     EXPECT_EQ(exchange->error, "response body exceeds the limit of 1024 bytes (max_body_bytes)")
         << path;
+    EXPECT_TRUE(exchange->body_over_limit) << path;  // an answer, not an unreachable server
   }
   auto small = client->Send({.method = "GET", .url = "/small"});
   ASSERT_THAT(small, IsOk());

@@ -84,6 +84,22 @@ TEST_F(ExchangeValidatorTest, ValidPagePasses) {
   ASSERT_TRUE(verdict.body.has_value());
 }
 
+TEST_F(ExchangeValidatorTest, ABodyOverTheClientsLimitIsABodyLimitFindingNotAMissingResponse) {
+  traffic::Exchange exchange;
+  exchange.request.method = "GET";
+  exchange.request.url = std::string(kUrl) + "?pageSize=1000";
+  exchange.error = "response body exceeds the limit of 1024 bytes (max_body_bytes)";
+  exchange.body_over_limit = true;
+  ExchangeVerdict verdict = validator_->Check(exchange);
+  ASSERT_EQ(verdict.findings.size(), 1u);
+  EXPECT_EQ(verdict.findings[0].check_id, "response.body.limit");
+  EXPECT_EQ(verdict.findings[0].message, exchange.error);
+  ASSERT_EQ(verdict.findings[0].requests.size(), 1u);
+  EXPECT_EQ(verdict.findings[0].requests[0].url, exchange.request.url);
+  exchange.body_over_limit = false;  // any other failure: no response at all
+  EXPECT_THAT(Ids(exchange), ::testing::ElementsAre("exchange.no_response"));
+}
+
 TEST_F(ExchangeValidatorTest, FindingsCarrySourceRequestAndLevel) {
   Json job = Job("a");
   job["state"] = "DONE";
