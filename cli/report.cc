@@ -13,7 +13,7 @@
 
 #include "common/utf8.h"
 #include "traffic/curl.h"
-#include "traffic/url.h"
+#include "traffic/redact.h"
 
 namespace conform::cli {
 namespace {
@@ -339,40 +339,12 @@ void WriteJson(const Report& report, std::ostream& out) {
   out << document.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
 }
 
-namespace {
-
-// Shorter values would match ordinary text; real API keys are far longer.
-constexpr size_t kMinSecretLength = 8;
-
-void ReplaceAll(std::string& text, const std::string& secret) {
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-    text.replace(at, secret.size(), "[REDACTED]");
-    at += std::string_view("[REDACTED]").size();
-  }
-}
-
-}  // namespace
-
 void RedactSecrets(Report& report) {
-  std::vector<std::string> forms;
-  for (const std::string& secret : report.secrets) {
-    if (secret.size() < kMinSecretLength) {
-      continue;
-    }
-    forms.push_back(secret);
-    std::string encoded = traffic::PercentEncode(secret);
-    if (encoded != secret) {
-      forms.push_back(std::move(encoded));
-    }
-  }
+  const std::vector<std::string> forms = traffic::SecretValueForms(report.secrets);
   if (forms.empty()) {
     return;
   }
-  auto scrub = [&forms](std::string& text) {
-    for (const std::string& form : forms) {
-      ReplaceAll(text, form);
-    }
-  };
+  auto scrub = [&forms](std::string& text) { traffic::ScrubSecretValues(text, forms); };
   scrub(report.subject);
   for (std::string& error : report.errors) {
     scrub(error);

@@ -88,6 +88,9 @@ std::string Redactor::Body(std::string body) const {
 std::string Redactor::Url(std::string_view url) const { return traffic::RedactUrl(url, rules()); }
 
 traffic::Exchange Redactor::Apply(traffic::Exchange exchange) const {
+  // The request's own secrets, to remove wherever an upstream echoes them.
+  const std::vector<std::string> echoes =
+      traffic::SecretValueForms(traffic::RequestSecretValues(exchange.request, rules()));
   // Bodies are taken out so that traffic::RedactExchange only does the small parts (headers,
   // URL, form parameters) and the JSON bodies go through the one-pass scanner.
   std::string response_body = std::move(exchange.response.body);
@@ -103,6 +106,17 @@ traffic::Exchange Redactor::Apply(traffic::Exchange exchange) const {
     exchange.request.body = Body(std::move(request_body));
   }
   exchange.response.body = Body(std::move(response_body));
+  if (!echoes.empty()) {
+    for (traffic::Headers* headers : {&exchange.request.headers, &exchange.response.headers}) {
+      for (traffic::Header& header : *headers) {
+        traffic::ScrubSecretValues(header.value, echoes);
+      }
+    }
+    for (std::string* text : {&exchange.request.url, &exchange.request.body,
+                              &exchange.response.body, &exchange.error}) {
+      traffic::ScrubSecretValues(*text, echoes);
+    }
+  }
   return exchange;
 }
 

@@ -38,7 +38,9 @@ class Redactor {
   // (headers keep a "Bearer "/"Basic " scheme word), in the request and the response; the URLs
   // in Location, Content-Location and Referer headers are redacted like the request URL. JSON
   // bodies keep every other byte; a form-encoded request body is redacted by parameter name.
-  // Bodies that are not JSON are kept as they are.
+  // Bodies that are not JSON are kept as they are. The request's own secret values (its key,
+  // 8 bytes or more) are then removed wherever else they appear: an upstream that echoes them
+  // in a header, a message or a body of any type.
   traffic::Exchange Apply(traffic::Exchange exchange) const;
 
   // A JSON body redacted by the same rules (the input when nothing is secret).

@@ -1,5 +1,6 @@
 #include "traffic/redact.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -282,6 +283,75 @@ Exchange RedactExchange(Exchange exchange, const RedactionRules& rules) {
   exchange.response.headers = RedactHeaders(exchange.response.headers, rules);
   exchange.response.body = RedactBody(exchange.response.body, rules);
   return exchange;
+}
+
+}  // namespace conform::traffic
+
+namespace conform::traffic {
+
+std::vector<std::string> RequestSecretValues(const Request& request, const RedactionRules& rules) {
+  std::vector<std::string> values;
+  for (const Header& header : request.headers) {
+    if (!IsSecretHeader(header.name, rules) || header.value.empty()) {
+      continue;
+    }
+    values.push_back(header.value);
+    std::string_view value = header.value;
+    if (size_t space = value.find(' '); space != std::string_view::npos) {
+      values.emplace_back(value.substr(space + 1));  // "Bearer KEY": KEY
+    }
+    if (EqualsIgnoreCase(header.name, "cookie")) {
+      while (!value.empty()) {  // "a=1; session=SECRET"
+        size_t end = value.find(';');
+        std::string_view pair = value.substr(0, end);
+        if (size_t equals = pair.find('='); equals != std::string_view::npos) {
+          values.emplace_back(pair.substr(equals + 1));
+        }
+        value = end == std::string_view::npos ? std::string_view() : value.substr(end + 1);
+      }
+    }
+  }
+  size_t question = request.url.find('?');
+  if (question != std::string::npos) {
+    std::string_view query = std::string_view(request.url).substr(question + 1);
+    query = query.substr(0, query.find('#'));
+    for (const auto& [name, value] : ParseQuery(query)) {
+      if (IsSecretQueryParam(name, rules)) {
+        values.push_back(value);
+      }
+    }
+  }
+  return values;
+}
+
+std::vector<std::string> SecretValueForms(const std::vector<std::string>& secrets) {
+  constexpr size_t kMinSecretLength = 8;
+  std::vector<std::string> forms;
+  auto add = [&forms](std::string form) {
+    if (std::find(forms.begin(), forms.end(), form) == forms.end()) {
+      forms.push_back(std::move(form));
+    }
+  };
+  for (const std::string& secret : secrets) {
+    if (secret.size() < kMinSecretLength) {
+      continue;
+    }
+    add(secret);
+    add(PercentEncode(secret));
+  }
+  // Longest first: a key inside a longer secret ("Bearer KEY") must not break the longer one.
+  std::sort(forms.begin(), forms.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  return forms;
+}
+
+void ScrubSecretValues(std::string& text, const std::vector<std::string>& forms) {
+  for (const std::string& form : forms) {
+    for (size_t at = text.find(form); at != std::string::npos; at = text.find(form, at)) {
+      text.replace(at, form.size(), kRedacted);
+      at += kRedacted.size();
+    }
+  }
 }
 
 }  // namespace conform::traffic

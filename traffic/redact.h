@@ -67,4 +67,17 @@ std::string RedactUrl(std::string_view url, const RedactionRules& rules = {});
 // their parameter names). Source, timing and error are kept.
 Exchange RedactExchange(Exchange exchange, const RedactionRules& rules = {});
 
+// Redaction by value, for secrets that turn up where no name says so (a server that echoes
+// the caller's key in a message or a header).
+// The values of the secrets `request` carries: each secret header's value (and the part after
+// a scheme word: the key of "Bearer KEY"), each cookie's value, each secret query parameter's.
+std::vector<std::string> RequestSecretValues(const Request& request,
+                                             const RedactionRules& rules = {});
+// The forms `secrets` take in text, to search for: each value as it is and percent-encoded.
+// Values shorter than 8 bytes are left out: they would match ordinary text (real keys are
+// far longer).
+std::vector<std::string> SecretValueForms(const std::vector<std::string>& secrets);
+// Replaces every occurrence of each of `forms` in `text` with "[REDACTED]".
+void ScrubSecretValues(std::string& text, const std::vector<std::string>& forms);
+
 }  // namespace conform::traffic

@@ -24,6 +24,7 @@
 #include "tests/recorder/loopback.h"
 #include "tests/support/result_matchers.h"
 #include "tests/support/temp_dir.h"
+#include "traffic/url.h"
 #include "validator/exchange_validator.h"
 #include "validator/spec_loader.h"
 
@@ -497,6 +498,52 @@ TEST(Proxy, NoSecretByteReachesTheCassetteOrTheLog) {
   EXPECT_THAT(file, HasSubstr("page-keep"));
   EXPECT_THAT(file, HasSubstr("next-page-keep"));
   EXPECT_THAT(file, HasSubstr("[REDACTED]"));
+}
+
+TEST(Proxy, SecretsTheUpstreamEchoesAreRemovedByValue) {
+  // Names say nothing here: the upstream copies the caller's key into a header, a message, a
+  // plain-text body and a URL. The cassette and the log must not hold it in any form.
+  const std::string key = "sk-live-Echo/0001+x";
+  const std::string cookie = "cookie-value-0002";
+  const std::string query_key = "query-key-0003";
+  const std::string encoded_key = traffic::PercentEncode(key);
+  ASSERT_NE(encoded_key, key);
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get("/v1/echo", [&](const httplib::Request& req, httplib::Response& res) {
+      std::string auth = req.get_header_value("Authorization");
+      res.status = 403;
+      res.set_header("X-Echo", auth);
+      res.set_header("Location", "/v1/next?for=" + encoded_key);
+      res.set_content(R"({"error":{"code":403,"message":"key )" + key + " with cookie " + cookie +
+                          " and " + query_key + R"( refused","status":"PERMISSION_DENIED"}})",
+                      "application/json");
+    });
+    s.Get("/v1/text", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content("you sent " + key, "text/plain");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url());
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  const httplib::Headers headers = {{"Authorization", "Bearer " + key},
+                                    {"Cookie", "theme=dark; session=" + cookie}};
+  auto echoed = client->Get("/v1/echo?api_key=" + query_key, headers);
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->get_header_value("X-Echo"), "Bearer " + key);  // the client gets it as sent
+  auto text = client->Get("/v1/text", headers);
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->body, "you sent " + key);
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(2));
+  std::string file = ReadBytes(proxy.Cassette());
+  for (const std::string& secret : {key, cookie, query_key, encoded_key}) {
+    EXPECT_THAT(file, Not(HasSubstr(secret))) << secret;
+    EXPECT_THAT(proxy.Log(), Not(HasSubstr(secret))) << secret;
+  }
+  EXPECT_THAT(recorded[0].response.body, HasSubstr("key [REDACTED] with cookie [REDACTED]"));
+  EXPECT_EQ(recorded[1].response.body, "you sent [REDACTED]");
 }
 
 TEST(Proxy, ACompressedBodyThatCannotBeDecodedIsNotRecorded) {

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace conform::traffic {
@@ -143,6 +144,38 @@ TEST(RedactExchange, SecretsNeverAppearAnywhere) {
                   .body = "grant_type=client_credentials&client_secret=SECRET6"};
   EXPECT_EQ(RedactExchange(form).request.body,
             "grant_type=client_credentials&client_secret=%5BREDACTED%5D");
+}
+
+}  // namespace
+}  // namespace conform::traffic
+
+namespace conform::traffic {
+namespace {
+
+TEST(RedactByValue, ARequestsSecretsAreFoundInItsHeadersCookiesAndQuery) {
+  Request request{.method = "GET",
+                  .url = "https://x.test/v1/a?pageToken=page-token-1&api_key=query%2Bkey1#frag",
+                  .headers = {{"Authorization", "Bearer bearer-key-1"},
+                              {"Cookie", "theme=dark; session=cookie-value-1"},
+                              {"Accept", "application/json"}}};
+  std::vector<std::string> values = RequestSecretValues(request);
+  EXPECT_THAT(values, ::testing::IsSupersetOf({std::string("Bearer bearer-key-1"), std::string("bearer-key-1"),
+                                               std::string("cookie-value-1"), std::string("query+key1")}));
+  EXPECT_THAT(values, Not(::testing::Contains(std::string("page-token-1"))));
+  EXPECT_THAT(values, Not(::testing::Contains(std::string("application/json"))));
+}
+
+TEST(RedactByValue, FormsSkipShortValuesAndScrubLongestFirst) {
+  std::vector<std::string> forms = SecretValueForms({"short", "key/with+chars", "Bearer key/with+chars"});
+  EXPECT_THAT(forms, ::testing::UnorderedElementsAre("Bearer key/with+chars", "Bearer%20key%2Fwith%2Bchars",
+                                                     "key/with+chars", "key%2Fwith%2Bchars"));
+  EXPECT_TRUE(std::is_sorted(forms.begin(), forms.end(), [](const std::string& a, const std::string& b) {
+    return a.size() > b.size();
+  }));
+  EXPECT_THAT(forms, Not(::testing::Contains(std::string("short"))));
+  std::string text = "auth Bearer key/with+chars; echo key/with+chars; url ?k=key%2Fwith%2Bchars; short";
+  ScrubSecretValues(text, forms);
+  EXPECT_EQ(text, "auth [REDACTED]; echo [REDACTED]; url ?k=[REDACTED]; short");
 }
 
 }  // namespace
