@@ -242,15 +242,7 @@ size_t CassetteWriter::entries() const {
 }
 
 Result<Cassette> ReadCassette(const std::string& path, const traffic::ReadOptions& options) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
-      static_cast<uint64_t>(info.st_size) > options.limits.max_file_bytes) {
-    return ResourceExhausted("file is " + std::to_string(info.st_size) +
-                                 " bytes, over the limit of " +
-                                 std::to_string(options.limits.max_file_bytes) + " bytes",
-                             path);
-  }
-  auto text = ReadFile(path);
+  auto text = ReadFile(path, options.limits.max_file_bytes);
   if (!text) {
     return text.error();
   }
@@ -283,7 +275,12 @@ Result<std::vector<traffic::Exchange>> ReadTraffic(std::string_view path,
       (format != traffic::InputFormat::kAuto && format != traffic::InputFormat::kHar)) {
     return exchanges;
   }
-  auto text = ReadFile(std::string(path));
+  if (exchanges.error().code == ErrorCode::kResourceExhausted ||
+      exchanges.error().code == ErrorCode::kUnavailable ||
+      exchanges.error().code == ErrorCode::kNotFound) {
+    return exchanges;  // the file itself could not be had: reading it again will not help
+  }
+  auto text = ReadFile(std::string(path), options.limits.max_file_bytes);
   if (!text || !LooksLikeStream(*text)) {
     return exchanges;
   }

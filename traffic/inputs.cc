@@ -10,6 +10,7 @@
 #include <system_error>
 #include <utility>
 
+#include "common/file.h"
 #include "traffic/har.h"
 #include "traffic/internal/json_text.h"
 #include "traffic/jsonl.h"
@@ -34,56 +35,12 @@ bool IsTrafficExtension(const std::string& extension) {
          extension == ".ndjson";
 }
 
-std::string ErrnoText(int error) {
-  return std::error_code(error, std::generic_category()).message();
-}
-
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
 Result<std::string> ReadFileBytes(const std::string& path, uint64_t max_bytes) {
   std::error_code ec;
-  fs::file_status status = fs::status(path, ec);
-  if (status.type() == fs::file_type::not_found) {
-    return NotFound("no such file", path);
-  }
-  if (ec) {
-    return Unavailable("cannot read: " + ec.message(), path);
-  }
-  if (fs::is_directory(status)) {
+  if (fs::is_directory(path, ec)) {
     return InvalidArgument("is a directory; expand it into files first", path);
   }
-  if (fs::is_regular_file(status)) {
-    uintmax_t size = fs::file_size(path, ec);
-    if (!ec && size > max_bytes) {
-      return ResourceExhausted("file is " + std::to_string(size) + " bytes, over the limit of " +
-                                   std::to_string(max_bytes) + " bytes",
-                               path);
-    }
-  }
-  errno = 0;
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) {
-    return Unavailable("cannot read: " + ErrnoText(errno), path);
-  }
-  std::string bytes;
-  char buffer[1 << 16];
-  while (true) {
-    size_t read = std::fread(buffer, 1, sizeof(buffer), file.get());
-    bytes.append(buffer, read);
-    if (bytes.size() > max_bytes) {
-      return ResourceExhausted("file is over the limit of " + std::to_string(max_bytes) + " bytes",
-                               path);
-    }
-    if (read < sizeof(buffer)) {
-      if (std::ferror(file.get()) != 0) {
-        return Unavailable("cannot read: " + ErrnoText(errno), path);
-      }
-      break;
-    }
-  }
-  return bytes;
+  return ReadFile(path, max_bytes);
 }
 
 bool LooksLikeHar(std::string_view text) {

@@ -131,6 +131,15 @@ TEST(Cassette, ReadTrafficRecoversWhatReadInputRefuses) {
               ErrorIs(ErrorCode::kNotFound, HasSubstr("no such file")));
 }
 
+TEST(Cassette, ReadTrafficAndReadCassetteStopAtTheSizeLimitOnADevice) {
+  // ReadInput's refusal used to be followed by a second, unlimited read of the same device.
+  const traffic::ReadOptions small{.limits = {.max_file_bytes = 1 << 20}};
+  EXPECT_THAT(ReadTraffic("/dev/zero", traffic::InputFormat::kAuto, small),
+              ErrorIs(ErrorCode::kResourceExhausted, HasSubstr("over the limit of 1048576 bytes")));
+  EXPECT_THAT(ReadCassette("/dev/zero", small),
+              ErrorIs(ErrorCode::kResourceExhausted, HasSubstr("over the limit of 1048576 bytes")));
+}
+
 TEST(Cassette, CreateKeepsExistingEntriesFirstAndReplacesTheFile) {
   testing::TempDir dir;
   std::string path = dir.Write("c.har", "old contents");

@@ -169,6 +169,15 @@ TEST_F(InputsTest, FileOverTheSizeLimitIsRefused) {
               ErrorIs(ErrorCode::kResourceExhausted, HasSubstr("over the limit of 64 bytes")));
 }
 
+TEST_F(InputsTest, ADeviceOrPipeWithoutEndStopsAtTheSizeLimit) {
+  // No size to check first: the limit holds while reading (it read /dev/zero until memory ran
+  // out, and a torn-recording retry read it again).
+  for (InputFormat format : {InputFormat::kAuto, InputFormat::kHar, InputFormat::kExchanges}) {
+    EXPECT_THAT(ReadInput("/dev/zero", format, ReadOptions{.limits = {.max_file_bytes = 1 << 20}}),
+                ErrorIs(ErrorCode::kResourceExhausted, HasSubstr("over the limit of 1048576 bytes")));
+  }
+}
+
 TEST_F(InputsTest, TornRecordingSaysHowToRecover) {
   Exchange exchange;
   exchange.request = {.method = "GET", .url = "/x"};
