@@ -121,7 +121,8 @@ Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environ
     }
     target.api_key_env = "CONFORM_EMBEDDED_KEY";
   } else {
-    if (options.account.empty()) {
+    // Only a path with a parameter ("/v1/accounts/{account_id}/dpoJobs") needs an account.
+    if (options.account.empty() && target.operation->path.find('{') != std::string::npos) {
       return InvalidArgument("--base-url needs --account (the account id in " + target.operation->path + ")");
     }
     target.base_url = options.base_url;
@@ -159,8 +160,17 @@ Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environ
     return InvalidArgument("--base-url: " + client.error().ToString());
   }
   target.client = std::make_unique<traffic::HttpClient>(*std::move(client));
-  target.description = target.operation->operation_id + " at " + target.base_url + " (account " + target.account +
-                       (target.embedded ? ", embedded reference server" : "") + ")";
+  std::vector<std::string> notes;
+  if (!target.account.empty()) {
+    notes.push_back("account " + target.account);
+  }
+  if (target.embedded) {
+    notes.push_back("embedded reference server");
+  }
+  target.description = target.operation->operation_id + " at " + target.base_url;
+  for (size_t i = 0; i < notes.size(); ++i) {
+    target.description += (i == 0 ? " (" : ", ") + notes[i] + (i + 1 == notes.size() ? ")" : "");
+  }
   return target;
 }
 

@@ -420,6 +420,12 @@ struct CheckSuite::State {
   }
 
   void OrderChecks() {
+    if (op.list->order_by_param.empty()) {  // nothing to send: AIP-132 ordering is optional
+      for (const char* id : {"order.fields", "order.multi_key", "order.whitespace", "order.unknown_field_rejected"}) {
+        Skip(id, "the operation has no orderBy parameter");
+      }
+      return;
+    }
     if (Selected("order.fields")) {
       charge_to = "order.fields";
       std::vector<std::string> refused;
@@ -755,9 +761,16 @@ struct CheckSuite::State {
         break;
       }
     }
+    // Only what the operation declares is sent: a page token is bound to those parameters.
+    const bool orders = !op.list->order_by_param.empty();
+    const bool filters = !op.list->filter_param.empty();
+    const bool masks = !op.list->read_mask_param.empty();
     std::string order = time_field != nullptr ? time_field->path + " desc" : "name desc";
     std::string filter = "name:*";
-    ListQuery base{.order_by = order};
+    ListQuery base;
+    if (orders) {
+      base.order_by = order;
+    }
     std::optional<std::string> token = TokenFor(base);
     if (!token) {
       for (const char* id : {"token.binding", "token.invalid_rejected", "token.other_account_rejected",
@@ -767,18 +780,24 @@ struct CheckSuite::State {
       }
       return;
     }
-    if (Selected("token.binding")) {
-      ListQuery changed_filter = base;
-      changed_filter.page_token = token;
-      changed_filter.page_size = "2";
-      changed_filter.filter = filter;
-      ExpectInvalidArgument("token.binding", main, changed_filter, "a page token with a filter it was not issued for");
-      ListQuery changed_order = base;
-      changed_order.page_token = token;
-      changed_order.page_size = "2";
-      changed_order.order_by = "name";
-      ExpectInvalidArgument("token.binding", main, changed_order, "a page token with another orderBy");
-      if (!op.list->read_mask_param.empty()) {
+    if (Selected("token.binding") && !orders && !filters && !masks) {
+      Skip("token.binding", "the operation has no filter, orderBy or readMask parameter to bind a token to");
+    } else if (Selected("token.binding")) {
+      if (filters) {
+        ListQuery changed_filter = base;
+        changed_filter.page_token = token;
+        changed_filter.page_size = "2";
+        changed_filter.filter = filter;
+        ExpectInvalidArgument("token.binding", main, changed_filter, "a page token with a filter it was not issued for");
+      }
+      if (orders) {
+        ListQuery changed_order = base;
+        changed_order.page_token = token;
+        changed_order.page_size = "2";
+        changed_order.order_by = "name";
+        ExpectInvalidArgument("token.binding", main, changed_order, "a page token with another orderBy");
+      }
+      if (masks) {
         ListQuery changed_mask = base;
         changed_mask.page_token = token;
         changed_mask.page_size = "2";
@@ -798,7 +817,7 @@ struct CheckSuite::State {
           {*token + "AAAA", "a page token with bytes appended"},
       };
       for (const auto& [text, what] : bad) {
-        if (text == *token) {
+        if (text == *token || text.empty()) {  // an empty pageToken asks for the first page
           continue;
         }
         ListQuery query = base;
@@ -817,7 +836,9 @@ struct CheckSuite::State {
     } else if (!op.bearer_auth) {
       Skip("auth.token_is_not_credentials", "the operation declares no bearer authentication");
     }
-    if (Selected("token.other_account_rejected")) {
+    if (Selected("token.other_account_rejected") && !HasAccountInPath()) {
+      Skip("token.other_account_rejected", "the operation's path names no account (" + op.path + ")");
+    } else if (Selected("token.other_account_rejected")) {
       charge_to = "token.other_account_rejected";
       ListQuery query = base;
       query.page_size = "2";
@@ -849,6 +870,12 @@ struct CheckSuite::State {
         }
       }
     }
+  }
+
+  // Whether the collection's path has a parameter for the account ("/v1/accounts/{id}/x").
+  bool HasAccountInPath() const {
+    size_t open = op.path.find('{');
+    return open != std::string::npos && op.path.find('}', open) != std::string::npos;
   }
 
   std::string PathFor(const std::string& account) const {
@@ -892,6 +919,11 @@ struct CheckSuite::State {
       malformed.headers.push_back({"Authorization", "Basic Y29uZm9ybTpjb25mb3Jt"});
       ExpectStatus("auth.invalid_credentials", MakeListRequest(op, malformed, {}), 401,
                    "a request with Basic instead of Bearer credentials", "401 UNAUTHENTICATED");
+    }
+    if (!HasAccountInPath()) {
+      Skip("auth.other_account_denied", "the operation's path names no account (" + op.path + ")");
+      Skip("auth.account_isolation", "the operation's path names no account (" + op.path + ")");
+      return;
     }
     if (!target.other_account || !target.other_api_key) {
       Skip("auth.other_account_denied", "needs a second principal (--other-account, --other-api-key-env)");
@@ -1104,6 +1136,10 @@ Result<SuiteResult> CheckSuite::Run() {
                               StatusLine(first) + "): check the key in --api-key-env and --account");
   }
   if (first.response.status == 404) {
+    if (!s.HasAccountInPath()) {
+      return FailedPrecondition("the collection was not found (" + StatusLine(first) + ") at " + s.target.base_url +
+                                s.account_path);
+    }
     return FailedPrecondition("account '" + s.target.account + "' was not found (" + StatusLine(first) + ") at " +
                               s.target.base_url + s.account_path);
   }

@@ -110,6 +110,17 @@ TEST(CheckCommand, AFirstPageOverTheLimitStopsTheRunNamingTheOption) {
   EXPECT_THAT(run.err, HasSubstr("raise --max-body-size"));
 }
 
+TEST(CheckCommand, ACollectionWithoutAnAccountInItsPathNeedsNoAccount) {
+  // A List of /v1/things: pageSize and pageToken only.
+  std::string spec = std::string(CONFORM_SOURCE_DIR) + "/tests/data/validator/specs/things.yaml";
+
+  // Past the options: the closed port is the first thing it meets.
+  RunResult run = Conform({"check", "--base-url", "http://127.0.0.1:9", "--spec", spec, "--retries", "0"});
+  EXPECT_EQ(run.code, 3) << run.err;
+  EXPECT_THAT(run.err, Not(HasSubstr("--account")));
+  EXPECT_THAT(run.err, HasSubstr("cannot reach http://127.0.0.1:9"));
+}
+
 TEST(CheckCommand, UnknownCheckIdIsAUsageError) {
   RunResult run = Conform({"check", "--checks", "ordr"});
   EXPECT_EQ(run.code, 2);

@@ -1,0 +1,122 @@
+// CheckSuite against other people's List APIs, in process (a SendFn, no sockets): a correct
+// server that offers less than ListDpoJobs (no orderBy, filter or readMask, no account in its
+// path) must get no findings, only skips naming what it lacks.
+#include "validator/check_suite.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "traffic/url.h"
+#include "validator/spec_loader.h"
+
+namespace conform::validator {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+// A List without orderBy, filter, readMask or account: pageSize and pageToken only.
+std::string ThingsSpec() { return std::string(CONFORM_SOURCE_DIR) + "/tests/data/validator/specs/things.yaml"; }
+
+traffic::Exchange Answer(const traffic::Request& request, int status, const Json& body) {
+  traffic::Exchange exchange;
+  exchange.request = request;
+  exchange.response.status = status;
+  exchange.response.headers = {{"Content-Type", "application/json"}};
+  exchange.response.body = body.dump();
+  return exchange;
+}
+
+// A correct List server for kThingsSpec: 120 things in name order, offsets as page tokens,
+// 400 INVALID_ARGUMENT for a page size or token it cannot read, and it records every query.
+traffic::Exchange Things(const traffic::Request& request, std::vector<std::string>& queries) {
+  auto error = [&](int status, int code, const std::string& message) {
+    return Answer(request, status, {{"code", code}, {"message", message}, {"details", Json::array()}});
+  };
+  auto url = traffic::ParseUrl(request.url);
+  if (!url || url->path != "/v1/things") {
+    return error(404, 5, "not found");
+  }
+  std::string query = request.url.substr(std::min(request.url.size(), request.url.find('?') + 1));
+  queries.push_back(request.url.find('?') == std::string::npos ? "" : query);
+  int64_t size = 50;
+  int64_t offset = 0;
+  for (const auto& [name, value] : url->query) {
+    int64_t* into = name == "pageSize" ? &size : name == "pageToken" ? &offset : nullptr;
+    if (into == nullptr || value.empty()) {
+      continue;  // an unknown parameter is ignored, as most servers do
+    }
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), *into);
+    if (ec != std::errc() || end != value.data() + value.size() || *into < 0 ||
+        (name == "pageToken" && *into > 120)) {
+      return error(400, 3, "bad " + name);
+    }
+  }
+  size = size == 0 ? 50 : std::min<int64_t>(size, 200);
+  Json things = Json::array();
+  for (int64_t i = offset; i < std::min<int64_t>(offset + size, 120); ++i) {
+    things.push_back({{"name", "things/" + std::string(i < 10 ? "00" : i < 100 ? "0" : "") + std::to_string(i)}});
+  }
+  Json body = {{"things", things}};
+  if (offset + size < 120) {
+    body["nextPageToken"] = std::to_string(offset + size);
+  }
+  return Answer(request, 200, body);
+}
+
+TEST(CheckSuite, ACorrectServerWithoutOrderFilterOrAccountGetsSkipsNotFindings) {
+  auto contract = LoadContractFile(ThingsSpec());
+  ASSERT_TRUE(contract.ok()) << contract.error().message;
+  const Operation* op = contract->FindOperation("ListThings");
+  ASSERT_NE(op, nullptr);
+  std::vector<std::string> queries;
+  CheckSuite suite(*contract, *op, [&](const traffic::Request& r) { return Things(r, queries); },
+                   {.base_url = "http://things.test", .account = "x"}, {});
+  auto result = suite.Run();
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  std::map<std::string, CheckOutcome> outcomes;
+  for (const CheckOutcome& outcome : result->checks) {
+    outcomes[outcome.id] = outcome;
+    EXPECT_THAT(outcome.findings, ::testing::IsEmpty()) << outcome.id << ": " << outcome.findings[0].message;
+  }
+  for (const char* id : {"order.fields", "order.multi_key", "order.whitespace", "order.unknown_field_rejected"}) {
+    EXPECT_TRUE(outcomes[id].skipped) << id;
+    EXPECT_EQ(outcomes[id].note, "the operation has no orderBy parameter") << id;
+  }
+  EXPECT_TRUE(outcomes["token.binding"].skipped);
+  EXPECT_THAT(outcomes["token.binding"].note, HasSubstr("no filter, orderBy or readMask parameter"));
+  EXPECT_TRUE(outcomes["token.other_account_rejected"].skipped);
+  EXPECT_THAT(outcomes["token.other_account_rejected"].note, HasSubstr("names no account (/v1/things)"));
+  EXPECT_FALSE(outcomes["token.invalid_rejected"].skipped);
+  EXPECT_FALSE(outcomes["page_walk.complete"].skipped);
+  // Nothing the operation does not declare was sent, and no empty pageToken passed as a bad one.
+  for (const std::string& query : queries) {
+    EXPECT_THAT(query, ::testing::Not(HasSubstr("orderBy"))) << query;
+    EXPECT_THAT(query, ::testing::Not(HasSubstr("filter"))) << query;
+    EXPECT_THAT(query, ::testing::Not(HasSubstr("readMask"))) << query;
+  }
+}
+
+TEST(CheckSuite, A404WithoutAnAccountInThePathNamesTheCollection) {
+  auto contract = LoadContractFile(ThingsSpec());
+  ASSERT_TRUE(contract.ok()) << contract.error().message;
+  CheckSuite suite(*contract, *contract->FindOperation("ListThings"),
+                   [](const traffic::Request& r) {
+                     return Answer(r, 404, {{"code", 5}, {"message", "nf"}, {"details", Json::array()}});
+                   },
+                   {.base_url = "http://things.test", .account = "x"}, {});
+  auto result = suite.Run();
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error().message, HasSubstr("the collection was not found (404"));
+  EXPECT_THAT(result.error().message, ::testing::Not(HasSubstr("account 'x'")));
+}
+
+}  // namespace
+}  // namespace conform::validator
