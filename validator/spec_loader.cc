@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "common/file.h"
@@ -55,10 +57,26 @@ std::string StringOrEmpty(const Json& object, const char* key) {
   return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
+// An error naming `what` (a `pattern` value or a `patternProperties` key) at `pointer` when
+// `regex` is not one that the validation engine's std::regex compiles.
+Status CheckRegex(const Document& doc, const std::string& what, const std::string& regex,
+                  const std::string& pointer) {
+  if (std::optional<std::string> error = PatternError(regex)) {
+    return InvalidArgument(what + " " + Json(regex).dump() +
+                               " is not a regular expression std::regex (ECMAScript, without "
+                               "lookbehind) compiles: " +
+                               *error,
+                           doc.Where(pointer));
+  }
+  return OkStatus();
+}
+
 // Schema keywords that the validation engine would only trip over while validating: a
-// multipleOf of 0 divides by zero, a pattern that is not an ECMAScript regex throws. Checked
-// over the whole document, so the error names file:line:col. Data (examples, defaults, enum
-// and const values) is skipped; a member named "pattern" whose value is a schema is a property.
+// multipleOf of 0 divides by zero, a pattern or a patternProperties key that is not an
+// ECMAScript regex throws. Checked over the whole document, so the error names file:line:col.
+// Data (examples, defaults, enum and const values) is skipped; a member named "pattern" whose
+// value is a schema is a property (and the keys of a property named "patternProperties" are
+// keywords, which compile).
 Status CheckSchemaKeywords(const Document& doc, const Json& node, const std::string& pointer) {
   if (node.is_array()) {
     for (size_t i = 0; i < node.size(); ++i) {
@@ -80,11 +98,17 @@ Status CheckSchemaKeywords(const Document& doc, const Json& node, const std::str
       return InvalidArgument("multipleOf must be greater than 0, not " + value.dump(), doc.Where(at));
     }
     if (key == "pattern" && value.is_string()) {
-      if (std::optional<std::string> error = PatternError(value.get<std::string>())) {
-        return InvalidArgument("pattern " + value.dump() +
-                                   " is not a regular expression std::regex (ECMAScript, without "
-                                   "lookbehind) compiles: " + *error,
-                               doc.Where(at));
+      if (Status checked = CheckRegex(doc, "pattern", value.get<std::string>(), at); !checked) {
+        return checked;
+      }
+    }
+    if (key == "patternProperties" && value.is_object()) {
+      for (const auto& [name, schema] : value.items()) {
+        if (Status checked =
+                CheckRegex(doc, "patternProperties key", name, AppendPointer(at, name));
+            !checked) {
+          return checked;
+        }
       }
     }
     if (Status checked = CheckSchemaKeywords(doc, value, at); !checked) {

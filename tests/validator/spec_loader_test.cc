@@ -318,5 +318,164 @@ TEST(SpecLoader, PatternThatIsNotARegexIsRefused) {
   EXPECT_THAT(named, IsOk());
 }
 
+// Sweep 2026-11-29: a patternProperties key that std::regex cannot compile ended as "internal
+// error" (exit 4) at validation time, with no location.
+struct BadPatternKeyCase {
+  std::string name;
+  std::string key;  // YAML single-quoted
+};
+
+void PrintTo(const BadPatternKeyCase& c, std::ostream* os) { *os << c.key; }
+
+class BadPatternPropertiesKey : public ::testing::TestWithParam<BadPatternKeyCase> {};
+
+TEST_P(BadPatternPropertiesKey, IsASpecErrorNamingTheKeyAndItsPosition) {
+  const BadPatternKeyCase& c = GetParam();
+  auto contract =
+      LoadContract(SpecWith("{type: object, patternProperties: {'" + c.key + "': {}}}"), "pp.yaml");
+  // The key's own schema starts at column 62 + the key's length on the `schema:` line (11).
+  std::string where = "pp.yaml:11:" + std::to_string(62 + c.key.size()) + ": ";
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument,
+                                HasSubstr(where + "patternProperties key \"" + c.key +
+                                          "\" is not a regular expression")));
+  if (!contract.ok()) {
+    EXPECT_EQ(contract.error().ToString().find('\n'), std::string::npos);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Keys, BadPatternPropertiesKey,
+                         ::testing::Values(BadPatternKeyCase{"UnclosedBracket", "["},
+                                           BadPatternKeyCase{"Lookbehind", "(?<=a)b"},
+                                           BadPatternKeyCase{"HugeRepeat", "a{99999}"}),
+                         [](const ::testing::TestParamInfo<BadPatternKeyCase>& param_info) {
+                           return param_info.param.name;
+                         });
+
+TEST(SpecLoader, PatternPropertiesKeysThatAreRegexesLoad) {
+  auto contract = LoadContract(
+      SpecWith("{type: object, patternProperties: {'^x-': {type: string}}}"), "pp.yaml");
+  EXPECT_THAT(contract, IsOk());
+  // A property named "patternProperties" holds a schema, whose keys are keywords.
+  auto named = LoadContract(
+      SpecWith("{type: object, properties: {patternProperties: {type: string}}}"), "q.yaml");
+  EXPECT_THAT(named, IsOk());
+}
+
+// Sweep 2026-11-29: yaml-cpp 0.7 leaves the YAML 1.1 merge key `<<` to its users, and it was
+// loaded as an ordinary member: a response schema given as `<<: *strict` checked nothing, and
+// a parameter whose `in` came from a merge had "no 'in'".
+TEST(SpecLoader, MergeKeysLoadAsIfTheMergedKeysWereWrittenOut) {
+  auto merged = LoadContractFile(CasePath("merge_keys.yaml"));
+  auto written = LoadContractFile(CasePath("merge_keys_written_out.yaml"));
+  ASSERT_THAT(merged, IsOk());
+  ASSERT_THAT(written, IsOk());
+  const Operation* a = merged->FindOperation("ListThings");
+  const Operation* b = written->FindOperation("ListThings");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_EQ(a->parameters.size(), b->parameters.size());
+  for (const Parameter& p : b->parameters) {
+    const Parameter* q = a->FindParameter(p.name, p.in);
+    ASSERT_NE(q, nullptr) << p.name;
+    EXPECT_EQ(q->required, p.required) << p.name;
+    EXPECT_EQ(q->description, p.description) << p.name;
+    EXPECT_EQ(q->schema, p.schema) << p.name;
+  }
+  const ResponseSpec* ok_a = a->FindResponse(200);
+  const ResponseSpec* ok_b = b->FindResponse(200);
+  ASSERT_NE(ok_a, nullptr);
+  ASSERT_NE(ok_b, nullptr);
+  ASSERT_EQ(ok_a->content.size(), 1u);
+  ASSERT_EQ(ok_b->content.size(), 1u);
+  ASSERT_TRUE(ok_a->content[0].schema.has_value());
+  EXPECT_EQ(*ok_a->content[0].schema, *ok_b->content[0].schema);
+  // Explicit keys win over merged ones; earlier mappings of a merge list over later ones.
+  EXPECT_EQ((*ok_a->content[0].schema)["required"], nlohmann::json::array({"things"}));
+  EXPECT_EQ((*ok_a->content[0].schema)["additionalProperties"], false);
+  const Parameter* page_size = a->FindParameter("pageSize", ParameterLocation::kQuery);
+  ASSERT_NE(page_size, nullptr);
+  EXPECT_EQ(page_size->schema["maximum"], 200);
+  EXPECT_EQ(page_size->description, "page size");
+}
+
+TEST(SpecLoader, QuotedMergeKeyIsAnOrdinaryKey) {
+  auto contract =
+      LoadContract(SpecWith("{type: object, properties: {'<<': {type: string}}}"), "q.yaml");
+  ASSERT_THAT(contract, IsOk());
+  const auto& schema = contract->operations[0].responses[0].content[0].schema;
+  ASSERT_TRUE(schema.has_value());
+  EXPECT_TRUE((*schema)["properties"].contains("<<"));
+}
+
+struct BadMergeCase {
+  std::string name;
+  std::string schema;   // the 200 response schema, in YAML flow style, after `x: &m {a: 1}`
+  std::string message;  // a substring of "where: message"
+};
+
+void PrintTo(const BadMergeCase& c, std::ostream* os) { *os << c.schema; }
+
+class BadMergeKey : public ::testing::TestWithParam<BadMergeCase> {};
+
+TEST_P(BadMergeKey, IsASpecErrorAtTheMergeKey) {
+  const BadMergeCase& c = GetParam();
+  auto contract = LoadContract("x: &m {a: 1}\ns: &s 5\n" + SpecWith(c.schema), "m.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr(c.message)));
+  if (!contract.ok()) {
+    EXPECT_EQ(contract.error().ToString().find('\n'), std::string::npos);
+  }
+}
+
+// The schema starts at line 13, column 23; `<<` is then at column 24.
+INSTANTIATE_TEST_SUITE_P(
+    Values, BadMergeKey,
+    ::testing::Values(
+        BadMergeCase{
+            "Scalar", "{<<: 5}",
+            "m.yaml:13:24: merge key '<<' takes a mapping or a list of mappings, not a scalar"},
+        BadMergeCase{"AliasOfAScalar", "{<<: *s}",
+                     "m.yaml:13:24: merge key '<<' takes a mapping or a list of mappings, "
+                     "not a scalar"},
+        BadMergeCase{"Null", "{<<: , type: object}",
+                     "m.yaml:13:24: merge key '<<' takes a mapping or a list of mappings, "
+                     "not null"},
+        BadMergeCase{"ListWithAScalar", "{<<: [*m, 5]}",
+                     "m.yaml:13:24: merge key '<<' takes a mapping or a list of mappings: "
+                     "item 2 of its list is a scalar"},
+        BadMergeCase{"ListOfLists", "{<<: [[*m]]}",
+                     "m.yaml:13:24: merge key '<<' takes a mapping or a list of mappings: "
+                     "item 1 of its list is a list"},
+        BadMergeCase{"Twice", "{<<: *m, b: 2, <<: *m}", "m.yaml:13:38: duplicate key '<<'"},
+        BadMergeCase{"ItsOwnMapping", "&self {<<: *self}",
+                     "m.yaml:13:30: merge key '<<' merges a mapping into itself"}),
+    [](const ::testing::TestParamInfo<BadMergeCase>& param_info) { return param_info.param.name; });
+
+TEST(SpecLoader, MergeKeyBombIsRefused) {
+  // Each level merges ten copies of the one before: few distinct keys, 10^8 merged entries.
+  std::string bomb =
+      "x0: &a0 {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9}\n";
+  for (int level = 1; level <= 8; ++level) {
+    std::string prev = "*a" + std::to_string(level - 1);
+    bomb += "x" + std::to_string(level) + ": &a" + std::to_string(level) + " {<<: [" + prev;
+    for (int k = 1; k < 10; ++k) {
+      bomb += ", " + prev;
+    }
+    bomb += "]}\n";
+  }
+  auto contract = LoadContract(bomb + SpecWith("{type: object}"), "bomb.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("expands to more than")));
+}
+
+TEST(SpecLoader, MergeChainsCountAgainstTheNestingLimit) {
+  std::string chain = "x0: &a0 {k: 0}\n";
+  for (int level = 1; level <= 300; ++level) {
+    chain += "x" + std::to_string(level) + ": &a" + std::to_string(level) + " {<<: *a" +
+             std::to_string(level - 1) + "}\n";
+  }
+  auto contract = LoadContract(chain + SpecWith("{type: object}"), "chain.yaml");
+  EXPECT_THAT(contract,
+              ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("nested deeper than 256 levels")));
+}
+
 }  // namespace
 }  // namespace conform::validator

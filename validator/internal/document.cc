@@ -8,6 +8,9 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace conform::validator::internal {
@@ -89,9 +92,7 @@ class Converter {
     }
     // YAML aliases share nodes: a 1 KB "billion laughs" expands to 10^9 values here.
     if (++converted_ > kMaxValues) {
-      return InvalidArgument("document expands to more than " + std::to_string(kMaxValues) +
-                                 " values (YAML aliases repeating aliases?)",
-                             doc_.name + ":" + Pos(PositionOf(node)));
+      return Fail(TooManyValues(), node);
     }
     doc_.positions.emplace(pointer, PositionOf(node));
     switch (node.Type()) {
@@ -119,21 +120,9 @@ class Converter {
       }
       case YAML::NodeType::Map: {
         Json object = Json::object();
-        for (const auto& entry : node) {
-          if (!entry.first.IsScalar()) {
-            return InvalidArgument("mapping keys must be scalars",
-                                   doc_.name + ":" + Pos(PositionOf(entry.first)));
-          }
-          const std::string& key = entry.first.Scalar();
-          if (object.contains(key)) {
-            return InvalidArgument("duplicate key '" + key + "'",
-                                   doc_.name + ":" + Pos(PositionOf(entry.first)));
-          }
-          auto value = Convert(entry.second, AppendPointer(pointer, key), depth + 1);
-          if (!value) {
-            return value.error();
-          }
-          object[key] = *std::move(value);
+        std::vector<YAML::Node> chain = {node};
+        if (Status added = AddEntries(object, node, pointer, depth, chain); !added) {
+          return added.error();
         }
         return object;
       }
@@ -146,9 +135,121 @@ class Converter {
   }
 
  private:
+  // The YAML 1.1 merge key (https://yaml.org/type/merge.html), which yaml-cpp 0.7 leaves to
+  // its users: a plain `<<`; a quoted '<<' is an ordinary key.
+  static bool IsMergeKey(const YAML::Node& key) {
+    return (key.Tag() == "?" || key.Tag() == "tag:yaml.org,2002:merge") && key.Scalar() == "<<";
+  }
+
+  static std::string KindOf(const YAML::Node& node) {
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar:
+        return "a scalar";
+      case YAML::NodeType::Sequence:
+        return "a list";
+      case YAML::NodeType::Map:
+        return "a mapping";
+      default:
+        return "null";
+    }
+  }
+
+  Error Fail(const std::string& message, const YAML::Node& at) const {
+    return InvalidArgument(message, doc_.name + ":" + Pos(PositionOf(at)));
+  }
+
+  // Adds to `object` (the mapping at `pointer`, `depth`) the entries of the YAML mapping
+  // `node` that it lacks: `node`'s own keys first, then those its `<<` merges in, earlier
+  // mappings of a merge list first, so explicit keys win over merged ones. `chain` holds
+  // `node` and the mappings whose merges led to it. Merged entries count against kMaxValues
+  // and merge chains against the nesting limit, as aliases do.
+  Status AddEntries(Json& object, const YAML::Node& node, const std::string& pointer, int depth,
+                    std::vector<YAML::Node>& chain) {
+    std::unordered_set<std::string> own;
+    std::optional<std::pair<YAML::Node, YAML::Node>> merge;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) {
+        return Fail("mapping keys must be scalars", entry.first);
+      }
+      if (IsMergeKey(entry.first)) {
+        if (merge) {
+          return Fail("duplicate key '<<'", entry.first);
+        }
+        merge.emplace(entry.first, entry.second);
+        continue;
+      }
+      const std::string& key = entry.first.Scalar();
+      // Without a merge yet, `object` holds exactly the mapping's own keys.
+      if (chain.size() > 1 ? !own.insert(key).second : object.contains(key)) {
+        return Fail("duplicate key '" + key + "'", entry.first);
+      }
+      if (chain.size() > 1 && ++converted_ > kMaxValues) {
+        return InvalidArgument(TooManyValues(), doc_.name + ":" + Pos(merge_at_));
+      }
+      if (object.contains(key)) {
+        continue;  // a merged entry that the mapping (or an earlier merge) gives itself
+      }
+      auto value = Convert(entry.second, AppendPointer(pointer, key), depth + 1);
+      if (!value) {
+        return value.error();
+      }
+      object[key] = *std::move(value);
+    }
+    if (!merge) {
+      return OkStatus();
+    }
+    const auto& [key, value] = *merge;
+    std::vector<YAML::Node> sources;
+    if (value.IsMap()) {
+      sources.push_back(value);
+    } else if (value.IsSequence()) {
+      size_t number = 0;
+      for (const YAML::Node& item : value) {
+        ++number;
+        if (!item.IsMap()) {
+          return Fail("merge key '<<' takes a mapping or a list of mappings: item " +
+                          std::to_string(number) + " of its list is " + KindOf(item),
+                      key);
+        }
+        sources.push_back(item);
+      }
+    } else {
+      return Fail("merge key '<<' takes a mapping or a list of mappings, not " + KindOf(value),
+                  key);
+    }
+    for (const YAML::Node& source : sources) {
+      if (std::any_of(chain.begin(), chain.end(),
+                      [&](const YAML::Node& n) { return n.is(source); })) {
+        return Fail("merge key '<<' merges a mapping into itself", key);
+      }
+      if (depth + static_cast<int>(chain.size()) > kMaxDepth) {
+        return Fail("document nested deeper than " + std::to_string(kMaxDepth) + " levels", key);
+      }
+      Position outer = merge_at_;
+      merge_at_ = PositionOf(key);
+      if (++converted_ > kMaxValues) {
+        return InvalidArgument(TooManyValues(), doc_.name + ":" + Pos(merge_at_));
+      }
+      chain.push_back(source);
+      Status added = AddEntries(object, source, pointer, depth, chain);
+      chain.pop_back();
+      merge_at_ = outer;
+      if (!added) {
+        return added;
+      }
+    }
+    return OkStatus();
+  }
+
+  static std::string TooManyValues() {
+    return "document expands to more than " + std::to_string(kMaxValues) +
+           " values (YAML aliases repeating aliases?)";
+  }
+
   static constexpr int kMaxDepth = 256;
   Document& doc_;
   size_t converted_ = 0;
+  Position merge_at_;  // of the `<<` being expanded: where a merge bomb is reported
 };
 
 }  // namespace

@@ -32,7 +32,8 @@ struct Document {
 // public specs hold well under a million; an alias or $ref "bomb" would exhaust memory.
 inline constexpr size_t kMaxValues = 2'000'000;
 
-// Parses YAML or JSON text. Errors (kInvalidArgument) carry where = "name:line:col".
+// Parses YAML or JSON text, expanding YAML merge keys (`<<: *base`, explicit keys winning).
+// Errors (kInvalidArgument) carry where = "name:line:col".
 Result<Document> ParseDocument(std::string_view text, std::string name);
 
 // Appends one reference token to a JSON pointer, escaping '~' and '/' (RFC 6901).
