@@ -140,6 +140,9 @@ inline Error FailedPrecondition(std::string message, std::string where = {}) {
 inline Error DeadlineExceeded(std::string message, std::string where = {}) {
   return Error{ErrorCode::kDeadlineExceeded, std::move(message), std::move(where)};
 }
+inline Error Unimplemented(std::string message, std::string where = {}) {
+  return Error{ErrorCode::kUnimplemented, std::move(message), std::move(where)};
+}
 inline Error InternalError(std::string message, std::string where = {}) {
   return Error{ErrorCode::kInternal, std::move(message), std::move(where)};
 }

@@ -65,9 +65,10 @@ const std::vector<CheckInfo>& AllChecks() {
        "const, items...)",
        "JSON Schema validation keywords"},
       {"response.schema.pattern_unchecked", Level::kMay,
-       "A string too long for the regex engine (over 8 KiB) was not matched against its pattern "
-       "(nor, in a response holding one or a property name that long, patterns and formats "
-       "inside anyOf/oneOf/not and patternProperties)",
+       "A pattern conform cannot match safely was not checked: one with lookaround or "
+       "backreferences against a string over 8 KiB; patterns and formats inside anyOf/oneOf/not "
+       "and patternProperties in a response holding such a string or property name, or when "
+       "one of them may backtrack exponentially",
        "JSON Schema `pattern`; conform limits"},
       {"response.schema.undeclared_property", Level::kShould,
        "(--strict) Every property in a response is declared by the schema: anything else is "

@@ -18,6 +18,7 @@
 
 #include "aip/time.h"
 #include "validator/internal/document.h"
+#include "validator/internal/linear_regex.h"
 #include "validator/internal/value_text.h"
 #include "validator/schema_util.h"
 
@@ -276,6 +277,120 @@ Json PrepareForEngine(const Json& schema, bool inside_alternative, bool alternat
   return out;
 }
 
+// Whether std::regex may take exponential time on `pattern`: a repeated group ("(...)*",
+// "(...)+", "(...){2,}") that can match one stretch of text in several ways, because it holds
+// a quantifier or an alternation of more than single characters: the shape of ^(a+)+$ and
+// ^(a|aa)+$. Conservative: some such patterns are harmless (^(-[a-z]+)*$), none without one
+// blows up. (a|b)* alternates single characters, as [ab]* does: not flagged.
+bool MayBacktrackExponentially(std::string_view pattern) {
+  struct Group {
+    bool quantified_inside = false;  // a quantifier, or a group that varies
+    bool alternation = false;
+    bool single_branches = true;  // every branch so far is one character, class or escape
+    int atoms = 0;                // in the current branch
+    bool Varies() const { return quantified_inside || (alternation && !single_branches); }
+  };
+  std::vector<Group> groups(1);  // groups[0]: the whole pattern
+  auto repeats = [&](size_t at) {  // a quantifier at `at` that repeats more than once
+    if (at >= pattern.size()) {
+      return false;
+    }
+    if (pattern[at] == '*' || pattern[at] == '+') {
+      return true;
+    }
+    if (pattern[at] != '{') {
+      return false;
+    }
+    size_t close = pattern.find('}', at);
+    std::string_view inside = pattern.substr(at + 1, close == std::string_view::npos ? 0 : close - at - 1);
+    size_t comma = inside.find(',');
+    return comma != std::string_view::npos ? (comma + 1 == inside.size() || inside.substr(comma + 1) != "1")
+                                           : !inside.empty() && inside != "0" && inside != "1";
+  };
+  auto end_branch = [](Group& group) { group.single_branches = group.single_branches && group.atoms == 1; };
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    Group& group = groups.back();
+    if (c == '\\') {
+      ++i;
+      ++group.atoms;
+    } else if (c == '[') {  // a class: one atom
+      for (++i; i < pattern.size() && pattern[i] != ']'; ++i) {
+        i += pattern[i] == '\\' ? 1 : 0;
+      }
+      ++group.atoms;
+    } else if (c == '(') {
+      ++group.atoms;
+      group.single_branches = false;  // a group as a branch: not one character
+      groups.emplace_back();
+    } else if (c == ')' && groups.size() > 1) {
+      end_branch(groups.back());
+      const bool varies = groups.back().Varies();
+      groups.pop_back();
+      if (varies && repeats(i + 1)) {
+        return true;
+      }
+      groups.back().quantified_inside = groups.back().quantified_inside || varies;
+    } else if (c == '|') {
+      end_branch(group);
+      group.alternation = true;
+      group.atoms = 0;
+    } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+      group.quantified_inside = true;
+      group.single_branches = false;
+    } else {
+      ++group.atoms;
+    }
+  }
+  return false;
+}
+
+// The first pattern valijson would match itself (inside anyOf/oneOf/not, or a
+// patternProperties key) that may backtrack exponentially.
+std::optional<std::string> BacktrackingPatternForEngine(const Json& schema, bool inside_alternative) {
+  if (schema.is_array()) {
+    for (const Json& item : schema) {
+      if (auto found = BacktrackingPatternForEngine(item, inside_alternative)) {
+        return found;
+      }
+    }
+    return std::nullopt;
+  }
+  if (!schema.is_object()) {
+    return std::nullopt;
+  }
+  for (const auto& [key, value] : schema.items()) {
+    if (key == "pattern" && inside_alternative && value.is_string() &&
+        MayBacktrackExponentially(value.get_ref<const std::string&>())) {
+      return value.get<std::string>();
+    }
+    if (key == "enum" || key == "const" || key == "default" || key == "required" || key == "example" ||
+        key == "examples") {
+      continue;
+    }
+    if (key == "patternProperties" && value.is_object()) {
+      for (const auto& [name, sub] : value.items()) {
+        if (MayBacktrackExponentially(name)) {
+          return name;
+        }
+      }
+    }
+    const bool alternative = inside_alternative || key == "anyOf" || key == "oneOf" || key == "not";
+    if (key == "properties" || key == "patternProperties" || key == "definitions") {
+      if (value.is_object()) {
+        for (const auto& [name, sub] : value.items()) {
+          if (auto found = BacktrackingPatternForEngine(sub, alternative)) {
+            return found;
+          }
+        }
+      }
+    } else if (auto found = BacktrackingPatternForEngine(value, alternative)) {
+      return found;
+    }
+  }
+  return std::nullopt;
+}
+
 class ValijsonEngine final : public StructuralEngine {
  public:
   explicit ValijsonEngine(std::unique_ptr<valijson::Schema> schema) : schema_(std::move(schema)) {}
@@ -434,7 +549,10 @@ Result<std::unique_ptr<StructuralEngine>> MakeValijsonEngine(const Json& schema)
 struct SchemaValidator::Plan {
   struct Node {
     Format format = Format::kNone;
-    std::shared_ptr<const std::regex> pattern;  // compiled once, not per response
+    // Compiled once, not per response: the linear-time engine when it can take the pattern,
+    // std::regex (backtracking, fed at most kMaxRegexSubject bytes) when it cannot.
+    std::shared_ptr<const internal::LinearRegex> linear;
+    std::shared_ptr<const std::regex> pattern;
     std::string pattern_text;
     bool write_only = false;
     bool declares_properties = false;
@@ -479,10 +597,16 @@ struct SchemaValidator::Plan {
       nodes[static_cast<size_t>(n)].format = ParseFormat(format->get_ref<const std::string&>());
     }
     if (auto pattern = schema.find("pattern"); pattern != schema.end() && pattern->is_string()) {
+      Node& node = nodes[static_cast<size_t>(n)];
+      const std::string& text = pattern->get_ref<const std::string&>();
       try {
-        nodes[static_cast<size_t>(n)].pattern =
-            std::make_shared<const std::regex>(pattern->get<std::string>(), std::regex::ECMAScript);
-        nodes[static_cast<size_t>(n)].pattern_text = pattern->get<std::string>();
+        auto compiled = std::make_shared<const std::regex>(text, std::regex::ECMAScript);
+        node.pattern_text = text;
+        if (auto linear = internal::LinearRegex::Compile(text)) {
+          node.linear = std::make_shared<const internal::LinearRegex>(*std::move(linear));
+        } else {
+          node.pattern = std::move(compiled);  // lookaround or backreferences: backtracking
+        }
       } catch (const std::regex_error& e) {
         if (error.empty()) {
           error = "pattern " + pattern->dump() + " is not a regular expression: " + e.what();
@@ -526,13 +650,14 @@ struct SchemaValidator::Plan {
   }
 
   // std::regex matches recursively, about one stack frame per character: a 100 KB string
-  // overflows the stack. Longer strings are reported as not checked instead.
+  // overflows the stack. Longer strings are reported as not checked instead, when the
+  // pattern needs it (the linear engine takes any length).
   static constexpr size_t kMaxPatternSubject = SchemaValidator::kMaxRegexSubject;
 
   static void CheckPattern(const Node& node, const std::string& text, const PathStack& path,
                            std::vector<SchemaViolation>& out) {
     const std::string expected = "a string matching /" + node.pattern_text + "/";
-    if (text.size() > kMaxPatternSubject) {
+    if (!node.linear && text.size() > kMaxPatternSubject) {
       out.push_back({"response.schema.pattern_unchecked", path.Pointer(),
                      "pattern not checked: the string is " + std::to_string(text.size()) +
                          " bytes, over the " + std::to_string(kMaxPatternSubject) +
@@ -540,7 +665,7 @@ struct SchemaValidator::Plan {
                      expected, internal::DescribeValue(Json(text))});
       return;
     }
-    if (!std::regex_search(text, *node.pattern)) {
+    if (node.linear ? !node.linear->Search(text) : !std::regex_search(text, *node.pattern)) {
       out.push_back({"response.schema.constraint", path.Pointer(),
                      "string does not match the pattern /" + node.pattern_text + "/", expected,
                      internal::DescribeValue(Json(text))});
@@ -551,7 +676,7 @@ struct SchemaValidator::Plan {
   const Node& Effective(int n) const {
     const Node* node = &nodes[static_cast<size_t>(n)];
     for (int hops = 0; node->ref >= 0 && hops < 8 && node->properties.empty() && node->items < 0 &&
-                       node->format == Format::kNone && !node->pattern;
+                       node->format == Format::kNone && !node->pattern && !node->linear;
          ++hops) {
       node = &nodes[static_cast<size_t>(node->ref)];
     }
@@ -574,7 +699,7 @@ struct SchemaValidator::Plan {
                        std::string(FormatExpectation(node.format)), internal::DescribeValue(value)});
       }
     }
-    if (node.pattern && value.is_string()) {
+    if ((node.pattern || node.linear) && value.is_string()) {
       CheckPattern(node, value.get_ref<const std::string&>(), path, out);
     }
     if (value.is_object()) {
@@ -653,7 +778,11 @@ Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(const Js
   if (recursive && compiled->schema_.is_object()) {
     compiled->schema_["definitions"] = definitions;
   }
-  const Json prepared = PrepareForEngine(compiled->schema_, false);
+  // valijson matches patterns inside alternatives, and patternProperties keys, with std::regex:
+  // one that may backtrack exponentially never reaches it (it would hang the run on a short
+  // string), and every response is reported as not checked against it.
+  compiled->backtracking_pattern_ = BacktrackingPatternForEngine(compiled->schema_, false);
+  const Json prepared = PrepareForEngine(compiled->schema_, false, !compiled->backtracking_pattern_);
   auto engine = MakeValijsonEngine(prepared);
   if (!engine) {
     return engine.error();
@@ -685,7 +814,14 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
                                                        const ValidateOptions& options) const {
   std::vector<SchemaViolation> violations;
   const StructuralEngine* engine = engine_.get();
-  if (engine_without_alternative_regexes_ != nullptr) {
+  if (backtracking_pattern_) {
+    violations.push_back(
+        {"response.schema.pattern_unchecked", "",
+         "patterns and formats inside anyOf/oneOf/not, and patternProperties, not checked: the "
+         "pattern /" + *backtracking_pattern_ + "/ among them may take exponential time in the "
+         "regex engine that would match it (a repeated group holding a quantifier or '|')",
+         "", ""});
+  } else if (engine_without_alternative_regexes_ != nullptr) {
     if (std::optional<std::string> pointer = LongStringPointer(instance, "")) {
       engine = engine_without_alternative_regexes_.get();
       violations.push_back(

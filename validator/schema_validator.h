@@ -73,6 +73,9 @@ class SchemaValidator {
   // engine_ without the patterns and formats inside anyOf/oneOf/not, for documents holding a
   // string over kMaxRegexSubject; null when the schema has none there.
   std::unique_ptr<StructuralEngine> engine_without_alternative_regexes_;
+  // A pattern inside anyOf/oneOf/not (or a patternProperties key) that std::regex may take
+  // exponential time on: then engine_ has none of them, and every response says so.
+  std::optional<std::string> backtracking_pattern_;
   std::unique_ptr<Plan> plan_;
 };
 
