@@ -56,9 +56,11 @@ class SchemaValidator {
   std::vector<SchemaViolation> Validate(const nlohmann::json& instance,
                                         const ValidateOptions& options = {}) const;
 
-  // Strings longer than this are not matched against a pattern or a format regex: std::regex
-  // recurses once per character, and a 100 KB string overflows the stack. They get a
-  // may-level response.schema.pattern_unchecked finding instead.
+  // Strings longer than this never reach std::regex, which recurses once per character (a
+  // 100 KB string overflows the stack): patterns with lookaround or backreferences, and what
+  // valijson matches itself (patterns and formats inside anyOf/oneOf/not, patternProperties).
+  // They get a may-level response.schema.pattern_unchecked finding instead. Other patterns go
+  // to the linear-time engine, which takes any length.
   static constexpr size_t kMaxRegexSubject = 8192;
 
   ~SchemaValidator();
