@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -52,6 +54,14 @@ std::string OriginForm(const std::string& target) {
     return "/";
   }
   return target[path] == '/' ? target.substr(path) : "/" + target.substr(path);
+}
+
+// The Content-Length of a request, as the decimal number httplib read from it.
+std::string DeclaredLength(const httplib::Request& request) {
+  std::string value = request.get_header_value("Content-Length");
+  uint64_t length = 0;
+  auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), length);
+  return error == std::errc() && end != value.data() ? std::to_string(length) : "over-limit";
 }
 
 std::shared_ptr<const std::string> JsonBody(std::string text) {
@@ -172,7 +182,7 @@ struct Session::Impl {
     // httplib refuses a Content-Length over the limit itself, but reads a chunked body whole:
     // such a request is neither forwarded nor recorded (its cassette could not be replayed).
     if (request.body.size() > max_request_body()) {
-      ServeTooLarge(request, response);
+      ServeTooLarge(request, response, std::to_string(request.body.size()));
       return;
     }
     traffic::Request incoming{.method = request.method,
@@ -213,10 +223,11 @@ struct Session::Impl {
                             replay_bodies[entry]);
   }
 
-  void ServeTooLarge(const httplib::Request& request, httplib::Response& response) {
+  // `size` is the body's length in bytes, as read or as declared.
+  void ServeTooLarge(const httplib::Request& request, httplib::Response& response,
+                     const std::string& size) {
     Count([](SessionSummary& s) { ++s.too_large; });
-    std::string message = std::string(upstream ? "conform record" : "conform replay") +
-                          ": request body of " + std::to_string(request.body.size()) +
+    std::string message = std::string(name()) + ": request body of " + size +
                           " bytes exceeds the limit of " + std::to_string(max_request_body()) +
                           " bytes" + (upstream ? " (--max-body-size)" : "");
     Log(message + ": " + request.method + " " +
@@ -225,6 +236,35 @@ struct Session::Impl {
         request, response, 413, ErrorHeaders("request-body-too-large"),
         JsonBody(internal::RpcErrorBody(kRpcResourceExhausted, message, Json::array())));
   }
+
+  // httplib's error handler: it runs for every response with a status >= 400. Those of a
+  // request that reached Handle are the session's own (or the upstream's, empty bodies
+  // included) and pass untouched; the others httplib produced itself, with no body, and get
+  // the session's JSON error body and X-Conform-Error header instead.
+  httplib::Server::HandlerResponse ServeRefused(const httplib::Request& request,
+                                                httplib::Response& response) {
+    if (internal::ReachedHandler(request)) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    if (response.status == 413) {
+      // A Content-Length over the limit: httplib has skipped the body without keeping it.
+      ServeTooLarge(request, response, DeclaredLength(request));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    internal::Refusal refusal = internal::DescribeRefusal(response.status, request);
+    std::string message = std::string(name()) + ": " + refusal.message;
+    std::string what = request.path.empty()
+                           ? std::string()
+                           : ": " + request.method + " " +
+                                 redactor->Url(OriginForm(request.target)).substr(0, 256);
+    Log(message + what);
+    internal::WriteResponse(
+        request, response, response.status, ErrorHeaders(refusal.marker),
+        JsonBody(internal::RpcErrorBody(refusal.rpc_code, message, Json::array())));
+    return httplib::Server::HandlerResponse::Handled;
+  }
+
+  std::string_view name() const { return upstream ? "conform record" : "conform replay"; }
 
   void ServeUnmatched(const httplib::Request& request, httplib::Response& response,
                       const traffic::Request& incoming) {
@@ -601,12 +641,16 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
             internal::RpcErrorBody(kRpcInternal, "conform: internal error", Json::array()),
             "application/json");
       });
+  Impl* raw = impl.get();
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [raw](const httplib::Request& request, httplib::Response& response) {
+        return raw->ServeRefused(request, response);
+      }));
   server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response&) {
     // httplib hands the hook its own non-const Request, read before the body is.
     internal::KeepMultipartBodyAsSent(const_cast<httplib::Request&>(request));
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  Impl* raw = impl.get();
   auto handler = [raw](const httplib::Request& request, httplib::Response& response) {
     raw->Handle(request, response);
   };

@@ -4,15 +4,19 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
 
 #include "server/data_file.h"
 #include "server/served_contract.h"
+#include "traffic/exchange.h"
 
 namespace conform::server {
 namespace {
@@ -40,6 +44,87 @@ void Write(const ApiResponse& api, httplib::Response& response) {
     response.set_header(header.name, header.value);
   }
   response.set_content(api.body, api.content_type);
+}
+
+// Sends `api`, then closes the connection: what is left of a refused request body is never
+// read, so the connection cannot carry another request. httplib 0.11.4 closes a connection
+// only when the request asked for it or a write fails; a content provider that fails once it
+// has written the whole body is how a handler gets the close.
+void WriteThenClose(const ApiResponse& api, httplib::Response& response) {
+  response.status = api.status;
+  for (const traffic::Header& header : api.headers) {
+    response.set_header(header.name, header.value);
+  }
+  response.set_header("Connection", "close");
+  auto body = std::make_shared<const std::string>(api.body);
+  response.set_content_provider(body->size(), api.content_type.c_str(),
+                                [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                                  sink.write(body->data() + offset, length);
+                                  return false;  // written; the failure only ends the connection
+                                });
+}
+
+// A request with a body over kMaxBodyBytes is refused, whatever its method, without reading
+// more of the body than the limit. The Content-Length says so up front; a chunked body is
+// counted as it is read.
+enum class DeclaredBody { kNone, kWithinLimit, kOverLimit, kMalformed };
+
+DeclaredBody Declared(const httplib::Request& request) {
+  // httplib's test: with any other Transfer-Encoding it goes by the Content-Length.
+  if (traffic::EqualsIgnoreCase(request.get_header_value("Transfer-Encoding"), "chunked")) {
+    return DeclaredBody::kWithinLimit;  // counted as read
+  }
+  if (!request.has_header("Content-Length")) {
+    // Read to the end of the connection, counted as read.
+    return request.has_header("Transfer-Encoding") ? DeclaredBody::kWithinLimit
+                                                   : DeclaredBody::kNone;
+  }
+  if (request.get_header_value_count("Content-Length") != 1) {
+    return DeclaredBody::kMalformed;
+  }
+  std::string value = request.get_header_value("Content-Length");
+  uint64_t length = 0;
+  auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), length);
+  if (value.empty() || error == std::errc::invalid_argument || end != value.data() + value.size()) {
+    return DeclaredBody::kMalformed;
+  }
+  if (error == std::errc::result_out_of_range || length > kMaxBodyBytes) {
+    return DeclaredBody::kOverLimit;
+  }
+  return length == 0 ? DeclaredBody::kNone : DeclaredBody::kWithinLimit;
+}
+
+// Header names no client can send (they hold a colon), for what the pre-routing handler sets
+// aside so that httplib reads any body the same way.
+constexpr const char* kSetAsideMethod = "conform:method";
+constexpr const char* kSetAsideContentType = "conform:content-type";
+
+// The request as the client sent it: undoes SetAside.
+void Restore(httplib::Request& request) {
+  if (request.has_header(kSetAsideMethod)) {
+    request.method = request.get_header_value(kSetAsideMethod);
+    request.headers.erase(kSetAsideMethod);
+  }
+  if (request.has_header(kSetAsideContentType)) {
+    request.set_header("Content-Type", request.get_header_value(kSetAsideContentType));
+    request.headers.erase(kSetAsideContentType);
+  }
+}
+
+// Makes httplib read the body through the POST content reader. httplib 0.11.4 reads no body
+// for GET, HEAD or OPTIONS (it would be parsed as the next request) and none sent chunked
+// with DELETE, so every request with a body is routed as POST. A multipart Content-Type
+// (which httplib would parse, calling a callback a plain content reader leaves empty) is set
+// aside too.
+void SetAside(httplib::Request& request) {
+  if (request.method != "POST") {
+    request.headers.emplace(kSetAsideMethod, request.method);
+    request.method = "POST";
+  }
+  if (request.has_header("Content-Type")) {
+    request.headers.emplace(kSetAsideContentType, request.get_header_value("Content-Type"));
+    request.headers.erase("Content-Type");
+  }
 }
 
 // The rpc code and reason for an error status that cpp-httplib produced on its own.
@@ -182,34 +267,67 @@ Result<std::unique_ptr<RunningServer>> StartServer(ServerOptions options) {
     }
     Write(list->Handle(ToApiRequest(request)), response);
   };
+  auto too_large = [list](httplib::Response& response) {
+    TransportError error = ForStatus(413);
+    WriteThenClose(list->ErrorResponse(error.code, error.reason, error.message), response);
+  };
   // Requests without a body are answered before httplib's own routing (which would serve its
-  // own 404 page, or wait for a body that never comes); requests with a body go through
-  // routing so that the body is read off the connection first and keep-alive stays in sync.
-  http.set_pre_routing_handler([serve](const httplib::Request& request,
-                                       httplib::Response& response) {
-    bool has_body =
-        request.has_header("Transfer-Encoding") ||
-        (request.has_header("Content-Length") && request.get_header_value("Content-Length") != "0");
-    if (request.method != "GET" && request.method != "HEAD" && has_body) {
-      return httplib::Server::HandlerResponse::Unhandled;
+  // own 404 page). A body over the limit is refused here, unread. Any other body, whatever
+  // the method, goes through routing to a content reader, which reads it off the connection
+  // (keeping keep-alive in sync) and stops at the limit.
+  http.set_pre_routing_handler(
+      [serve, too_large, list](const httplib::Request& const_request, httplib::Response& response) {
+        // The Request is a local of httplib's (non-const), so changing it here is well-defined.
+        auto& request = const_cast<httplib::Request&>(const_request);
+        // httplib 0.11.4 applies a Range header to any 200 body, which would cut the JSON
+        // mid-document; a list is not a byte-range resource.
+        request.ranges.clear();
+        switch (Declared(request)) {
+          case DeclaredBody::kNone:
+            serve(request, response);
+            return httplib::Server::HandlerResponse::Handled;
+          case DeclaredBody::kOverLimit:
+            too_large(response);
+            return httplib::Server::HandlerResponse::Handled;
+          case DeclaredBody::kMalformed:
+            WriteThenClose(list->ErrorResponse(kCodeInvalidArgument, "MALFORMED_REQUEST",
+                                               "malformed Content-Length header"),
+                           response);
+            return httplib::Server::HandlerResponse::Handled;
+          case DeclaredBody::kWithinLimit:
+            SetAside(request);
+            return httplib::Server::HandlerResponse::Unhandled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+  auto serve_with_body = [serve, too_large, list](const httplib::Request& const_request,
+                                                  httplib::Response& response,
+                                                  const httplib::ContentReader& read) {
+    size_t received = 0;
+    bool complete = read([&received](const char*, size_t length) {
+      received += length;
+      return received <= kMaxBodyBytes;  // false stops the read
+    });
+    Restore(const_cast<httplib::Request&>(const_request));
+    if (received > kMaxBodyBytes) {
+      too_large(response);
+    } else if (!complete) {
+      WriteThenClose(list->ErrorResponse(kCodeInvalidArgument, "MALFORMED_REQUEST",
+                                         "malformed request body (a bad chunk, an unknown "
+                                         "Content-Encoding, or fewer bytes than declared)"),
+                     response);
+    } else {
+      serve(const_request, response);
     }
-    // httplib 0.11.4 applies a Range header to any 200 body, which would cut the JSON
-    // mid-document; a list is not a byte-range resource. The Request is a local of httplib's
-    // (non-const), so dropping the ranges here is well-defined.
-    const_cast<httplib::Request&>(request).ranges.clear();
-    serve(request, response);
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  http.Post(".*", serve);
-  http.Put(".*", serve);
-  http.Patch(".*", serve);
-  http.Delete(".*", serve);
-  http.Options(".*", serve);
+  };
+  http.Post(".*", serve_with_body);
   // Errors httplib raises itself (bad request line, 414, oversize header or body) get the same
   // google.rpc.Status body as the handler's, with a status from the rpc mapping.
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [list](const httplib::Request&, httplib::Response& response) {
-        if (!response.body.empty()) {
+        // Every response of the server's own has a Content-Type (some a content provider
+        // rather than a body); httplib's own have neither.
+        if (!response.body.empty() || response.has_header("Content-Type")) {
           return httplib::Server::HandlerResponse::Unhandled;
         }
         TransportError error = ForStatus(response.status);

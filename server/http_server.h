@@ -25,7 +25,9 @@ namespace conform::server {
 inline constexpr size_t kMaxRequestLineBytes = 8192;
 inline constexpr size_t kMaxHeaderBytes = 64 * 1024;  // all header lines together
 inline constexpr size_t kMaxHeaderCount = 100;
-inline constexpr size_t kMaxBodyBytes = 64 * 1024;  // the method reads none; POST is refused
+// A request body of any method (the list reads none); a larger one is refused, unread past
+// the limit, and its connection closed.
+inline constexpr size_t kMaxBodyBytes = 64 * 1024;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";

@@ -84,6 +84,28 @@ bool IsDecodedByServer(std::string_view coding) {
 
 constexpr std::string_view kSetAside = "conform:";
 
+constexpr int kRpcInvalidArgument = 3;
+constexpr int kRpcResourceExhausted = 8;
+constexpr int kRpcInternal = 13;
+
+// A value the client sent, short enough for a message.
+std::string Clip(std::string_view value) {
+  constexpr size_t kMaxEchoed = 64;
+  return value.size() <= kMaxEchoed ? std::string(value)
+                                    : std::string(value.substr(0, kMaxEchoed)) + "...";
+}
+
+// The methods httplib's request-line parser accepts.
+bool IsKnownMethod(std::string_view method) {
+  for (std::string_view known :
+       {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"}) {
+    if (method == known) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void KeepMultipartBodyAsSent(httplib::Request& request) {
@@ -183,6 +205,64 @@ void WriteResponse(const httplib::Request& request, httplib::Response& response,
   for (const traffic::Header& header : headers) {
     response.headers.emplace(header.name, header.value);
   }
+}
+
+bool ReachedHandler(const httplib::Request& request) { return !request.matches.empty(); }
+
+Refusal DescribeRefusal(int status, const httplib::Request& request) {
+  // httplib fills method, target and version while it splits the request line, the path only
+  // once the line is valid, and the remote address only once the headers are read.
+  const bool line_parsed = !request.path.empty();
+  const bool headers_read = request.remote_port >= 0;
+  if (status == 414) {
+    return {.rpc_code = kRpcResourceExhausted,
+            .marker = "request-line-too-long",
+            .message = "the request line is longer than 8192 bytes"};
+  }
+  if (status == 413) {
+    return {.rpc_code = kRpcResourceExhausted,
+            .marker = "request-body-too-large",
+            .message = "the request body is over the limit"};
+  }
+  if (status == 416) {
+    return {.rpc_code = kRpcInvalidArgument,
+            .marker = "malformed-range",
+            .message = "malformed Range header"};
+  }
+  if (status >= 500) {
+    return {.rpc_code = kRpcInternal,
+            .marker = "internal",
+            .message = "internal error (the HTTP layer answered " + std::to_string(status) + ")"};
+  }
+  if (status != 400) {
+    return {.message = "the HTTP layer refused the request with status " + std::to_string(status)};
+  }
+  if (!line_parsed) {
+    std::string message = "malformed request line (expected METHOD TARGET HTTP/1.1)";
+    if (!request.version.empty() && !IsKnownMethod(request.method)) {
+      message = "malformed request line: unknown method '" + Clip(request.method) + "'";
+    } else if (!request.version.empty() && request.version != "HTTP/1.1" &&
+               request.version != "HTTP/1.0") {
+      message = "malformed request line: unsupported version '" + Clip(request.version) +
+                "' (HTTP/1.0 and HTTP/1.1 are served)";
+    }
+    return {.marker = "malformed-request-line", .message = std::move(message)};
+  }
+  if (!headers_read) {
+    return {.marker = "malformed-request-header",
+            .message =
+                "malformed request header: a header line longer than 8192 bytes, or "
+                "headers that do not end with an empty line"};
+  }
+  if (request.method == "CONNECT" || request.method == "TRACE" || request.method == "PRI") {
+    return {.marker = "method-not-supported",
+            .message = "method " + request.method +
+                       " is not supported (GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS are)"};
+  }
+  return {.marker = "malformed-request-body",
+          .message =
+              "malformed request body: a bad chunk, or fewer bytes than its "
+              "Content-Length"};
 }
 
 std::string NowIso8601() {

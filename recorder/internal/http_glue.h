@@ -63,6 +63,26 @@ std::string RpcErrorBody(int code, std::string_view message, const nlohmann::jso
 void WriteResponse(const httplib::Request& request, httplib::Response& response, int status,
                    const traffic::Headers& headers, std::shared_ptr<const std::string> body);
 
+// Whether httplib passed the request to a route handler (it fills Request::matches when it
+// dispatches). An error response for a request that did not get there is one httplib produced
+// itself, with no body: a request line over 8192 bytes, a malformed request line or header, a
+// Content-Length over the payload limit, a bad chunk or Range header.
+bool ReachedHandler(const httplib::Request& request);
+
+// An error httplib produced itself, described for a grpc-gateway error body.
+struct Refusal {
+  int rpc_code = 3;                               // google.rpc.Code
+  std::string_view marker = "malformed-request";  // the X-Conform-Error value
+  std::string message;  // what was wrong; echoes at most the method and version, clipped
+};
+
+// Describes httplib's error `status` for `request`, as far as httplib parsed it. The markers:
+// request-line-too-long (414), malformed-request-line, malformed-request-header,
+// method-not-supported (CONNECT, TRACE and PRI have no route), malformed-request-body,
+// malformed-range (416), request-body-too-large (413), internal (5xx), malformed-request
+// (anything else).
+Refusal DescribeRefusal(int status, const httplib::Request& request);
+
 // Now as ISO 8601 UTC with milliseconds: "2024-05-01T12:00:00.123Z".
 std::string NowIso8601();
 

@@ -204,13 +204,13 @@ TEST(Proxy, MultipartBodiesAreForwardedAndRecordedAsSent) {
   TestUpstream upstream([](httplib::Server& s) {
     s.Post("/upload", [](const httplib::Request& req, httplib::Response& res) {
       httplib::MultipartFormData note = req.get_file_value("note");
-      httplib::MultipartFormData file = req.get_file_value("file");
+      httplib::MultipartFormData upload = req.get_file_value("file");
       Json seen = {{"content_type", req.get_header_value("Content-Type")},
                    {"parts", req.files.size()},
                    {"note", note.content},
-                   {"filename", file.filename},
-                   {"file_type", file.content_type},
-                   {"file_hash", std::to_string(std::hash<std::string>{}(file.content))}};
+                   {"filename", upload.filename},
+                   {"file_type", upload.content_type},
+                   {"file_hash", std::to_string(std::hash<std::string>{}(upload.content))}};
       res.set_content(seen.dump(), "application/json");
     });
   });
@@ -692,6 +692,131 @@ TEST(Proxy, AChunkedRequestBodyOverTheLimitIs413AndNeitherForwardedNorRecorded) 
   EXPECT_EQ(recorded[0].request.body.size(), 800u);
   EXPECT_EQ(proxy.summary.too_large, 1u);
   EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(Proxy, AContentLengthOverTheLimitIs413WithJsonAndCounted) {
+  std::atomic<int> calls{0};
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Post("/upload", [&](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.set_content("{}", "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy("", {.upstream = UpstreamOptions{.url = upstream.Url(), .max_body_bytes = 1000}});
+  ASSERT_NE(proxy.session, nullptr);
+  auto client = ClientFor(proxy.session->url());
+  // httplib refuses a Content-Length over its payload limit before any handler runs.
+  auto over = client->Post("/upload", std::string(2000, 'x'), "application/octet-stream");
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 413);
+  EXPECT_EQ(over->get_header_value("X-Conform-Error"), "request-body-too-large");
+  EXPECT_EQ(over->get_header_value("Content-Type"), "application/json");
+  Json body = Json::parse(over->body, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(body.is_object()) << over->body;
+  EXPECT_EQ(body["code"], 8);
+  EXPECT_EQ(body["message"],
+            "conform record: request body of 2000 bytes exceeds the limit of 1000 bytes "
+            "(--max-body-size)");
+  // The connection is still in step: the next request on it is served.
+  auto under = client->Post("/upload", std::string(10, 'x'), "application/octet-stream");
+  ASSERT_TRUE(under);
+  EXPECT_EQ(under->status, 200);
+
+  EXPECT_THAT(proxy.Stop(), SizeIs(1));
+  EXPECT_EQ(proxy.summary.too_large, 1u);
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_THAT(proxy.Log(), HasSubstr("request body of 2000 bytes exceeds the limit of 1000 bytes "
+                                     "(--max-body-size): POST /upload"));
+}
+
+// Sends `request` on a fresh connection and returns what came back, up to the end of a JSON
+// error body (whose members are sorted: it ends with the message).
+std::string RawErrorExchange(int port, const std::string& request) {
+  testing::RawConnection connection(port);
+  EXPECT_TRUE(connection.ok());
+  EXPECT_TRUE(connection.Send(request));
+  return connection.ReadUntil(R"("})");
+}
+
+// The JSON error body of a raw response, or null.
+Json ErrorBody(const std::string& response) {
+  size_t start = response.find("\r\n\r\n");
+  return start == std::string::npos ? Json()
+                                    : Json::parse(response.substr(start + 4), nullptr, false);
+}
+
+TEST(Proxy, RequestsHttplibRefusesGetJsonErrorsNamingTheProblem) {
+  std::atomic<int> calls{0};
+  TestUpstream upstream([&](httplib::Server& s) {
+    s.Get(".*", [&](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.status = 404;  // no body: passed on as it is, not dressed as an error of the proxy's
+    });
+    s.Post(".*", [&](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.set_content("{}", "application/json");
+    });
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url());
+  ASSERT_NE(proxy.session, nullptr);
+
+  struct Case {
+    std::string what;
+    std::string request;
+    std::string status_line;
+    std::string marker;
+    int code;
+    std::string message;
+  };
+  const std::string path = "/v1/accounts/acme/dpoJobs";
+  const std::vector<Case> cases = {
+      {"1 MB request target",
+       "GET " + path + "?filter=" + std::string(1 << 20, '(') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+       "HTTP/1.1 414 ", "request-line-too-long", 8,
+       "conform record: the request line is longer than 8192 bytes"},
+      {"9000-byte header",
+       "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'b') + "\r\n\r\n",
+       "HTTP/1.1 400 ", "malformed-request-header", 3, "header line longer than 8192 bytes"},
+      {"HTTP/9.9", "GET " + path + " HTTP/9.9\r\nHost: x\r\n\r\n", "HTTP/1.1 400 ",
+       "malformed-request-line", 3, "unsupported version 'HTTP/9.9'"},
+      {"unknown method", "FOO " + path + " HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 400 ",
+       "malformed-request-line", 3, "unknown method 'FOO'"},
+      {"TRACE", "TRACE " + path + " HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 400 ",
+       "method-not-supported", 3, "method TRACE is not supported"},
+      {"bad chunk",
+       "POST " + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+       "HTTP/1.1 400 ", "malformed-request-body", 3, "malformed request body"},
+      {"bad Range", "GET " + path + " HTTP/1.1\r\nHost: x\r\nRange: bytes=zz\r\n\r\n",
+       "HTTP/1.1 416 ", "malformed-range", 3, "malformed Range header"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    std::string response = RawErrorExchange(proxy.session->port(), c.request);
+    EXPECT_EQ(response.rfind(c.status_line, 0), 0u) << response.substr(0, 200);
+    EXPECT_THAT(response, HasSubstr("\r\nX-Conform-Error: " + c.marker + "\r\n"));
+    EXPECT_THAT(response, HasSubstr("\r\nContent-Type: application/json\r\n"));
+    Json body = ErrorBody(response);
+    ASSERT_TRUE(body.is_object()) << response.substr(0, 200);
+    EXPECT_EQ(body["code"], c.code);
+    EXPECT_THAT(body["message"].get<std::string>(), HasSubstr(c.message));
+    EXPECT_EQ(body["details"], Json::array());
+  }
+  EXPECT_EQ(calls.load(), 0);
+
+  // What the upstream answers is never rewritten, however bare.
+  auto client = ClientFor(proxy.session->url());
+  auto bare = client->Get(path);
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->status, 404);
+  EXPECT_EQ(bare->body, "");
+  EXPECT_FALSE(bare->has_header("X-Conform-Error"));
+
+  proxy.Stop();
+  EXPECT_EQ(proxy.summary.too_large, 0u);
+  EXPECT_EQ(proxy.summary.proxied, 1u);
+  EXPECT_THAT(proxy.Log(), HasSubstr("conform record: the request line is longer than 8192 bytes"));
 }
 
 TEST(Proxy, StopGivesUpOnAClientThatNeverFinishesItsRequest) {

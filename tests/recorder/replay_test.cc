@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "recorder/cassette.h"
@@ -390,6 +391,55 @@ TEST(Replay, AChunkedRequestBodyOverTheLimitIs413) {
   SessionSummary summary = session->Stop();
   EXPECT_EQ(summary.too_large, 1u);
   EXPECT_EQ(summary.replayed, 1u);
+}
+
+TEST(Replay, RequestsHttplibRefusesGetJsonErrorsAndOverLimitOnesAreCounted) {
+  conform::testing::TempDir dir;
+  traffic::Exchange upload = Recorded("/v1/upload", R"({"ok":true})");
+  upload.request.method = "POST";
+  std::string path = WriteCassette(dir, {upload});
+  std::string log;
+  auto session = Replay({.mode = RecordMode::kNone,
+                         .cassette = path,
+                         .read_options = {.limits = {.max_body_bytes = 1000}},
+                         .log = [&log](const std::string& line) { log += line + "\n"; }});
+  ASSERT_NE(session, nullptr);
+
+  // A Content-Length over the limit: refused by httplib before any handler runs.
+  auto client = ClientFor(session->url());
+  auto over = client->Post("/v1/upload", std::string(4000, 'x'), "application/json");
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 413);
+  EXPECT_EQ(over->get_header_value("X-Conform-Error"), "request-body-too-large");
+  Json body = Json::parse(over->body, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(body.is_object()) << over->body;
+  EXPECT_EQ(body["code"], 8);
+  EXPECT_EQ(body["message"],
+            "conform replay: request body of 4000 bytes exceeds the limit of 1000 bytes");
+
+  for (const auto& [request, status_line, marker] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"GET /v1/x?filter=" + std::string(1 << 20, '(') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+            "HTTP/1.1 414 ", "request-line-too-long"},
+           {"GET /v1/x HTTP/1.1\r\nX-Big: " + std::string(9000, 'b') + "\r\n\r\n", "HTTP/1.1 400 ",
+            "malformed-request-header"},
+           {"GET /v1/x HTTP/9.9\r\nHost: x\r\n\r\n", "HTTP/1.1 400 ", "malformed-request-line"}}) {
+    SCOPED_TRACE(marker);
+    testing::RawConnection connection(session->port());
+    ASSERT_TRUE(connection.Send(request));
+    std::string response = connection.ReadUntil(R"("})");  // the body ends with its message
+    EXPECT_EQ(response.rfind(status_line, 0), 0u) << response.substr(0, 200);
+    EXPECT_THAT(response, HasSubstr("\r\nX-Conform-Error: " + marker + "\r\n"));
+    EXPECT_THAT(response, HasSubstr(R"({"code":)"));
+    EXPECT_THAT(response, HasSubstr(R"("message":"conform replay: )"));
+  }
+
+  SessionSummary summary = session->Stop();
+  EXPECT_EQ(summary.too_large, 1u);
+  EXPECT_EQ(summary.replayed, 0u);
+  EXPECT_EQ(summary.unmatched, 0u);
+  EXPECT_THAT(log, HasSubstr("conform replay: request body of 4000 bytes exceeds the limit of "
+                             "1000 bytes: POST /v1/upload"));
 }
 
 }  // namespace
