@@ -27,12 +27,7 @@ CLI::App* RegisterCheck(CLI::App& app, CheckOptions& options) {
   command->add_option("--exclude-checks", options.exclude_checks, "Leave out these check ids or prefixes")
       ->delimiter(',')
       ->type_name("IDS");
-  command->add_option("--default-page-size", options.default_page_size, "The page size the contract promises by default")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  command->add_option("--max-page-size", options.max_page_size, "The largest page the contract allows")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  AddPageSizeOptions(*command, options.default_page_size, options.max_page_size);
   AddOutputOptions(*command, options.output);
   return command;
 }

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "server/generator.h"
 #include "server/http_server.h"
 #include "traffic/curl.h"
+#include "traffic/redact.h"
 
 namespace conform::cli {
 namespace {
@@ -96,7 +98,7 @@ std::string Reproduction(const FuzzOptions& options, int runs, const std::string
       line += " --embedded-jobs " + std::to_string(target.embedded_jobs);
     }
   } else {
-    add("--base-url", target.base_url);
+    add("--base-url", traffic::RedactUrl(target.base_url));  // the client drops userinfo
   }
   if (!target.account.empty()) {
     add("--account", target.account);
@@ -166,6 +168,32 @@ std::optional<fuzz::ChurnStore> ChurnStoreOf(const ResolvedTarget& target) {
   return churn;
 }
 
+// A decimal seed 0..2^64-1, rewritten without leading zeros: CLI11 would wrap "-1" and clamp
+// "18446744073709551616" to 2^64-1 without a word, and read "010" as octal.
+CLI::Validator SeedValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        uint64_t seed = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+        if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+          return "'" + text + "' is not a seed: expected a whole number from 0 to " +
+                 std::to_string(UINT64_MAX);
+        }
+        text = std::to_string(seed);
+        return "";
+      },
+      "0..2^64-1");
+}
+
+CLI::Validator DurationValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto duration = ParseFuzzDuration(text);
+        return duration ? "" : duration.error().message;
+      },
+      "");
+}
+
 std::string PropertyTable() {
   std::string table = "| property | invariant | checks |\n|---|---|---|\n";
   for (const fuzz::PropertyInfo& property : fuzz::AllProperties()) {
@@ -191,7 +219,7 @@ Result<std::chrono::milliseconds> ParseFuzzDuration(const std::string& text) {
   double value = 0;
   std::istringstream parse(number);
   if (number.empty() || !(parse >> value) || !parse.eof() || value <= 0) {
-    return InvalidArgument("--duration: '" + text +
+    return InvalidArgument("'" + text +
                            "' is not a positive duration (examples: 90s, 2m, 500ms, 1h)");
   }
   double millis = 0;
@@ -204,11 +232,13 @@ Result<std::chrono::milliseconds> ParseFuzzDuration(const std::string& text) {
   } else if (unit == "h") {
     millis = value * 3'600'000;
   } else {
-    return InvalidArgument("--duration: unknown unit '" + unit + "' in '" + text +
-                           "' (use ms, s, m or h)");
+    return InvalidArgument("unknown unit '" + unit + "' in '" + text + "' (use ms, s, m or h)");
+  }
+  if (millis < 1) {
+    return InvalidArgument("'" + text + "' is shorter than a millisecond");
   }
   if (millis > 7 * 24 * 3'600'000.0) {
-    return InvalidArgument("--duration: '" + text + "' is longer than a week");
+    return InvalidArgument("'" + text + "' is longer than a week");
   }
   return std::chrono::milliseconds(static_cast<int64_t>(millis));
 }
@@ -221,7 +251,8 @@ CLI::App* RegisterFuzz(CLI::App& app, FuzzOptions& options) {
   command
       ->add_option("--seed", options.seed,
                    "Seed of every random choice (the same seed sends the same requests)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(SeedValidator());  // a transform: check() would not keep the rewrite
   command
       ->add_option(
           "--runs", options.runs,
@@ -230,22 +261,15 @@ CLI::App* RegisterFuzz(CLI::App& app, FuzzOptions& options) {
   command
       ->add_option("--duration", options.duration,
                    "Time budget of the run, shared by the properties (90s, 2m)")
-      ->type_name("TIME");
+      ->type_name("TIME")
+      ->check(DurationValidator());
   command
       ->add_option("--property", options.properties,
                    "Run only this property (repeatable; see --list-properties)")
       ->delimiter(',')
       ->type_name("NAME");
   command->add_flag("--list-properties", options.list_properties, "Print the properties and exit");
-  command
-      ->add_option("--default-page-size", options.default_page_size,
-                   "The page size the contract promises by default")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  command
-      ->add_option("--max-page-size", options.max_page_size, "The largest page the contract allows")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  AddPageSizeOptions(*command, options.default_page_size, options.max_page_size);
   AddOutputOptions(*command, options.output);
   return command;
 }
@@ -273,7 +297,7 @@ Result<int> RunFuzz(const FuzzOptions& options, const Environment& env, std::ost
   if (!options.duration.empty()) {
     auto parsed = ParseFuzzDuration(options.duration);
     if (!parsed) {
-      return parsed.error();
+      return InvalidArgument("--duration: " + parsed.error().message);
     }
     duration = *parsed;
   }

@@ -30,7 +30,8 @@ struct FuzzOptions {
   TargetOptions target;
   uint64_t seed = kDefaultFuzzSeed;
   int runs = 0;          // cases per property; 0: kDefaultFuzzRuns, or kMaxFuzzRuns with --duration
-  std::string duration;  // "90s", "2m", "500ms", "1h" or seconds; empty: no time limit
+  std::string duration;  // "90s", "2m", "500ms", "1h" or seconds; empty: no time limit (an
+                         // empty --duration is refused while parsing)
   std::vector<std::string> properties;  // names; empty: all
   bool list_properties = false;
   int64_t default_page_size = 50;
@@ -45,7 +46,8 @@ CLI::App* RegisterFuzz(CLI::App& app, FuzzOptions& options);
 Result<int> RunFuzz(const FuzzOptions& options, const Environment& env, std::ostream& out,
                     std::ostream& err);
 
-// Parses "90s", "2m", "500ms", "1h" or a plain number of seconds.
+// Parses "90s", "2m", "500ms", "1h" or a plain number of seconds: 1 ms to a week.
+// kInvalidArgument, its message naming the text, for anything else (an empty text too).
 Result<std::chrono::milliseconds> ParseFuzzDuration(const std::string& text);
 
 }  // namespace conform::cli

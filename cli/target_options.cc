@@ -1,10 +1,164 @@
 #include "cli/target_options.h"
 
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
 #include "cli/output_options.h"
 #include "cli/spec_option.h"
 #include "server/http_server.h"
+#include "traffic/redact.h"
 
 namespace conform::cli {
+namespace {
+
+constexpr double kMinRate = 0.001;  // one request in 1000 s; slower overflows the rate limiter
+constexpr double kMaxRate = 1e6;
+
+// `url` as an error message may show it: userinfo redacted (traffic::RedactUrl), also when a
+// '/' in the password ends the authority before RedactUrl finds the '@'.
+std::string ShownUrl(std::string_view url) {
+  std::string shown = traffic::RedactUrl(url);
+  size_t scheme_end = shown.find("://");
+  size_t at = shown.substr(0, shown.find_first_of("?#")).rfind('@');
+  if (scheme_end != std::string::npos && at != std::string::npos && at > scheme_end) {
+    shown = shown.substr(0, scheme_end + 3) + "REDACTED" + shown.substr(at);
+  }
+  return shown;
+}
+
+bool IsHostNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// What is wrong with `url` as a --base-url, or "" when it is http(s)://host[:port][/prefix]:
+// the host a name or IPv4 address, or an IPv6 address in brackets; the port 1..65535. The
+// text never quotes the userinfo.
+std::string BaseUrlProblem(std::string_view url) {
+  if (url.empty()) {
+    return "it is empty (leave --base-url out to check the embedded reference server)";
+  }
+  for (char c : url) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) {
+      return "it holds a space or a control character";
+    }
+  }
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return "it has no http:// or https://";
+  }
+  std::string scheme(url.substr(0, scheme_end));
+  for (char& c : scheme) {
+    c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  if (scheme != "http" && scheme != "https") {
+    return "the scheme must be http or https";
+  }
+  if (url.find_first_of("?#") != std::string_view::npos) {
+    return "a base URL has no query or fragment";
+  }
+  std::string_view rest = url.substr(scheme_end + 3);
+  size_t slash = rest.find('/');
+  // Else "http://user:pa/ss@host" would be host "user", port "pa", and no userinfo to redact.
+  if (slash != std::string_view::npos && rest.find('@', slash) != std::string_view::npos) {
+    return "an '@' after the host (write '/' in a user name or password as %2F, '@' in a path "
+           "as %40)";
+  }
+  std::string_view authority = rest.substr(0, slash);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view host;
+  std::string_view port;
+  bool has_port = false;
+  if (authority.starts_with("[")) {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) {
+      return "the IPv6 address has no closing ']'";
+    }
+    host = authority.substr(1, close - 1);
+    if (host.find(':') == std::string_view::npos ||
+        host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
+      return "'[" + std::string(host) + "]' is not an IPv6 address";
+    }
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') {
+      return "the IPv6 address is followed by '" + std::string(after) + "', not by ':PORT'";
+    }
+    has_port = !after.empty();
+    port = has_port ? after.substr(1) : std::string_view();
+  } else {
+    size_t colon = authority.find(':');
+    host = authority.substr(0, colon);
+    has_port = colon != std::string_view::npos;
+    port = has_port ? authority.substr(colon + 1) : std::string_view();
+    if (host.empty()) {
+      return "it has no host";
+    }
+    for (char c : host) {
+      if (!IsHostNameChar(c)) {
+        return "the host '" + std::string(host) + "' holds '" + std::string(1, c) +
+               "', which no host name or address does";
+      }
+    }
+  }
+  if (has_port) {
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || value < 1 ||
+        value > 65535) {
+      return "the port '" + std::string(port) + "' is not a number from 1 to 65535";
+    }
+  }
+  return "";
+}
+
+// The message for a bad --base-url (without the option's name), or "" for a good one.
+std::string BaseUrlError(std::string_view url) {
+  std::string problem = BaseUrlProblem(url);
+  if (problem.empty()) {
+    return "";
+  }
+  return "'" + ShownUrl(url) + "' is not a base URL (http(s)://host[:port][/prefix]): " + problem;
+}
+
+CLI::Validator BaseUrlValidator() {
+  return CLI::Validator([](std::string& url) { return BaseUrlError(url); }, "");
+}
+
+// 0 (no limit), or a finite rate from kMinRate to kMaxRate. CLI11's Range lets NaN through.
+bool IsRate(double rate) {
+  return std::isfinite(rate) && (rate == 0 || (rate >= kMinRate && rate <= kMaxRate));
+}
+
+std::string RateError(std::string_view text) {
+  return "'" + std::string(text) +
+         "' is not a rate: expected 0 (no limit) or requests per second from 0.001 to 1000000";
+}
+
+CLI::Validator RateValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double rate = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), rate);
+        bool parsed = !text.empty() && ec == std::errc() && ptr == text.data() + text.size();
+        return parsed && IsRate(rate) ? "" : RateError(text);
+      },
+      "0 or 0.001..1000000");
+}
+
+CLI::Validator ByteSizeValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto size = ParseByteSize(text);
+        return size ? "" : size.error().message;
+      },
+      "");
+}
+
+}  // namespace
 
 ResolvedTarget::ResolvedTarget() = default;
 ResolvedTarget::ResolvedTarget(ResolvedTarget&&) noexcept = default;
@@ -17,7 +171,8 @@ traffic::Exchange ResolvedTarget::Send(const traffic::Request& request) const {
 void AddTargetOptions(CLI::App& command, TargetOptions& options) {
   command.add_option("--base-url", options.base_url,
                      "Server to check, e.g. https://api.fireworks.ai (default: start the embedded reference server)")
-      ->type_name("URL");
+      ->type_name("URL")
+      ->check(BaseUrlValidator());
   command.add_option("--account", options.account, "Account id put in the path (default with the embedded server: acme)")
       ->type_name("ID");
   command.add_option("--api-key-env", options.api_key_env, "Environment variable holding the API key (never printed)")
@@ -36,7 +191,7 @@ void AddTargetOptions(CLI::App& command, TargetOptions& options) {
       ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
   command.add_option("--rate", options.rate, "At most this many requests per second (0: unlimited)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1e6));
+      ->check(RateValidator());
   command.add_option(
       "--timeout", options.timeout_ms,
       "Connect timeout and longest silence while reading, in milliseconds (headers may take twice this; a whole response 60 s)")
@@ -47,7 +202,8 @@ void AddTargetOptions(CLI::App& command, TargetOptions& options) {
       ->check(CLI::Range(0, 20));
   command.add_option("--max-body-size", options.max_body_size, "Largest response body read")
       ->capture_default_str()
-      ->type_name("SIZE");
+      ->type_name("SIZE")
+      ->check(ByteSizeValidator());
   command.add_option("--ca-file", options.ca_file, "PEM bundle to trust instead of the system CAs")->type_name("FILE");
   command.add_flag("--insecure", options.insecure, "Do not verify TLS certificates (test servers only)");
   command.add_option("--embedded-fault", options.embedded_faults,
@@ -56,6 +212,26 @@ void AddTargetOptions(CLI::App& command, TargetOptions& options) {
   command.add_option("--embedded-jobs", options.embedded_jobs, "Jobs in the embedded server's main account")
       ->capture_default_str()
       ->check(CLI::Range(size_t{0}, size_t{1000000}));
+}
+
+void AddPageSizeOptions(CLI::App& command, int64_t& default_page_size, int64_t& max_page_size) {
+  command
+      .add_option("--default-page-size", default_page_size,
+                  "The page size the contract promises by default")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  command.add_option("--max-page-size", max_page_size, "The largest page the contract allows")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  // Once every option is converted; thrown from parse(), so it is reported like the others.
+  command.callback([&default_page_size, &max_page_size] {
+    if (default_page_size > max_page_size) {
+      throw CLI::ValidationError("--default-page-size",
+                                 std::to_string(default_page_size) + " is above --max-page-size " +
+                                     std::to_string(max_page_size) +
+                                     " (the default page cannot be larger than the largest)");
+    }
+  });
 }
 
 Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environment& env) {
@@ -125,7 +301,12 @@ Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environ
     if (options.account.empty() && target.operation->path.find('{') != std::string::npos) {
       return InvalidArgument("--base-url needs --account (the account id in " + target.operation->path + ")");
     }
-    target.base_url = options.base_url;
+    // Checked while parsing already; again for callers that fill TargetOptions themselves.
+    if (std::string error = BaseUrlError(options.base_url); !error.empty()) {
+      return InvalidArgument("--base-url: " + error);
+    }
+    // The client drops userinfo; redacted, it reaches no error, report or curl line.
+    target.base_url = traffic::RedactUrl(options.base_url);
     target.account = options.account;
     if (auto key = env.getenv(options.api_key_env); key && !key->empty()) {
       target.api_key = *key;
@@ -145,6 +326,9 @@ Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environ
     }
   }
 
+  if (!IsRate(options.rate)) {
+    return InvalidArgument("--rate: " + RateError(std::to_string(options.rate)));
+  }
   traffic::ClientOptions client_options;
   client_options.connect_timeout = std::chrono::milliseconds(options.timeout_ms);
   client_options.read_timeout = std::chrono::milliseconds(options.timeout_ms);

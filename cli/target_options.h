@@ -44,13 +44,22 @@ struct TargetOptions {
   size_t embedded_jobs = 350;
 };
 
+// Binds the target options. A malformed --base-url (not http(s)://host[:port][/prefix]), a
+// --rate that is not 0 or a finite 0.001..1000000, or a bad --max-body-size is refused while
+// parsing: a one-line usage error naming the option and the value (a URL shown with its
+// userinfo redacted).
 void AddTargetOptions(CLI::App& command, TargetOptions& options);
+
+// Binds --default-page-size and --max-page-size (check and fuzz), each 1..1000000, and sets
+// the command's callback to refuse a default above the maximum: a usage error like any option
+// CLI11 refuses.
+void AddPageSizeOptions(CLI::App& command, int64_t& default_page_size, int64_t& max_page_size);
 
 // What the options resolve to: a contract, the List operation, a client and the principals.
 struct ResolvedTarget {
   validator::Contract contract;
   const validator::Operation* operation = nullptr;  // points into `contract`
-  std::string base_url;
+  std::string base_url;  // userinfo redacted (the client never sends it): safe to print
   std::string account;
   std::optional<std::string> api_key;
   std::optional<std::string> other_account;
@@ -70,7 +79,7 @@ struct ResolvedTarget {
 };
 
 // Errors: usage/configuration (kInvalidArgument: unknown operation, missing key variable,
-// bad URL, bad fault name), kNotFound/kUnavailable (spec file, embedded server start).
+// bad URL or rate, bad fault name), kNotFound/kUnavailable (spec file, embedded server start).
 Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environment& env);
 
 }  // namespace conform::cli

@@ -7,6 +7,7 @@
 #include "cli/spec_option.h"
 #include "recorder/cassette.h"
 #include "traffic/inputs.h"
+#include "traffic/redact.h"
 #include "validator/batch.h"
 #include "validator/exchange_validator.h"
 
@@ -90,7 +91,7 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
   }
   report.subject = operations + " from " + contract->source;
   if (!contract->servers.empty()) {
-    report.base_url = contract->servers.front();
+    report.base_url = traffic::RedactUrl(contract->servers.front());  // curl lines: no userinfo
   }
   report.api_key_env = "FIREWORKS_API_KEY";
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "common/utf8.h"
 #include "tests/support/run_conform.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_server.h"
@@ -194,6 +195,111 @@ TEST(CheckCommand, AStoppedRunStillWritesItsJsonAndJunitReports) {
   EXPECT_EQ(text.code, 2);
   EXPECT_EQ(text.out, "");
   EXPECT_EQ(std::count(text.err.begin(), text.err.end(), '\n'), 1) << text.err;
+}
+
+// A usage error: exit 2, nothing on stdout, one line on stderr naming the command's help.
+void ExpectUsageError(const RunResult& run, const std::string& command, const std::string& says) {
+  EXPECT_EQ(run.code, 2) << says << ": " << run.err;
+  EXPECT_EQ(run.out, "") << says;
+  EXPECT_TRUE(run.err.starts_with("conform: ")) << run.err;
+  EXPECT_THAT(run.err, HasSubstr(says));
+  EXPECT_THAT(run.err, HasSubstr("(see conform " + command + " --help)\n"));
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+}
+
+TEST(CheckCommand, ABadRateIsAUsageErrorNamingTheOptionAndTheValue) {
+  // --rate nan passed CLI11's range check and stopped in the HTTP client, the message naming
+  // --base-url and the embedded server's address.
+  for (const std::string rate : {"nan", "inf", "-1", "1e-300", "2e6", "fast", ""}) {
+    RunResult run = Conform({"check", "--rate", rate});
+    ExpectUsageError(run, "check", "--rate: '" + rate + "' is not a rate");
+    EXPECT_THAT(run.err, AllOf(Not(HasSubstr("--base-url")), Not(HasSubstr("127.0.0.1"))));
+  }
+  RunResult unlimited = Conform({"check", "--rate", "0", "--checks", "page_size.default"});
+  EXPECT_EQ(unlimited.code, 0) << unlimited.err;
+  RunResult slow = Conform({"check", "--rate", "500.5", "--checks", "page_size.default"});
+  EXPECT_EQ(slow.code, 0) << slow.err;
+  ExpectUsageError(Conform({"check", "--retries", "-1"}), "check", "--retries: Value -1");
+  ExpectUsageError(Conform({"check", "--max-body-size", "lots"}), "check",
+                   "--max-body-size: 'lots' is not a size");
+}
+
+TEST(CheckCommand, AMalformedBaseUrlIsAUsageErrorNamingIt) {
+  // 'http://[::1' was exit 3 "could not resolve host [".
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"http://[::1", "no closing ']'"},
+      {"http://", "no host"},
+      {"http://host:99999", "the port '99999' is not a number from 1 to 65535"},
+      {"http://host:abc", "the port 'abc'"},
+      {"http://host:", "the port ''"},
+      {"http://[::1]x", "not by ':PORT'"},
+      {"http://[zz]:80", "is not an IPv6 address"},
+      {"ftp://x", "the scheme must be http or https"},
+      {"http://ho st", "a space"},
+      {"http://host\t/", "a control character"},
+      {"http://ho|st/", "the host 'ho|st'"},
+      {"localhost:8080", "no http:// or https://"},
+      {"http://host/?pageSize=1", "no query"},
+      {"", "it is empty"},
+  };
+  for (const auto& [url, why] : cases) {
+    RunResult run = Conform({"check", "--base-url", url, "--account", "a"}, WithKey("k"));
+    ExpectUsageError(run, "check", "--base-url: '" + Printable(url) + "' is not a base URL");
+    EXPECT_THAT(run.err, HasSubstr(why)) << url;
+  }
+  // Well-formed, so past the options: the closed port is what it meets.
+  int closed = testing::ClosedPort();
+  for (const std::string& url :
+       {"http://127.0.0.1:" + std::to_string(closed), "HTTP://127.0.0.1:" + std::to_string(closed) + "/prefix/"}) {
+    RunResult run = Conform({"check", "--base-url", url, "--account", "a", "--retries", "0"}, WithKey("k"));
+    EXPECT_EQ(run.code, 3) << url << ": " << run.err;
+  }
+}
+
+TEST(CheckCommand, ADefaultPageSizeAboveTheMaximumIsAUsageError) {
+  ExpectUsageError(Conform({"check", "--max-page-size", "1", "--default-page-size", "2"}), "check",
+                   "--default-page-size: 2 is above --max-page-size 1");
+  ExpectUsageError(Conform({"check", "--default-page-size", "300"}), "check",
+                   "--default-page-size: 300 is above --max-page-size 200");
+  ExpectUsageError(Conform({"check", "--default-page-size", "0"}), "check", "--default-page-size");
+  ExpectUsageError(Conform({"check", "--max-page-size", "-5"}), "check", "--max-page-size");
+  RunResult equal = Conform({"check", "--max-page-size", "50", "--default-page-size", "50",
+                             "--checks", "page_size.default"});
+  EXPECT_EQ(equal.code, 0) << equal.err;
+}
+
+TEST(CheckCommand, APasswordInTheBaseUrlNeverReachesAnOutput) {
+  // The userinfo was echoed in "cannot reach http://user:SUPERSECRETKEY123@...", the report's
+  // subject line, its curl commands and the JUnit file.
+  testing::TestServer html([](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<html>nginx</html>", "text/html");
+  });
+  const std::string live = "http://user:SUPERSECRETKEY123@127.0.0.1:" + std::to_string(html.Port()) + "/";
+  const std::string closed =
+      "http://user:SUPERSECRETKEY123@127.0.0.1:" + std::to_string(testing::ClosedPort()) + "/";
+  testing::TempDir dir;
+  std::string junit = (dir.path() / "report.xml").string();
+  std::vector<std::string> outputs;
+  const std::string malformed = "http://user:SUPERSECRETKEY123@[::1/";
+  for (const std::string& url : {live, closed, malformed}) {
+    for (const std::string format : {"text", "json"}) {
+      RunResult run = Conform({"check", "--base-url", url, "--account", "acme", "--retries", "0",
+                               "--max-requests", "30", "--format", format, "--junit", junit, "-v"},
+                              WithKey("k"));
+      EXPECT_NE(run.code, 0);
+      EXPECT_NE(run.code, 4) << run.err;
+      std::ifstream file(junit);
+      std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+      for (const std::string& text : {run.out, run.err, xml}) {
+        EXPECT_THAT(text, Not(HasSubstr("SUPERSECRETKEY123"))) << url << " " << format;
+      }
+      outputs.push_back(run.out + run.err);
+    }
+  }
+  // What was redacted is still said: the subject, a curl line, the unreachable and bad URLs.
+  EXPECT_THAT(outputs[0], AllOf(HasSubstr("at http://REDACTED@127.0.0.1:"), HasSubstr("$ curl")));
+  EXPECT_THAT(outputs[3], HasSubstr("cannot reach http://REDACTED@127.0.0.1:"));
+  EXPECT_THAT(outputs[4], HasSubstr("--base-url: 'http://REDACTED@[::1/' is not a base URL"));
 }
 
 TEST(CommandLine, UsageErrorsAreOneLineNamingTheCommandsHelp) {

@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "cli/app.h"
 #include "tests/support/run_conform.h"
@@ -170,6 +173,100 @@ TEST(FuzzCommand, UsageErrorsAreExitTwo) {
   EXPECT_EQ(runs.code, 2);
 }
 
+// A usage error: exit 2, nothing on stdout, one line on stderr naming fuzz's help.
+void ExpectUsageError(const RunResult& run, const std::string& says) {
+  EXPECT_EQ(run.code, 2) << says << ": " << run.err;
+  EXPECT_EQ(run.out, "") << says;
+  EXPECT_TRUE(run.err.starts_with("conform: ")) << run.err;
+  EXPECT_THAT(run.err, HasSubstr(says));
+  EXPECT_THAT(run.err, HasSubstr("(see conform fuzz --help)\n"));
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+}
+
+TEST(FuzzCommand, ASeedOutsideZeroToTwoToTheSixtyFourIsAUsageError) {
+  // Each became seed 18446744073709551615 without a word.
+  for (const std::string seed :
+       {"-1", "99999999999999999999999", "18446744073709551616", "", "1.5", "0x10", "seven"}) {
+    ExpectUsageError(Conform({"fuzz", "--seed", seed}),
+                     "--seed: '" + seed +
+                         "' is not a seed: expected a whole number from 0 to 18446744073709551615");
+  }
+  // The ends of the range, and decimal even with a leading zero (CLI11 alone reads "010" as 8).
+  for (const auto& [seed, used] : std::vector<std::pair<std::string, std::string>>{
+           {"18446744073709551615", "18446744073709551615"}, {"0", "0"}, {"010", "10"}}) {
+    RunResult run = Conform({"fuzz", "--seed", seed, "--runs", "1", "--embedded-jobs", "5",
+                             "--property", "auth_required", "--format", "json"});
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_EQ(Json::parse(run.out)["stats"]["seed"], used);
+  }
+}
+
+TEST(FuzzCommand, AnEmptyOrMalformedDurationIsAUsageError) {
+  // --duration '' ran without a time budget.
+  for (const std::string duration : {"", " ", "5 s", "1.2.3s", "0", "0.1ms", "nan", "1e3", "2w"}) {
+    ExpectUsageError(Conform({"fuzz", "--duration", duration}), "--duration: ");
+  }
+  ExpectUsageError(Conform({"fuzz", "--duration", ""}),
+                   "--duration: '' is not a positive duration");
+  RunResult timed = Conform({"fuzz", "--duration", "1ms", "--runs", "1", "--embedded-jobs", "5",
+                             "--property", "auth_required"});
+  EXPECT_EQ(timed.code, 0) << timed.err;
+}
+
+TEST(FuzzCommand, ADefaultPageSizeAboveTheMaximumIsAUsageError) {
+  // Was accepted, then reported findings against a correct server.
+  ExpectUsageError(Conform({"fuzz", "--max-page-size", "1", "--default-page-size", "2"}),
+                   "--default-page-size: 2 is above --max-page-size 1");
+  ExpectUsageError(Conform({"fuzz", "--default-page-size", "201"}),
+                   "--default-page-size: 201 is above --max-page-size 200");
+  ExpectUsageError(Conform({"fuzz", "--max-page-size", "0"}), "--max-page-size");
+  ExpectUsageError(Conform({"fuzz", "--default-page-size", "-1"}), "--default-page-size");
+}
+
+TEST(FuzzCommand, ABadRateIsAUsageErrorNamingTheOptionAndTheValue) {
+  for (const std::string rate : {"nan", "inf", "-0.5", "1e-9"}) {
+    RunResult run = Conform({"fuzz", "--rate", rate});
+    ExpectUsageError(run, "--rate: '" + rate + "' is not a rate");
+    EXPECT_THAT(run.err, Not(HasSubstr("127.0.0.1")));
+  }
+  ExpectUsageError(Conform({"fuzz", "--base-url", "http://[::1", "--account", "a"}),
+                   "--base-url: 'http://[::1' is not a base URL");
+}
+
+TEST(FuzzCommand, APasswordInTheBaseUrlNeverReachesAnOutput) {
+  // An HTML server fails properties: the subject, curl lines and reproduction lines print the
+  // base URL; an unreachable one prints it in the error.
+  testing::TestServer html([](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<html>nginx</html>", "text/html");
+  });
+  Environment env;
+  env.getenv = [](const std::string& name) -> std::optional<std::string> {
+    return name == "FIREWORKS_API_KEY" ? std::optional<std::string>("k") : std::nullopt;
+  };
+  const std::string live =
+      "http://user:SUPERSECRETKEY123@127.0.0.1:" + std::to_string(html.Port()) + "/";
+  const std::string closed =
+      "http://user:SUPERSECRETKEY123@127.0.0.1:" + std::to_string(testing::ClosedPort());
+  std::vector<std::string> outputs;
+  const std::string malformed = "http://user:SUPERSECRETKEY123@host:x";
+  for (const std::string& url : {live, closed, malformed}) {
+    for (const std::string format : {"text", "json"}) {
+      RunResult run = Conform({"fuzz", "--base-url", url, "--account", "acme", "--retries", "0",
+                               "--runs", "2", "--max-requests", "200", "--property",
+                               "walk_matches_reference,auth_required", "--format", format},
+                              env);
+      EXPECT_NE(run.code, 0);
+      EXPECT_NE(run.code, 4) << run.err;
+      EXPECT_THAT(run.out + run.err, Not(HasSubstr("SUPERSECRETKEY123"))) << url << " " << format;
+      outputs.push_back(run.out + run.err);
+    }
+  }
+  EXPECT_THAT(outputs[0], AllOf(HasSubstr("at http://REDACTED@127.0.0.1:"),
+                                HasSubstr("--base-url 'http://REDACTED@127.0.0.1:")));
+  EXPECT_THAT(outputs[3], HasSubstr("cannot reach http://REDACTED@127.0.0.1:"));
+  EXPECT_THAT(outputs[4], HasSubstr("'http://REDACTED@host:x' is not a base URL"));
+}
+
 TEST(FuzzCommand, ParsesDurations) {
   EXPECT_EQ(*ParseFuzzDuration("90s"), std::chrono::milliseconds(90000));
   EXPECT_EQ(*ParseFuzzDuration("2m"), std::chrono::milliseconds(120000));
@@ -177,6 +274,8 @@ TEST(FuzzCommand, ParsesDurations) {
   EXPECT_EQ(*ParseFuzzDuration("1.5"), std::chrono::milliseconds(1500));
   EXPECT_FALSE(ParseFuzzDuration("-1s").ok());
   EXPECT_FALSE(ParseFuzzDuration("5 parsecs").ok());
+  EXPECT_FALSE(ParseFuzzDuration("").ok());
+  EXPECT_FALSE(ParseFuzzDuration("0.5ms").ok()) << "would be a budget of 0 ms";
 }
 
 TEST(FuzzCommand, AFirstPageOverTheLimitStopsTheRunNamingTheOption) {
