@@ -144,7 +144,8 @@ std::string_view TrimSpaces(std::string_view text) {
 
 struct Origin {
   std::string scheme;  // "http" or "https"
-  std::string host;
+  std::string host;    // as in the URL: "[::1]" for an IPv6 address
+  std::string address;  // what to connect to: the host without an IPv6 address's brackets
   int port = 0;
   std::string prefix;  // "" or "/api" (no trailing slash)
   std::string origin;  // "https://host:port"
@@ -171,6 +172,9 @@ Result<Origin> ParseOrigin(std::string_view base_url) {
   Origin origin;
   origin.scheme = scheme;
   origin.host = url->host;
+  origin.address = origin.host.size() > 2 && origin.host.front() == '[' && origin.host.back() == ']'
+                       ? origin.host.substr(1, origin.host.size() - 2)
+                       : origin.host;
   origin.port = url->port != 0 ? url->port : DefaultPort(scheme);
   origin.prefix = url->path;
   while (!origin.prefix.empty() && origin.prefix.back() == '/') {
@@ -323,7 +327,7 @@ struct HttpClient::Impl {
   std::unique_ptr<httplib::ClientImpl> NewClient() const {
     const bool tls = origin.scheme == "https";
     std::unique_ptr<httplib::ClientImpl> client =
-        internal::NewCappedClient(tls, origin.host, origin.port, ReadCaps());
+        internal::NewCappedClient(tls, origin.address, origin.port, ReadCaps());
     if (tls) {
       client->enable_server_certificate_verification(options.tls == TlsVerification::kVerify);
       if (!options.ca_file.empty()) {
@@ -516,7 +520,7 @@ struct HttpClient::Impl {
           return "connect to " + where + " timed out after " +
                  std::to_string(options.connect_timeout.count()) + " ms";
         }
-        return DiagnoseConnect(origin.host, origin.port,
+        return DiagnoseConnect(origin.address, origin.port,
                                std::min(options.connect_timeout, Milliseconds(2000)));
       case httplib::Error::ConnectionTimeout:
         return "connect to " + where + " timed out after " +

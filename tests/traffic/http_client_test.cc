@@ -439,6 +439,39 @@ TEST(HttpClient, TlsResponsesAreReadWithinTheSameLimits) {
   EXPECT_THAT(headers->error, HasSubstr("status line and headers exceed 262144 bytes"));
 }
 
+TEST(HttpClient, AnIpv6LiteralBaseUrlConnects) {
+  // The brackets belong to the URL and the Host header, not to the address connected to.
+  httplib::Server server;
+  std::string host_seen;
+  server.Get("/x", [&host_seen](const httplib::Request& req, httplib::Response& res) {
+    host_seen = req.get_header_value("Host");
+    res.set_content("{}", "application/json");
+  });
+  int port = server.bind_to_any_port("::1");
+  if (port <= 0) {
+    GTEST_SKIP() << "no IPv6 loopback here";
+  }
+  std::thread thread([&server] { server.listen_after_bind(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!server.is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  Result<Exchange> exchange = InvalidArgument("not sent");
+  {  // the client and its kept-alive connection end before the server stops
+    auto client = HttpClient::Create("http://[::1]:" + std::to_string(port), {.max_retries = 0});
+    EXPECT_THAT(client, IsOk());
+    if (client) {
+      exchange = client->Send({.method = "GET", .url = "/x"});
+    }
+  }
+  server.stop();
+  thread.join();
+  ASSERT_THAT(exchange, IsOk());
+  EXPECT_EQ(exchange->error, "");
+  EXPECT_EQ(exchange->response.status, 200);
+  EXPECT_EQ(host_seen, "[::1]:" + std::to_string(port));
+}
+
 TEST(HttpClient, StopsReadingBodiesOverTheLimit) {
   TestServer server([](httplib::Server& s) {
     s.Get("/big", [](const httplib::Request&, httplib::Response& res) {
