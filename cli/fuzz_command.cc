@@ -185,15 +185,6 @@ CLI::Validator SeedValidator() {
       "0..2^64-1");
 }
 
-CLI::Validator DurationValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        auto duration = ParseFuzzDuration(text);
-        return duration ? "" : duration.error().message;
-      },
-      "");
-}
-
 std::string PropertyTable() {
   std::string table = "| property | invariant | checks |\n|---|---|---|\n";
   for (const fuzz::PropertyInfo& property : fuzz::AllProperties()) {
@@ -262,7 +253,7 @@ CLI::App* RegisterFuzz(CLI::App& app, FuzzOptions& options) {
       ->add_option("--duration", options.duration,
                    "Time budget of the run, shared by the properties (90s, 2m)")
       ->type_name("TIME")
-      ->check(DurationValidator());
+      ->check(ParsedBy(ParseFuzzDuration));
   command
       ->add_option("--property", options.properties,
                    "Run only this property (repeatable; see --list-properties)")

@@ -55,4 +55,16 @@ int ExitCodeForError(const Error& error);
 // Parses "32MiB", "100M", "512k", "1048576" into bytes. Zero is refused: sizes are limits.
 Result<size_t> ParseByteSize(const std::string& text);
 
+// A CLI11 check from a parser that returns a Result: its error's message, or "" when `text`
+// parses (ParseByteSize, ParseFuzzDuration). The option's name is added by the parse error.
+template <typename Parse>
+CLI::Validator ParsedBy(Parse parse) {
+  return CLI::Validator(
+      [parse](std::string& text) -> std::string {
+        auto parsed = parse(text);
+        return parsed ? std::string() : parsed.error().message;
+      },
+      "");
+}
+
 }  // namespace conform::cli

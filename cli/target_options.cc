@@ -149,15 +149,6 @@ CLI::Validator RateValidator() {
       "0 or 0.001..1000000");
 }
 
-CLI::Validator ByteSizeValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        auto size = ParseByteSize(text);
-        return size ? "" : size.error().message;
-      },
-      "");
-}
-
 }  // namespace
 
 ResolvedTarget::ResolvedTarget() = default;
@@ -203,7 +194,7 @@ void AddTargetOptions(CLI::App& command, TargetOptions& options) {
   command.add_option("--max-body-size", options.max_body_size, "Largest response body read")
       ->capture_default_str()
       ->type_name("SIZE")
-      ->check(ByteSizeValidator());
+      ->check(ParsedBy(ParseByteSize));
   command.add_option("--ca-file", options.ca_file, "PEM bundle to trust instead of the system CAs")->type_name("FILE");
   command.add_flag("--insecure", options.insecure, "Do not verify TLS certificates (test servers only)");
   command.add_option("--embedded-fault", options.embedded_faults,

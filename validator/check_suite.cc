@@ -783,26 +783,23 @@ struct CheckSuite::State {
     if (Selected("token.binding") && !orders && !filters && !masks) {
       Skip("token.binding", "the operation has no filter, orderBy or readMask parameter to bind a token to");
     } else if (Selected("token.binding")) {
+      // The token of `base`, sent with one parameter changed to `value`.
+      auto expect_refused = [&](std::optional<std::string> ListQuery::*parameter, const std::string& value,
+                                const std::string& what) {
+        ListQuery changed = base;
+        changed.page_token = token;
+        changed.page_size = "2";
+        changed.*parameter = value;
+        ExpectInvalidArgument("token.binding", main, changed, what);
+      };
       if (filters) {
-        ListQuery changed_filter = base;
-        changed_filter.page_token = token;
-        changed_filter.page_size = "2";
-        changed_filter.filter = filter;
-        ExpectInvalidArgument("token.binding", main, changed_filter, "a page token with a filter it was not issued for");
+        expect_refused(&ListQuery::filter, filter, "a page token with a filter it was not issued for");
       }
       if (orders) {
-        ListQuery changed_order = base;
-        changed_order.page_token = token;
-        changed_order.page_size = "2";
-        changed_order.order_by = "name";
-        ExpectInvalidArgument("token.binding", main, changed_order, "a page token with another orderBy");
+        expect_refused(&ListQuery::order_by, "name", "a page token with another orderBy");
       }
       if (masks) {
-        ListQuery changed_mask = base;
-        changed_mask.page_token = token;
-        changed_mask.page_size = "2";
-        changed_mask.read_mask = "name";
-        ExpectInvalidArgument("token.binding", main, changed_mask, "a page token with another readMask");
+        expect_refused(&ListQuery::read_mask, "name", "a page token with another readMask");
       }
     }
     if (Selected("token.invalid_rejected")) {
