@@ -44,6 +44,31 @@ std::string UsageError(const CLI::App& app, const std::vector<std::string>& args
   return message + " (see conform " + (command.empty() ? "" : command + " ") + "--help)";
 }
 
+// The --format and --junit a command line asks for, read from its words: when CLI11 refuses
+// another option it may stop before it has set these, yet CI still needs its report files.
+OutputOptions OutputOptionsFromWords(const std::vector<std::string>& args, size_t first) {
+  OutputOptions options;
+  for (size_t i = first; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (word == "--") {
+      break;
+    }
+    for (auto [name, value] : {std::pair{"--format", &options.format}, {"--junit", &options.junit}}) {
+      std::string with_equals = std::string(name) + "=";
+      if (word == name && i + 1 < args.size()) {
+        *value = args[i + 1];
+      } else if (word.starts_with(with_equals)) {
+        *value = word.substr(with_equals.size());
+      }
+    }
+    options.strict = options.strict || word == "--strict";
+  }
+  if (options.format != "json") {
+    options.format = "text";
+  }
+  return options;
+}
+
 }  // namespace
 
 int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const Environment& env) {
@@ -80,7 +105,18 @@ int RunConform(const std::vector<std::string>& args, std::ostream& out, std::ost
         app.exit(e, out, err);
         return kExitOk;
       }
-      err << "conform: " << UsageError(app, args, e) << "\n";
+      std::string message = UsageError(app, args, e);
+      err << "conform: " << message << "\n";
+      for (const CLI::App* reporting : {validate_command, check_command, fuzz_command}) {
+        auto named = std::find(args.begin() + (args.empty() ? 0 : 1), args.end(), reporting->get_name());
+        if (reporting->parsed() && named != args.end()) {
+          OutputOptions output = OutputOptionsFromWords(args, static_cast<size_t>(named - args.begin()) + 1);
+          // The key variables' default names: the run's own may be among the words refused.
+          return EmitStoppedReport(reporting->get_name(), InvalidArgument(message), output,
+                                   {TargetOptions{}.api_key_env, TargetOptions{}.other_api_key_env},
+                                   env, out, err);
+        }
+      }
       return kExitUsage;
     }
 

@@ -6,11 +6,11 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include "traffic/internal/base64.h"
 #include "traffic/internal/json_text.h"
+#include "traffic/json_members.h"
 #include "common/utf8.h"
 
 // Why the reader skims before it parses: a JSONL input is typically thousands of list
@@ -109,64 +109,6 @@ std::optional<Classified> Classify(std::string_view text, LineKind kind) {
     }
   }
   return classified;
-}
-
-struct ParsedEnvelope {
-  Json json;              // discarded: invalid JSON
-  std::string duplicate;  // the first member given twice in one object ("response.status")
-};
-
-// Parses an envelope, noting duplicate members: nlohmann keeps the last one silently, other
-// readers the first, so a record with two statuses is ambiguous and must be refused.
-ParsedEnvelope ParseEnvelope(const std::string& envelope) {
-  struct Frame {
-    std::string path;
-    bool array = false;
-    size_t items = 0;           // array elements seen so far
-    std::set<std::string> keys;  // a set: an object may have thousands of headers
-    std::string last_key;
-  };
-  std::vector<Frame> frames;
-  ParsedEnvelope parsed;
-  auto child_path = [&frames]() -> std::string {
-    if (frames.empty()) {
-      return {};
-    }
-    Frame& parent = frames.back();
-    if (parent.array) {
-      return parent.path + "[" + std::to_string(parent.items++) + "]";
-    }
-    return parent.path.empty() ? parent.last_key : parent.path + "." + parent.last_key;
-  };
-  auto callback = [&](int /*depth*/, Json::parse_event_t event, Json& value) {
-    switch (event) {
-      case Json::parse_event_t::object_start:
-      case Json::parse_event_t::array_start:
-        frames.push_back(Frame{.path = child_path(),
-                               .array = event == Json::parse_event_t::array_start});
-        break;
-      case Json::parse_event_t::object_end:
-      case Json::parse_event_t::array_end:
-        frames.pop_back();
-        break;
-      case Json::parse_event_t::key: {
-        Frame& object = frames.back();
-        object.last_key = value.get<std::string>();
-        if (!object.keys.insert(object.last_key).second && parsed.duplicate.empty()) {
-          parsed.duplicate = child_path();
-        }
-        break;
-      }
-      case Json::parse_event_t::value:
-        if (!frames.empty() && frames.back().array) {
-          ++frames.back().items;
-        }
-        break;
-    }
-    return true;
-  };
-  parsed.json = Json::parse(envelope, callback, /*allow_exceptions=*/false);
-  return parsed;
 }
 
 // `text` with the raw body spans replaced by `null`.
@@ -420,12 +362,15 @@ Result<Exchange> ReadUnit(std::string_view text, std::string_view source, size_t
                                      std::to_string(options.limits.max_depth) + " levels",
                                  std::move(where));
       }
-      ParsedEnvelope parsed = ParseEnvelope(envelope);
-      if (!parsed.json.is_discarded()) {
-        if (!parsed.duplicate.empty()) {
-          return InvalidArgument(parsed.duplicate + " appears more than once", std::move(where));
+      // nlohmann keeps the last of two members, other readers the first: a record with two
+      // statuses is ambiguous and refused.
+      ParsedJson parsed = ParseJsonNotingDuplicates(envelope);
+      if (!parsed.value.is_discarded()) {
+        if (parsed.duplicate) {
+          return InvalidArgument(DottedPath(*parsed.duplicate) + " appears more than once",
+                                 std::move(where));
         }
-        return ObjectReader(std::move(where), options).Read(parsed.json, *classified);
+        return ObjectReader(std::move(where), options).Read(parsed.value, *classified);
       }
       if (kind == LineKind::kExchange) {
         auto error = internal::ParseJson(text, source, options.limits.max_depth, line);

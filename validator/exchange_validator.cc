@@ -509,7 +509,18 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
     add(std::move(finding));
     return;
   }
-  const Json& value = *body;
+  if (!body->duplicate_pointer.empty()) {
+    Finding finding = MakeFinding(
+        "response.body.duplicate_member",
+        "member '" + body->duplicate_pointer +
+            "' appears more than once in its object: JSON readers disagree on which value "
+            "counts (conform checks the last)");
+    finding.json_pointer = body->duplicate_pointer;
+    finding.expected = "each member name once per object";
+    finding.actual = "the name given twice";
+    add(std::move(finding));
+  }
+  const Json& value = body->value;
 
   if (is_error) {
     // The shape is the root cause: when it is wrong, the schema's oneOf failing says nothing new.
@@ -522,7 +533,7 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
     }
     if (shape_broken) {
       if (keep_body == KeepBody::kYes) {
-        verdict.body = *std::move(body);
+        verdict.body = std::move(body->value);
       }
       return;
     }
@@ -576,7 +587,7 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
   }
 
   if (keep_body == KeepBody::kYes) {
-    verdict.body = *std::move(body);
+    verdict.body = std::move(body->value);
   }
 }
 

@@ -41,6 +41,10 @@ const std::vector<CheckInfo>& AllChecks() {
        "OpenAPI 3.1 Media Type Object"},
       {"response.body.json", Level::kMust,
        "A JSON response body is well-formed UTF-8 JSON", "RFC 8259; seed: application/json"},
+      {"response.body.duplicate_member", Level::kMust,
+       "No object in a JSON body gives a member name twice: readers disagree on which value "
+       "counts, so the body has no single meaning to check",
+       "RFC 8259 §4; RFC 7493 (I-JSON) §2.3"},
       {"response.body.limit", Level::kMust,
        "A response body stays within the documented limits of conform (size, nesting depth)",
        "conform limits (--max-body-size)"},

@@ -1,6 +1,9 @@
 #include "validator/json_body.h"
 
 #include <string>
+#include <utility>
+
+#include "traffic/json_members.h"
 
 #include "common/nesting.h"
 
@@ -15,7 +18,7 @@ std::string Megabytes(size_t bytes) {
 
 }  // namespace
 
-Result<nlohmann::json> ParseJsonBody(std::string_view body, const BodyLimits& limits) {
+Result<JsonBody> ParseJsonBody(std::string_view body, const BodyLimits& limits) {
   if (body.size() > limits.max_bytes) {
     return ResourceExhausted("body is " + Megabytes(body.size()) + ", over the limit of " +
                              Megabytes(limits.max_bytes) + " (--max-body-size)");
@@ -28,9 +31,11 @@ Result<nlohmann::json> ParseJsonBody(std::string_view body, const BodyLimits& li
     return ResourceExhausted("JSON nested deeper than " + std::to_string(limits.max_depth) +
                              " levels (at byte " + std::to_string(*too_deep) + ")");
   }
-  nlohmann::json value = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!value.is_discarded()) {
-    return value;
+  traffic::ParsedJson parsed = traffic::ParseJsonNotingDuplicates(body);
+  if (!parsed.value.is_discarded()) {
+    return JsonBody{.value = std::move(parsed.value),
+                    .duplicate_pointer =
+                        parsed.duplicate ? traffic::JsonPointer(*parsed.duplicate) : ""};
   }
   // Parse again with exceptions on, only to learn where and why it failed.
   try {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -195,6 +196,37 @@ TEST(CheckCommand, AStoppedRunStillWritesItsJsonAndJunitReports) {
   EXPECT_EQ(text.code, 2);
   EXPECT_EQ(text.out, "");
   EXPECT_EQ(std::count(text.err.begin(), text.err.end(), '\n'), 1) << text.err;
+}
+
+TEST(CheckCommand, AnOptionRefusedWhileParsingStillWritesTheReportsAskedFor) {
+  // CLI11 stops at the bad option, possibly before --format and --junit are set: the words
+  // of the command line still say which reports CI waits for.
+  conform::testing::TempDir dir;
+  std::string junit = (dir.path() / "report.xml").string();
+  for (const std::vector<std::string>& words :
+       {std::vector<std::string>{"check", "--rate", "nan", "--format", "json", "--junit", junit},
+        std::vector<std::string>{"check", "--format=json", "--junit=" + junit, "--seed", "-1"}}) {
+    std::filesystem::remove(junit);
+    RunResult run = Conform(words);
+    EXPECT_EQ(run.code, 2) << words[2];
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    Json report = Json::parse(run.out);
+    EXPECT_EQ(report["exit_code"], 2);
+    EXPECT_EQ(report["stopped"], true);
+    EXPECT_EQ(report["command"], "check");
+    ASSERT_EQ(report["errors"].size(), 1u);
+    EXPECT_THAT(report["errors"][0].get<std::string>(), HasSubstr(words[1] == "--rate" ? "--rate" : "--seed"));
+    std::ifstream file(junit);
+    std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(xml, AllOf(HasSubstr("errors=\"1\""), HasSubstr("<error type=\"stopped\"")));
+  }
+  // Text format: the one line, nothing on stdout; an unknown command writes no report.
+  RunResult text = Conform({"check", "--rate", "nan"});
+  EXPECT_EQ(text.code, 2);
+  EXPECT_EQ(text.out, "");
+  RunResult unknown = Conform({"chekc", "--format", "json"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_EQ(unknown.out, "");
 }
 
 // A usage error: exit 2, nothing on stdout, one line on stderr naming the command's help.

@@ -171,6 +171,19 @@ TEST(ReadHar, ReportsSyntaxErrorsAndTruncationWithLineAndColumn) {
               ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("truncated JSON")));
 }
 
+TEST(ReadHar, RefusesAMemberGivenTwiceNamingItsPath) {
+  // nlohmann keeps the last status, a browser's reader may keep the first: the recorded 500
+  // must not silently become a 200.
+  std::string text = MinimalHar().dump();
+  size_t status = text.find("\"status\":200");
+  ASSERT_NE(status, std::string::npos);
+  text.insert(status, "\"status\":500,");
+  EXPECT_THAT(ReadHar(text, "d.har", ReadLimits{}),
+              ErrorIs(ErrorCode::kInvalidArgument,
+                      "d.har: log.entries[0].response.status appears more than once in its "
+                      "object: readers disagree on which value counts"));
+}
+
 TEST(ReadHar, RejectsDocumentsThatAreNotHar) {
   EXPECT_THAT(ReadHar("[]", "x.har", ReadLimits{}),
               ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("top level is not an object")));

@@ -161,6 +161,46 @@ TEST_F(ExchangeValidatorTest, BodyThatIsNotJsonIsAFinding) {
   }
 }
 
+TEST_F(ExchangeValidatorTest, BytesThatAreNotUtf8ShowAsEscapesNotReplacementCharacters) {
+  traffic::Exchange exchange = Ok(Json::object());
+  exchange.response.body = "{\"state\":\"a\xff\xfe\\\"\xc3\xa9\"}";
+  ExchangeVerdict verdict = validator_->Check(exchange);
+  ASSERT_EQ(verdict.findings.size(), 1u);
+  EXPECT_EQ(verdict.findings[0].check_id, "response.body.json");
+  // The bytes the server sent, the valid UTF-8 kept and the JSON escapes still escaped.
+  EXPECT_EQ(verdict.findings[0].actual, R"("{\"state\":\"a\xff\xfe\\\"é\"}")");
+}
+
+TEST_F(ExchangeValidatorTest, AMemberGivenTwiceIsAFindingAndTheLastValueIsChecked) {
+  // {"totalSize":"x","totalSize":3}: a reader keeping the first value gets a string.
+  traffic::Exchange exchange = Ok({{"dpoJobs", {Job("a")}}, {"totalSize", 3}});
+  exchange.response.body.insert(1, "\"totalSize\":\"x\",");
+  ExchangeVerdict verdict = validator_->Check(exchange);
+  ASSERT_EQ(verdict.findings.size(), 1u) << exchange.response.body;
+  EXPECT_EQ(verdict.findings[0].check_id, "response.body.duplicate_member");
+  EXPECT_EQ(verdict.findings[0].level, Level::kMust);
+  EXPECT_EQ(verdict.findings[0].json_pointer, "/totalSize");
+
+  // Deeper; the schema runs on the value kept (the last), so its findings are not hidden.
+  auto page_with_second_job = [](Json second_job, const std::string& first_member) {
+    std::string job = second_job.dump();
+    job.insert(1, first_member + ",");
+    return "{\"dpoJobs\":[" + Job("a").dump() + "," + job + "]}";
+  };
+  traffic::Exchange nested = Ok(Json::object());
+  nested.response.body = page_with_second_job(Job("b"), R"("state":7)");
+  ExchangeVerdict verdict_nested = validator_->Check(nested);
+  ASSERT_EQ(verdict_nested.findings.size(), 1u) << nested.response.body;
+  EXPECT_EQ(verdict_nested.findings[0].check_id, "response.body.duplicate_member");
+  EXPECT_EQ(verdict_nested.findings[0].json_pointer, "/dpoJobs/1/state");
+
+  Json bogus = Job("b");
+  bogus["state"] = "BOGUS";
+  nested.response.body = page_with_second_job(bogus, R"("state":"JOB_STATE_RUNNING")");
+  EXPECT_THAT(Ids(nested), ::testing::UnorderedElementsAre("response.body.duplicate_member",
+                                                           "response.schema.enum"));
+}
+
 TEST_F(ExchangeValidatorTest, BodiesOverTheLimitsAreFindingsNotCrashes) {
   traffic::Exchange deep = Ok(Json::object());
   deep.response.body = std::string(100000, '[') + std::string(100000, ']');

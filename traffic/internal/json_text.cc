@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <utility>
+
+#include "traffic/json_members.h"
 
 namespace conform::traffic::internal {
 namespace {
@@ -255,10 +258,15 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view source,
         "JSON nesting deeper than the limit of " + std::to_string(max_depth) + " levels",
         where(*offset));
   }
-  nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr,
-                                             /*allow_exceptions=*/false);
-  if (!doc.is_discarded()) {
-    return doc;
+  ParsedJson parsed = ParseJsonNotingDuplicates(text);
+  if (!parsed.value.is_discarded()) {
+    if (parsed.duplicate) {
+      return InvalidArgument(DottedPath(*parsed.duplicate) +
+                                 " appears more than once in its object: readers disagree on "
+                                 "which value counts",
+                             std::string(source));
+    }
+    return std::move(parsed.value);
   }
   ErrorCatcher catcher;
   nlohmann::json::sax_parse(text.begin(), text.end(), &catcher);

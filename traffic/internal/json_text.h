@@ -57,7 +57,8 @@ std::optional<int> HttpStatusOf(const nlohmann::json& value);
 
 // Parses `text` without exceptions. A document nested deeper than `max_depth` is refused
 // before parsing (RESOURCE_EXHAUSTED). Invalid JSON is INVALID_ARGUMENT with where =
-// "<source>:<line>:<column>" and a one-line, printable-ASCII message. `first_line` is the line
+// "<source>:<line>:<column>" and a one-line, printable-ASCII message; so is a member name
+// given twice in one object (where = "<source>", the message names the member). `first_line` is the line
 // number of the text's first line in its file (JSON Lines pass the line they parse).
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view source, size_t max_depth,
                                  size_t first_line = 1);
