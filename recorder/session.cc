@@ -19,6 +19,7 @@
 #include "recorder/internal/content_coding.h"
 #include "recorder/internal/http_glue.h"
 #include "recorder/internal/upstream.h"
+#include "traffic/request_body.h"
 #include "validator/finding.h"
 
 namespace conform::recorder {
@@ -179,6 +180,7 @@ struct Session::Impl {
   }
 
   void Handle(const httplib::Request& request, httplib::Response& response) {
+    traffic::RestoreAsSent(const_cast<httplib::Request&>(request));  // httplib's own local
     // httplib refuses a Content-Length over the limit itself, but reads a chunked body whole:
     // such a request is neither forwarded nor recorded (its cassette could not be replayed).
     if (request.body.size() > max_request_body()) {
@@ -246,6 +248,7 @@ struct Session::Impl {
     if (internal::ReachedHandler(request)) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
+    traffic::RestoreAsSent(const_cast<httplib::Request&>(request));  // httplib's own local
     if (response.status == 413) {
       // A Content-Length over the limit: httplib has skipped the body without keeping it.
       ServeTooLarge(request, response, DeclaredLength(request));
@@ -646,9 +649,13 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
       [raw](const httplib::Request& request, httplib::Response& response) {
         return raw->ServeRefused(request, response);
       }));
-  server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response&) {
-    // httplib hands the hook its own non-const Request, read before the body is.
-    internal::KeepMultipartBodyAsSent(const_cast<httplib::Request&>(request));
+  server.set_pre_routing_handler([](const httplib::Request& const_request, httplib::Response&) {
+    // httplib hands the hook its own non-const Request, read before the body is. Every body
+    // (a GET's, a multipart one) is read as bytes, to be forwarded and recorded as sent.
+    auto& request = const_cast<httplib::Request&>(const_request);
+    if (traffic::DeclaresBody(request)) {
+      traffic::RouteBodyAsPost(request);
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   auto handler = [raw](const httplib::Request& request, httplib::Response& response) {

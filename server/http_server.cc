@@ -17,6 +17,7 @@
 #include "server/data_file.h"
 #include "server/served_contract.h"
 #include "traffic/exchange.h"
+#include "traffic/request_body.h"
 
 namespace conform::server {
 namespace {
@@ -92,39 +93,6 @@ DeclaredBody Declared(const httplib::Request& request) {
     return DeclaredBody::kOverLimit;
   }
   return length == 0 ? DeclaredBody::kNone : DeclaredBody::kWithinLimit;
-}
-
-// Header names no client can send (they hold a colon), for what the pre-routing handler sets
-// aside so that httplib reads any body the same way.
-constexpr const char* kSetAsideMethod = "conform:method";
-constexpr const char* kSetAsideContentType = "conform:content-type";
-
-// The request as the client sent it: undoes SetAside.
-void Restore(httplib::Request& request) {
-  if (request.has_header(kSetAsideMethod)) {
-    request.method = request.get_header_value(kSetAsideMethod);
-    request.headers.erase(kSetAsideMethod);
-  }
-  if (request.has_header(kSetAsideContentType)) {
-    request.set_header("Content-Type", request.get_header_value(kSetAsideContentType));
-    request.headers.erase(kSetAsideContentType);
-  }
-}
-
-// Makes httplib read the body through the POST content reader. httplib 0.11.4 reads no body
-// for GET, HEAD or OPTIONS (it would be parsed as the next request) and none sent chunked
-// with DELETE, so every request with a body is routed as POST. A multipart Content-Type
-// (which httplib would parse, calling a callback a plain content reader leaves empty) is set
-// aside too.
-void SetAside(httplib::Request& request) {
-  if (request.method != "POST") {
-    request.headers.emplace(kSetAsideMethod, request.method);
-    request.method = "POST";
-  }
-  if (request.has_header("Content-Type")) {
-    request.headers.emplace(kSetAsideContentType, request.get_header_value("Content-Type"));
-    request.headers.erase("Content-Type");
-  }
 }
 
 // The rpc code and reason for an error status that cpp-httplib produced on its own.
@@ -295,7 +263,7 @@ Result<std::unique_ptr<RunningServer>> StartServer(ServerOptions options) {
                            response);
             return httplib::Server::HandlerResponse::Handled;
           case DeclaredBody::kWithinLimit:
-            SetAside(request);
+            traffic::RouteBodyAsPost(request);
             return httplib::Server::HandlerResponse::Unhandled;
         }
         return httplib::Server::HandlerResponse::Unhandled;
@@ -308,7 +276,7 @@ Result<std::unique_ptr<RunningServer>> StartServer(ServerOptions options) {
       received += length;
       return received <= kMaxBodyBytes;  // false stops the read
     });
-    Restore(const_cast<httplib::Request&>(const_request));
+    traffic::RestoreAsSent(const_cast<httplib::Request&>(const_request));
     if (received > kMaxBodyBytes) {
       too_large(response);
     } else if (!complete) {

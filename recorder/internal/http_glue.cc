@@ -82,8 +82,6 @@ bool IsDecodedByServer(std::string_view coding) {
          traffic::EqualsIgnoreCase(coding, "deflate") || traffic::EqualsIgnoreCase(coding, "br");
 }
 
-constexpr std::string_view kSetAside = "conform:";
-
 constexpr int kRpcInvalidArgument = 3;
 constexpr int kRpcResourceExhausted = 8;
 constexpr int kRpcInternal = 13;
@@ -108,18 +106,6 @@ bool IsKnownMethod(std::string_view method) {
 
 }  // namespace
 
-void KeepMultipartBodyAsSent(httplib::Request& request) {
-  if (!request.is_multipart_form_data()) {
-    return;
-  }
-  auto [first, last] = request.headers.equal_range("Content-Type");
-  std::vector<std::pair<std::string, std::string>> set_aside(first, last);
-  request.headers.erase(first, last);
-  for (auto& [name, value] : set_aside) {
-    request.headers.emplace(std::string(kSetAside) + name, std::move(value));
-  }
-}
-
 traffic::Headers ClientHeaders(const httplib::Request& request) {
   traffic::Headers headers;
   headers.reserve(request.headers.size());
@@ -127,11 +113,7 @@ traffic::Headers ClientHeaders(const httplib::Request& request) {
     if (IsHttplibAddition(name)) {
       continue;
     }
-    std::string_view sent = name;
-    if (sent.starts_with(kSetAside)) {
-      sent.remove_prefix(kSetAside.size());
-    }
-    headers.push_back(traffic::Header{std::string(sent), value});
+    headers.push_back(traffic::Header{name, value});
   }
   return headers;
 }

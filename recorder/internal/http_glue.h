@@ -16,12 +16,6 @@
 
 namespace conform::recorder::internal {
 
-// httplib's server parses a multipart/form-data body into Request::files and leaves
-// Request::body empty, but a proxy must forward and record the bytes as sent. Run before
-// routing, this files the Content-Type under a name no request can carry (it holds a colon),
-// so httplib reads the body as it came; ClientHeaders gives the header its name back.
-void KeepMultipartBodyAsSent(httplib::Request& request);
-
 // The request's headers as the client sent them, without the REMOTE_ADDR/LOCAL_ADDR entries
 // httplib adds.
 traffic::Headers ClientHeaders(const httplib::Request& request);

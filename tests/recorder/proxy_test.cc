@@ -24,6 +24,7 @@
 #include "tests/recorder/loopback.h"
 #include "tests/support/result_matchers.h"
 #include "tests/support/temp_dir.h"
+#include "traffic/request_body.h"
 #include "traffic/url.h"
 #include "validator/exchange_validator.h"
 #include "validator/spec_loader.h"
@@ -234,6 +235,58 @@ TEST(Proxy, MultipartBodiesAreForwardedAndRecordedAsSent) {
   EXPECT_TRUE(recorded[0].request.body == body);
   EXPECT_THAT(recorded[0].request.headers,
               Contains(traffic::Header{"Content-Type", content_type}));
+}
+
+TEST(Proxy, AGetBodyIsForwardedAndRecordedAndTheConnectionStaysInStep) {
+  // httplib reads no body for GET: the proxy dropped it, and its bytes were left on the
+  // connection. The upstream here reads bodies of any method the way the proxy does.
+  TestUpstream upstream([](httplib::Server& s) {
+    s.set_pre_routing_handler([](const httplib::Request& request, httplib::Response&) {
+      if (traffic::DeclaresBody(request)) {
+        traffic::RouteBodyAsPost(const_cast<httplib::Request&>(request));
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    auto echo = [](const httplib::Request& request, httplib::Response& res) {
+      traffic::RestoreAsSent(const_cast<httplib::Request&>(request));
+      Json seen = {{"method", request.method},
+                   {"body", request.body},
+                   {"content_type", request.get_header_value("Content-Type")}};
+      res.set_content(seen.dump(), "application/json");
+    };
+    s.Get(".*", echo);
+    s.Post(".*", echo);
+  });
+  ASSERT_TRUE(upstream.Running());
+  Proxy proxy(upstream.Url());
+  ASSERT_NE(proxy.session, nullptr);
+
+  auto client = ClientFor(proxy.session->url());
+  client->set_keep_alive(true);
+  httplib::Request with_body;
+  with_body.method = "GET";
+  with_body.path = "/search?q=1";
+  with_body.body = R"({"query":{"match":"x"}})";
+  with_body.set_header("Content-Type", "application/json");
+  auto first = client->send(with_body);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(Json::parse(first->body),
+            (Json{{"method", "GET"}, {"body", with_body.body}, {"content_type", "application/json"}}));
+  // The next request on the same connection is read from where the body ended.
+  auto second = client->Get("/plain");
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->status, 200) << second->body;
+  EXPECT_EQ(Json::parse(second->body)["method"], "GET");
+  EXPECT_EQ(Json::parse(second->body)["body"], "");
+
+  std::vector<traffic::Exchange> recorded = proxy.Stop();
+  ASSERT_THAT(recorded, SizeIs(2));
+  EXPECT_EQ(recorded[0].request.method, "GET");
+  EXPECT_EQ(recorded[0].request.body, with_body.body);
+  EXPECT_THAT(recorded[0].request.headers,
+              Contains(traffic::Header{"Content-Type", "application/json"}));
+  EXPECT_EQ(recorded[1].request.body, "");
 }
 
 TEST(Proxy, GzipPassesThroughToTheClientAndIsRecordedDecoded) {
