@@ -108,6 +108,9 @@ Result<int> RunReplayUntil(const ReplayOptions& options, std::ostream& out, std:
   if (summary.too_large > 0) {
     out << ", " << summary.too_large << " refused (request body over the limit)";
   }
+  if (summary.malformed > 0) {
+    out << ", " << summary.malformed << " refused (malformed requests, see the log)";
+  }
   if (summary.abandoned > 0) {
     out << ", " << summary.abandoned << " abandoned at shutdown (still in progress)";
   }

@@ -254,6 +254,7 @@ struct Session::Impl {
       ServeTooLarge(request, response, DeclaredLength(request));
       return httplib::Server::HandlerResponse::Handled;
     }
+    Count([](SessionSummary& s) { ++s.malformed; });
     internal::Refusal refusal = internal::DescribeRefusal(response.status, request);
     std::string message = std::string(name()) + ": " + refusal.message;
     std::string what = request.path.empty()

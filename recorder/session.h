@@ -91,6 +91,9 @@ struct SessionSummary {
   size_t record_failures = 0;          // entries that could not be written
   size_t unmatched = 0;                // answered 501: nothing recorded matched
   size_t too_large = 0;                // answered 413: request body over the limit, not forwarded
+  // Refused by the HTTP layer before any matching: a malformed request line or header, a
+  // request line over 8192 bytes, a bad chunk (the log and X-Conform-Error say which).
+  size_t malformed = 0;
   std::vector<std::string> unmatched_requests;  // the first 100, described
   std::vector<std::string> unused;  // recorded requests never replayed ("entry 3: GET /v1/...")
   size_t validated = 0;             // recorded exchanges checked against the contract

@@ -436,6 +436,7 @@ TEST(Replay, RequestsHttplibRefusesGetJsonErrorsAndOverLimitOnesAreCounted) {
 
   SessionSummary summary = session->Stop();
   EXPECT_EQ(summary.too_large, 1u);
+  EXPECT_EQ(summary.malformed, 3u);
   EXPECT_EQ(summary.replayed, 0u);
   EXPECT_EQ(summary.unmatched, 0u);
   EXPECT_THAT(log, HasSubstr("conform replay: request body of 4000 bytes exceeds the limit of "
