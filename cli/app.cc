@@ -41,6 +41,16 @@ std::string UsageError(const CLI::App& app, const std::vector<std::string>& args
     return "a command is required (commands: " + names + "; see conform --help)";
   }
   std::string message = Printable(error.what());
+  // CLI11 checks required arguments before unknown ones, so `validate --bogus` would only
+  // hear that its inputs are missing: the word it did not know is the likelier mistake.
+  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !command.empty()) {
+    for (const std::string& word : app.get_subcommand(command)->remaining()) {
+      if (word.starts_with("-")) {
+        message = "The following argument was not expected: " + Printable(word);
+        break;
+      }
+    }
+  }
   return message + " (see conform " + (command.empty() ? "" : command + " ") + "--help)";
 }
 

@@ -256,6 +256,15 @@ TEST(CheckCommand, ABadRateIsAUsageErrorNamingTheOptionAndTheValue) {
                    "--max-body-size: 'lots' is not a size");
 }
 
+TEST(CheckCommand, AnUnknownOptionIsNamedEvenWhenARequiredArgumentIsMissingToo) {
+  // CLI11 reports the missing inputs first; the unknown word is the likelier mistake.
+  ExpectUsageError(Conform({"validate", "--bogus"}), "validate",
+                   "The following argument was not expected: --bogus");
+  ExpectUsageError(Conform({"validate", "x.har", "--bogus"}), "validate",
+                   "The following argument was not expected: --bogus");
+  ExpectUsageError(Conform({"validate"}), "validate", "inputs is required");
+}
+
 TEST(CheckCommand, AMalformedBaseUrlIsAUsageErrorNamingIt) {
   // 'http://[::1' was exit 3 "could not resolve host [".
   const std::vector<std::pair<std::string, std::string>> cases = {
