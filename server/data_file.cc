@@ -7,6 +7,7 @@
 
 #include "common/file.h"
 #include "server/store.h"
+#include "traffic/json_members.h"
 
 namespace conform::server {
 namespace {
@@ -104,8 +105,14 @@ std::vector<size_t> ElementOffsets(std::string_view text) {
   return offsets;
 }
 
+// A member given twice in a job: which value the server serves would be a guess.
+Error DuplicateMember(const traffic::JsonPath& path, const std::string& where) {
+  return InvalidArgument(traffic::DottedPath(path) + " appears more than once in the job", where);
+}
+
 Result<std::vector<Located>> ParseArray(std::string_view text, const std::string& name) {
-  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  traffic::ParsedJson document = traffic::ParseJsonNotingDuplicates(text);
+  Json& parsed = document.value;
   if (parsed.is_discarded()) {
     return SyntaxError(text, name, 0, 0);
   }
@@ -122,6 +129,10 @@ Result<std::vector<Located>> ParseArray(std::string_view text, const std::string
     // Count lines incrementally: LineAt from the start for every element would be quadratic.
     line += LineAt(text.substr(scanned, offset - scanned), offset - scanned) - 1;
     scanned = offset;
+    if (document.duplicate && document.duplicate->front() == traffic::JsonPathStep(i)) {
+      return DuplicateMember(traffic::JsonPath(document.duplicate->begin() + 1, document.duplicate->end()),
+                             name + ":" + std::to_string(line));
+    }
     jobs.push_back({std::move(parsed[i]), line});
   }
   return jobs;
@@ -143,11 +154,14 @@ Result<std::vector<Located>> ParseLines(std::string_view text, const std::string
     if (row.find_first_not_of(" \t\r") == std::string_view::npos) {
       continue;
     }
-    Json parsed = Json::parse(row, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) {
+    traffic::ParsedJson parsed = traffic::ParseJsonNotingDuplicates(row);
+    if (parsed.value.is_discarded()) {
       return SyntaxError(row, name, row_offset, line);
     }
-    jobs.push_back({std::move(parsed), line});
+    if (parsed.duplicate) {
+      return DuplicateMember(*parsed.duplicate, name + ":" + std::to_string(line));
+    }
+    jobs.push_back({std::move(parsed.value), line});
   }
   return jobs;
 }

@@ -81,6 +81,17 @@ TEST(ParseJobs, RejectsBadAndDuplicateNames) {
       ErrorIs(ErrorCode::kInvalidArgument, AllOf(HasSubstr("j.jsonl:2"), HasSubstr("duplicate"))));
 }
 
+TEST(ParseJobs, RejectsAMemberGivenTwiceNamingItsLine) {
+  // nlohmann would keep the last value silently; another reader of the file the first.
+  std::string twice = R"({"name": "accounts/acme/dpoJobs/b", "dataset": "d", "state": "JOB_STATE_RUNNING", "state": "JOB_STATE_FAILED"})";
+  EXPECT_THAT(ParseJobs(Job("a") + "\n" + twice + "\n", "j.jsonl", Served()),
+              ErrorIs(ErrorCode::kInvalidArgument,
+                      "j.jsonl:2: state appears more than once in the job"));
+  EXPECT_THAT(ParseJobs("[\n" + Job("a") + ",\n" + twice + "\n]", "j.json", Served()),
+              ErrorIs(ErrorCode::kInvalidArgument,
+                      "j.json:3: state appears more than once in the job"));
+}
+
 TEST(ParseJobs, RejectsSyntaxErrorsWithLineAndColumn) {
   EXPECT_THAT(ParseJobs("[\n" + Job("a") + ",\n  {\"name\": }\n]", "j.json", Served()),
               ErrorIs(ErrorCode::kInvalidArgument,
