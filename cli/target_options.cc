@@ -8,6 +8,7 @@
 #include "cli/spec_option.h"
 #include "server/http_server.h"
 #include "traffic/redact.h"
+#include "traffic/url.h"
 
 namespace conform::cli {
 namespace {
@@ -15,113 +16,17 @@ namespace {
 constexpr double kMinRate = 0.001;  // one request in 1000 s; slower overflows the rate limiter
 constexpr double kMaxRate = 1e6;
 
-// `url` as an error message may show it: userinfo redacted (traffic::RedactUrl), also when a
-// '/' in the password ends the authority before RedactUrl finds the '@'.
-std::string ShownUrl(std::string_view url) {
-  std::string shown = traffic::RedactUrl(url);
-  size_t scheme_end = shown.find("://");
-  size_t at = shown.substr(0, shown.find_first_of("?#")).rfind('@');
-  if (scheme_end != std::string::npos && at != std::string::npos && at > scheme_end) {
-    shown = shown.substr(0, scheme_end + 3) + "REDACTED" + shown.substr(at);
-  }
-  return shown;
-}
-
-bool IsHostNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-// What is wrong with `url` as a --base-url, or "" when it is http(s)://host[:port][/prefix]:
-// the host a name or IPv4 address, or an IPv6 address in brackets; the port 1..65535. The
-// text never quotes the userinfo.
-std::string BaseUrlProblem(std::string_view url) {
-  if (url.empty()) {
-    return "it is empty (leave --base-url out to check the embedded reference server)";
-  }
-  for (char c : url) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7F) {
-      return "it holds a space or a control character";
-    }
-  }
-  size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
-    return "it has no http:// or https://";
-  }
-  std::string scheme(url.substr(0, scheme_end));
-  for (char& c : scheme) {
-    c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  if (scheme != "http" && scheme != "https") {
-    return "the scheme must be http or https";
-  }
-  if (url.find_first_of("?#") != std::string_view::npos) {
-    return "a base URL has no query or fragment";
-  }
-  std::string_view rest = url.substr(scheme_end + 3);
-  size_t slash = rest.find('/');
-  // Else "http://user:pa/ss@host" would be host "user", port "pa", and no userinfo to redact.
-  if (slash != std::string_view::npos && rest.find('@', slash) != std::string_view::npos) {
-    return "an '@' after the host (write '/' in a user name or password as %2F, '@' in a path "
-           "as %40)";
-  }
-  std::string_view authority = rest.substr(0, slash);
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority.remove_prefix(at + 1);
-  }
-  std::string_view host;
-  std::string_view port;
-  bool has_port = false;
-  if (authority.starts_with("[")) {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) {
-      return "the IPv6 address has no closing ']'";
-    }
-    host = authority.substr(1, close - 1);
-    if (host.find(':') == std::string_view::npos ||
-        host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
-      return "'[" + std::string(host) + "]' is not an IPv6 address";
-    }
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && after.front() != ':') {
-      return "the IPv6 address is followed by '" + std::string(after) + "', not by ':PORT'";
-    }
-    has_port = !after.empty();
-    port = has_port ? after.substr(1) : std::string_view();
-  } else {
-    size_t colon = authority.find(':');
-    host = authority.substr(0, colon);
-    has_port = colon != std::string_view::npos;
-    port = has_port ? authority.substr(colon + 1) : std::string_view();
-    if (host.empty()) {
-      return "it has no host";
-    }
-    for (char c : host) {
-      if (!IsHostNameChar(c)) {
-        return "the host '" + std::string(host) + "' holds '" + std::string(1, c) +
-               "', which no host name or address does";
-      }
-    }
-  }
-  if (has_port) {
-    int value = 0;
-    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || value < 1 ||
-        value > 65535) {
-      return "the port '" + std::string(port) + "' is not a number from 1 to 65535";
-    }
-  }
-  return "";
-}
-
-// The message for a bad --base-url (without the option's name), or "" for a good one.
+// The message for a bad --base-url (without the option's name), or "" for a good one. The URL
+// in it has its userinfo redacted.
 std::string BaseUrlError(std::string_view url) {
-  std::string problem = BaseUrlProblem(url);
-  if (problem.empty()) {
+  auto base = traffic::ParseBaseUrl(url);
+  if (base) {
     return "";
   }
-  return "'" + ShownUrl(url) + "' is not a base URL (http(s)://host[:port][/prefix]): " + problem;
+  if (url.empty()) {
+    return base.error().message + " (leave --base-url out to check the embedded reference server)";
+  }
+  return base.error().message;
 }
 
 CLI::Validator BaseUrlValidator() {

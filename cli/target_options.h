@@ -44,7 +44,7 @@ struct TargetOptions {
   size_t embedded_jobs = 350;
 };
 
-// Binds the target options. A malformed --base-url (not http(s)://host[:port][/prefix]), a
+// Binds the target options. A malformed --base-url (traffic::ParseBaseUrl's reason), a
 // --rate that is not 0 or a finite 0.001..1000000, or a bad --max-body-size is refused while
 // parsing: a one-line usage error naming the option and the value (a URL shown with its
 // userinfo redacted).

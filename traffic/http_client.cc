@@ -155,32 +155,22 @@ struct Origin {
 int DefaultPort(const std::string& scheme) { return scheme == "https" ? 443 : 80; }
 
 Result<Origin> ParseOrigin(std::string_view base_url) {
-  auto url = ParseUrl(base_url);
+  auto url = ParseBaseUrl(base_url);
   if (!url) {
-    return InvalidArgument("base URL is not http(s)://host[:port][/prefix]", std::string(base_url));
-  }
-  std::string scheme = url->scheme;
-  for (char& c : scheme) {
-    c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  if (scheme != "http" && scheme != "https") {
-    return InvalidArgument("base URL must start with http:// or https://", std::string(base_url));
-  }
-  if (!url->query.empty() || base_url.find('?') != std::string_view::npos) {
-    return InvalidArgument("base URL must not have a query", std::string(base_url));
+    return url.error();
   }
   Origin origin;
-  origin.scheme = scheme;
+  origin.scheme = url->scheme;
   origin.host = url->host;
   origin.address = origin.host.size() > 2 && origin.host.front() == '[' && origin.host.back() == ']'
                        ? origin.host.substr(1, origin.host.size() - 2)
                        : origin.host;
-  origin.port = url->port != 0 ? url->port : DefaultPort(scheme);
+  origin.port = url->port != 0 ? url->port : DefaultPort(origin.scheme);
   origin.prefix = url->path;
   while (!origin.prefix.empty() && origin.prefix.back() == '/') {
     origin.prefix.pop_back();
   }
-  origin.origin = scheme + "://" + origin.host + ":" + std::to_string(origin.port);
+  origin.origin = origin.scheme + "://" + origin.host + ":" + std::to_string(origin.port);
   origin.base = origin.origin + origin.prefix;
   return origin;
 }
@@ -660,16 +650,16 @@ Result<HttpClient> HttpClient::Create(std::string_view base_url, ClientOptions o
   if (!origin) {
     return origin.error();
   }
+  const std::string base = origin->base;  // without userinfo: safe in an error
   if (options.connect_timeout.count() <= 0 || options.read_timeout.count() <= 0) {
-    return InvalidArgument("timeouts must be positive", std::string(base_url));
+    return InvalidArgument("timeouts must be positive", base);
   }
   if (options.max_retries < 0 || options.burst < 1 || options.requests_per_second < 0 ||
       !std::isfinite(options.requests_per_second) || options.initial_backoff.count() < 0 ||
       options.max_backoff.count() < 0 || options.max_retry_after.count() < 0 ||
       options.max_total_retry_wait.count() < 0) {
     return InvalidArgument(
-        "retries, backoff and rate must not be negative, and burst must be at least 1",
-        std::string(base_url));
+        "retries, backoff and rate must not be negative, and burst must be at least 1", base);
   }
   if (!options.ca_file.empty()) {
     std::error_code ec;
@@ -688,13 +678,12 @@ Result<HttpClient> HttpClient::Create(std::string_view base_url, ClientOptions o
     auto impl = std::make_unique<Impl>(std::move(options), std::move(*origin));
     auto probe = impl->NewClient();
     if (!probe->is_valid()) {
-      return InternalError("could not set up the HTTP client (TLS context)", impl->origin.base);
+      return InternalError("could not set up the HTTP client (TLS context)", base);
     }
     impl->GiveBack(std::move(probe));
     return HttpClient(std::move(impl));
   } catch (const std::exception& e) {
-    return InternalError(std::string("could not set up the HTTP client: ") + e.what(),
-                         std::string(base_url));
+    return InternalError(std::string("could not set up the HTTP client: ") + e.what(), base);
   }
 }
 

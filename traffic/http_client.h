@@ -76,9 +76,9 @@ struct ClientOptions {
 class HttpClient {
  public:
   // base_url: "http(s)://host[:port][/prefix]"; origin-form request URLs are appended to the
-  // prefix. Errors: INVALID_ARGUMENT for a URL that is not http(s)://host..., a
-  // non-positive timeout or burst, a negative rate or retry count; NOT_FOUND when ca_file
-  // does not exist.
+  // prefix. Errors: INVALID_ARGUMENT for a URL that is not a base URL (ParseBaseUrl says
+  // why), a non-positive timeout or burst, a negative rate or retry count; NOT_FOUND when
+  // ca_file does not exist. No error shows the URL's userinfo.
   static Result<HttpClient> Create(std::string_view base_url, ClientOptions options);
 
   HttpClient(HttpClient&&) noexcept;

@@ -69,7 +69,8 @@ bool MatchesRule(const std::string& normalized, const std::vector<std::string>& 
   return false;
 }
 
-// Replaces the values of secret parameters in "a=1&api_key=x", keeping every other byte.
+// Replaces the values of secret parameters in "a=1&api_key=x", and the userinfo of a URL
+// given raw as a value ("next=http://u:p@h/"), keeping every other byte.
 std::string RedactQueryString(std::string_view query, const RedactionRules& rules) {
   std::string out;
   out.reserve(query.size());
@@ -81,6 +82,9 @@ std::string RedactQueryString(std::string_view query, const RedactionRules& rule
         IsSecretQueryParam(PercentDecode(pair.substr(0, eq)), rules)) {
       out.append(pair.substr(0, eq + 1));
       out += PercentEncode(kRedacted);
+    } else if (eq != std::string_view::npos && pair.find("://", eq) != std::string_view::npos) {
+      out.append(pair.substr(0, eq + 1));
+      out += RedactUrl(pair.substr(eq + 1), rules);
     } else {
       out.append(pair);
     }
@@ -91,6 +95,29 @@ std::string RedactQueryString(std::string_view query, const RedactionRules& rule
     query.remove_prefix(amp + 1);
   }
   return out;
+}
+
+// Where the userinfo of an absolute URL ends: the index of its last '@' (see RedactUrl), or
+// npos. `authority_start` is the index after "://".
+size_t UserinfoEnd(std::string_view url, size_t authority_start) {
+  size_t authority_end = url.find_first_of("/?#", authority_start);
+  std::string_view authority = url.substr(authority_start, authority_end == std::string_view::npos
+                                                               ? std::string_view::npos
+                                                               : authority_end - authority_start);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    return authority_start + at;
+  }
+  size_t colon = authority.find(':');
+  if (authority_end == std::string_view::npos || colon == std::string_view::npos ||
+      authority.starts_with('[')) {
+    return std::string_view::npos;
+  }
+  std::string_view port = authority.substr(colon + 1);
+  if (!port.empty() && port.find_first_not_of("0123456789") == std::string_view::npos) {
+    return std::string_view::npos;  // host:port, then a path or query that may hold an '@'
+  }
+  size_t at = url.rfind('@');
+  return at != std::string_view::npos && at > authority_end ? at : std::string_view::npos;
 }
 
 // Headers whose value is a URL: a redirect to "?api_key=..." or to "https://user:pw@host/"
@@ -239,19 +266,16 @@ Headers RedactHeaders(const Headers& headers, const RedactionRules& rules) {
 
 std::string RedactUrl(std::string_view url, const RedactionRules& rules) {
   std::string out;
-  // Userinfo ("https://user:pass@host/") never survives.
+  // Userinfo ("https://user:pass@host/") never survives. A "://" after a '/', '?' or '#' is in
+  // the path or query ("?next=http://u:p@h"), not after a scheme.
   size_t scheme_end = url.find("://");
-  if (scheme_end != std::string_view::npos) {
-    size_t authority_start = scheme_end + 3;
-    size_t authority_end = url.find_first_of("/?#", authority_start);
-    std::string_view authority = url.substr(authority_start, authority_end == std::string_view::npos
-                                                                 ? std::string_view::npos
-                                                                 : authority_end - authority_start);
-    size_t at = authority.rfind('@');
+  if (scheme_end != std::string_view::npos &&
+      url.substr(0, scheme_end).find_first_of("/?#") == std::string_view::npos) {
+    size_t at = UserinfoEnd(url, scheme_end + 3);
     if (at != std::string_view::npos) {
-      out.append(url.substr(0, authority_start));
-      out += "REDACTED@";
-      url.remove_prefix(authority_start + at + 1);
+      out.append(url.substr(0, scheme_end + 3));
+      out += kRedactedUserinfo;
+      url.remove_prefix(at);  // from the '@'
     }
   }
   size_t question = url.find('?');

@@ -16,6 +16,9 @@
 namespace conform::traffic {
 
 inline constexpr std::string_view kRedacted = "[REDACTED]";
+// What a URL's userinfo becomes ("https://REDACTED@host/"): no brackets, which would read as
+// an IPv6 address.
+inline constexpr std::string_view kRedactedUserinfo = "REDACTED";
 
 // Names to treat as secret on top of the built-in ones, compared like them.
 struct RedactionRules {
@@ -60,7 +63,11 @@ std::string RedactBody(std::string_view body, const RedactionRules& rules = {},
 // Secret header values become "[REDACTED]"; "Bearer x"/"Basic x" keep their scheme word.
 Headers RedactHeaders(const Headers& headers, const RedactionRules& rules = {});
 
-// The URL with the values of secret query parameters replaced; every other byte unchanged.
+// The URL with its userinfo replaced by "REDACTED" and the values of secret query parameters
+// by "[REDACTED]"; every other byte unchanged. The userinfo ends at the last '@' of the
+// authority (up to the first '/', '?' or '#'), or, where that authority has no '@' and is no
+// host:port but "user:pa" as in "http://user:pa/ss@host/", at the last '@' of the URL: the
+// password holds a '/', '?' or '#'. An '@' after a host[:port] is left alone, as the path's.
 std::string RedactUrl(std::string_view url, const RedactionRules& rules = {});
 
 // Headers, URL and both bodies redacted (JSON bodies, and form-encoded request bodies by

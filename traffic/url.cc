@@ -1,8 +1,10 @@
 #include "traffic/url.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/utf8.h"
+#include "traffic/redact.h"
 
 namespace conform::traffic {
 namespace {
@@ -10,6 +12,35 @@ namespace {
 bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
+}
+
+// `text` (digits only) as a port number from `min` to 65535.
+std::optional<int> ParsePort(std::string_view text, int min) {
+  int value = 0;
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > 65535) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A base URL as a refusal shows it: RedactUrl's redaction, and everything before the last '@'
+// taken for userinfo. RedactUrl, reading any URL, must take an '@' after a '/' for the path's
+// ("http://h:12/34@x"); a base URL has none there, so a '/', '?' or '#' before the '@' is in a
+// password ("http://user:12/34@host"), and so is all of "user:pw@host" without a scheme.
+std::string ShownBaseUrl(std::string_view url) {
+  size_t at = url.rfind('@');
+  if (at == std::string_view::npos) {
+    return RedactUrl(url);
+  }
+  size_t scheme_end = url.find("://");
+  size_t userinfo_start =
+      scheme_end != std::string_view::npos && scheme_end < at ? scheme_end + 3 : 0;
+  return RedactUrl(std::string(url.substr(0, userinfo_start)) + std::string(kRedactedUserinfo) +
+                   std::string(url.substr(at)));
 }
 
 }  // namespace
@@ -118,12 +149,11 @@ Result<Url> ParseUrl(std::string_view text) {
     size_t colon = authority.rfind(':');
     if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
       std::string_view port = authority.substr(colon + 1);
-      int value = 0;
-      auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-      if (ec != std::errc() || ptr != port.data() + port.size() || value <= 0 || value > 65535) {
+      std::optional<int> value = ParsePort(port, 1);
+      if (!value) {
         return InvalidArgument("invalid port '" + std::string(port) + "'", std::string(text));
       }
-      url.port = value;
+      url.port = *value;
       authority = authority.substr(0, colon);
     }
     if (authority.empty()) {
@@ -143,6 +173,90 @@ Result<Url> ParseUrl(std::string_view text) {
   if (question != std::string_view::npos) {
     url.query = ParseQuery(rest.substr(question + 1));
   }
+  return url;
+}
+
+Result<Url> ParseBaseUrl(std::string_view text) {
+  auto refuse = [text](std::string_view reason) {
+    return InvalidArgument(
+        "'" + ShownBaseUrl(text) +
+        "' is not a base URL (http(s)://host[:port][/prefix]): " + std::string(reason));
+  };
+  if (text.empty()) {
+    return refuse("it is empty");
+  }
+  if (std::any_of(text.begin(), text.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7F;
+      })) {
+    return refuse("it holds a space or a control character");
+  }
+  size_t scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return refuse("it has no http:// or https://");
+  }
+  Url url;
+  url.scheme = std::string(text.substr(0, scheme_end));
+  for (char& c : url.scheme) {
+    c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  if (url.scheme != "http" && url.scheme != "https") {
+    return refuse("the scheme must be http or https (start the URL with http:// or https://)");
+  }
+  if (text.find_first_of("?#") != std::string_view::npos) {
+    return refuse("a base URL has no query or fragment");
+  }
+  std::string_view rest = text.substr(scheme_end + 3);
+  size_t slash = rest.find('/');
+  // Else "http://user:pa/ss@host" would be host "user", port "pa", and no userinfo to redact.
+  if (slash != std::string_view::npos && rest.find('@', slash) != std::string_view::npos) {
+    return refuse(
+        "an '@' after the host (write '/' in a user name or password as %2F, '@' in a path as "
+        "%40)");
+  }
+  std::string_view authority = rest.substr(0, slash);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);  // userinfo is never kept
+  }
+  std::string_view port;  // "" or ":PORT"
+  if (authority.starts_with('[')) {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) {
+      return refuse("the IPv6 address has no closing ']'");
+    }
+    std::string_view address = authority.substr(1, close - 1);
+    if (address.find(':') == std::string_view::npos ||
+        address.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
+      return refuse("'[" + std::string(address) + "]' is not an IPv6 address");
+    }
+    port = authority.substr(close + 1);
+    if (!port.empty() && port.front() != ':') {
+      return refuse("the IPv6 address is followed by '" + std::string(port) + "', not by ':PORT'");
+    }
+    url.host = std::string(authority.substr(0, close + 1));
+  } else {
+    size_t colon = authority.find(':');
+    url.host = std::string(authority.substr(0, colon));
+    port = colon == std::string_view::npos ? std::string_view() : authority.substr(colon);
+    if (url.host.empty()) {
+      return refuse("it has no host");
+    }
+    for (char c : url.host) {
+      if (!IsUnreserved(static_cast<unsigned char>(c))) {
+        return refuse("the host '" + url.host + "' holds '" + std::string(1, c) +
+                      "', which no host name or address does");
+      }
+    }
+  }
+  if (!port.empty()) {
+    std::optional<int> number = ParsePort(port.substr(1), 1);
+    if (!number) {
+      return refuse("the port '" + std::string(port.substr(1)) +
+                    "' is not a number from 1 to 65535");
+    }
+    url.port = *number;
+  }
+  url.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
   return url;
 }
 
@@ -202,13 +316,11 @@ Result<ListenAddress> ParseListenAddress(std::string_view text) {
   if (host.empty()) {
     host = "127.0.0.1";
   }
-  int port = -1;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
-      port < 0 || port > 65535) {
+  std::optional<int> port = ParsePort(port_text, 0);
+  if (!port) {
     return bad;
   }
-  return ListenAddress{.host = host, .port = port};
+  return ListenAddress{.host = host, .port = *port};
 }
 
 }  // namespace conform::traffic

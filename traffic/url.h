@@ -36,6 +36,17 @@ Result<ListenAddress> ParseListenAddress(std::string_view text);
 // that has neither a scheme nor a leading '/'.
 Result<Url> ParseUrl(std::string_view url);
 
+// Parses a base URL, http(s)://host[:port][/prefix], the one grammar for HttpClient and
+// --base-url: http or https in any case (`scheme` comes back lowercase), userinfo (dropped),
+// a host name or IPv4 address or a bracketed IPv6 address (`host` keeps the brackets:
+// "[::1]"), a port 1..65535 (`port` 0 when absent), a prefix (`path`, "/" when absent); no
+// query or fragment. Fails with INVALID_ARGUMENT giving the first reason, the URL shown with
+// everything before its last '@' and any secret query parameter redacted (a base URL has no
+// '@' after its host, so a '/' there is in a password):
+//   'http://REDACTED@h:x' is not a base URL (http(s)://host[:port][/prefix]): the port 'x' is
+//   not a number from 1 to 65535
+Result<Url> ParseBaseUrl(std::string_view url);
+
 // Splits "a=1&b=x%20y" into decoded pairs. A key without '=' gets an empty value.
 QueryParams ParseQuery(std::string_view query);
 

@@ -23,13 +23,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Milliseconds = std::chrono::milliseconds;
 
-std::string Lower(std::string text) {
-  for (char& c : text) {
-    c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return text;
-}
-
 bool IsIdempotent(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
          method == "DELETE";
@@ -45,17 +38,12 @@ bool ParseDigits(const std::string& text, uint64_t& value) {
 Upstream::~Upstream() = default;
 
 Result<std::unique_ptr<Upstream>> Upstream::Create(const UpstreamConfig& config) {
-  auto url = traffic::ParseUrl(config.url);
-  if (!url || url->host.empty()) {
-    return InvalidArgument("upstream URL is not http(s)://host[:port][/prefix]", config.url);
+  // The grammar --base-url has: the same URLs are refused, and a password is never shown.
+  auto url = traffic::ParseBaseUrl(config.url);
+  if (!url) {
+    return InvalidArgument("upstream " + url.error().message);
   }
-  std::string scheme = Lower(url->scheme);
-  if (scheme != "http" && scheme != "https") {
-    return InvalidArgument("upstream URL must start with http:// or https://", config.url);
-  }
-  if (!url->query.empty() || config.url.find('?') != std::string::npos) {
-    return InvalidArgument("upstream URL must not have a query", config.url);
-  }
+  const std::string& scheme = url->scheme;
   if (config.timeout.count() <= 0) {
     return InvalidArgument("the upstream timeout must be positive");
   }
@@ -67,18 +55,17 @@ Result<std::unique_ptr<Upstream>> Upstream::Create(const UpstreamConfig& config)
   }
   std::unique_ptr<Upstream> upstream(new Upstream(config));
   upstream->scheme_ = scheme;
-  upstream->host_ = url->host;
+  const bool bracketed = url->host.starts_with('[');  // an IPv6 literal: "[::1]"
+  upstream->host_ = bracketed ? url->host.substr(1, url->host.size() - 2) : url->host;
   int default_port = scheme == "https" ? 443 : 80;
   upstream->port_ = url->port != 0 ? url->port : default_port;
   upstream->prefix_ = url->path;
   while (!upstream->prefix_.empty() && upstream->prefix_.back() == '/') {
     upstream->prefix_.pop_back();
   }
-  std::string authority =
-      url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
   upstream->host_header_ = upstream->port_ == default_port
-                               ? authority
-                               : authority + ":" + std::to_string(upstream->port_);
+                               ? url->host
+                               : url->host + ":" + std::to_string(upstream->port_);
   upstream->base_url_ = scheme + "://" + upstream->host_header_ + upstream->prefix_;
   if (scheme != "https") {
     return upstream;
@@ -86,12 +73,13 @@ Result<std::unique_ptr<Upstream>> Upstream::Create(const UpstreamConfig& config)
   try {  // TLS is set up once here, so that a broken context is an error at start
     auto probe = upstream->NewClient();
     if (!probe->is_valid()) {
-      return InternalError("could not set up the upstream client (TLS context)", config.url);
+      return InternalError("could not set up the upstream client (TLS context)",
+                           upstream->base_url_);
     }
     upstream->GiveBack(std::move(probe));
   } catch (const std::exception& e) {
     return InternalError(std::string("could not set up the upstream client: ") + e.what(),
-                         config.url);
+                         upstream->base_url_);
   }
   return upstream;
 }

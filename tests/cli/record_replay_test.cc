@@ -32,6 +32,7 @@
 namespace conform::cli {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
@@ -89,7 +90,16 @@ TEST(RecordCommand, BadOptionsAreOneLineAndExitTwo) {
 
   RunResult bad_url = Conform({"record", "--upstream", "ftp://example.com", "--out", "x.har"});
   EXPECT_EQ(bad_url.code, 2);
-  EXPECT_THAT(bad_url.err, HasSubstr("ftp://example.com: upstream URL must start with http://"));
+  EXPECT_THAT(bad_url.err, HasSubstr("upstream 'ftp://example.com' is not a base URL "
+                                     "(http(s)://host[:port][/prefix]): the scheme must be http "
+                                     "or https"));
+  // The password of an upstream URL is never shown, whatever the reason it is refused.
+  RunResult secret_url =
+      Conform({"record", "--upstream", "http://user:s3cr/et@host:x", "--out", "x.har"});
+  EXPECT_EQ(secret_url.code, 2);
+  EXPECT_THAT(secret_url.err, AllOf(HasSubstr("'http://REDACTED@host:x' is not a base URL"),
+                                    Not(HasSubstr("s3cr"))));
+  EXPECT_EQ(Lines(secret_url.err), 1);
   EXPECT_EQ(Lines(bad_url.err), 1);
 
   RunResult bad_path = Conform({"record", "--upstream", "http://127.0.0.1:1", "--out", "x.har",
