@@ -15,7 +15,8 @@ namespace conform::traffic {
 std::string DiagnoseConnect(const std::string& host, int port, std::chrono::milliseconds timeout,
                             std::string_view peer) {
   const std::string who = peer.empty() ? std::string() : std::string(peer) + " ";
-  const std::string where = who + host + ":" + std::to_string(port);
+  const bool ipv6 = host.find(':') != std::string::npos;  // "[::1]:8080", as a URL writes it
+  const std::string where = who + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

@@ -442,6 +442,18 @@ TEST(Proxy, ARefusedUpstreamIs502AndRecorded) {
   EXPECT_THAT(proxy.Log(), HasSubstr("502 for GET /v1/x"));
 }
 
+TEST(Proxy, AnIpv6UpstreamIsNamedAsAUrlWritesIt) {
+  // "[::1]:port", not "::1:port" (whatever the failure: no IPv6 loopback here is one too).
+  int port = testing::ClosedPort();
+  Proxy proxy("http://[::1]:" + std::to_string(port));
+  ASSERT_NE(proxy.session, nullptr);
+  auto result = ClientFor(proxy.session->url())->Get("/v1/x");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 502);
+  EXPECT_THAT(result->body, HasSubstr("upstream [::1]:" + std::to_string(port)));
+  proxy.Stop();
+}
+
 TEST(Proxy, ASilentUpstreamIs504AndRecorded) {
   testing::Gate gate;
   TestUpstream upstream([&](httplib::Server& s) {
