@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "common/file.h"
 #include "validator/internal/document.h"
@@ -23,6 +28,7 @@ namespace {
 using Json = nlohmann::json;
 using internal::AppendPointer;
 using internal::Document;
+using internal::KindOf;
 
 const char* const kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
@@ -57,6 +63,36 @@ std::string StringOrEmpty(const Json& object, const char* key) {
   return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
+// What is wrong with the variables of path template `path` ("/v1/{name}/jobs"), if anything:
+// an unbalanced one would never match a URL, or match with the braces taken literally.
+std::optional<std::string> TemplateProblem(std::string_view path) {
+  std::optional<size_t> open;  // where the variable being read began
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      if (open) {
+        return "'{' inside the variable that begins '" +
+               std::string(path.substr(*open, i - *open)) + "'";
+      }
+      open = i;
+    } else if (path[i] == '}') {
+      if (!open) {
+        return std::string("'}' after '") + std::string(path.substr(0, i)) + "' closes no variable";
+      }
+      if (i == *open + 1) {
+        return std::string("'{}' names no variable");
+      }
+      open.reset();
+    } else if (path[i] == '/' && open) {
+      return "the variable that begins '" + std::string(path.substr(*open, i - *open)) +
+             "' has no closing '}' before the next '/'";
+    }
+  }
+  if (open) {
+    return "the variable that begins '" + std::string(path.substr(*open)) + "' has no closing '}'";
+  }
+  return std::nullopt;
+}
+
 // An error naming `what` (a `pattern` value or a `patternProperties` key) at `pointer` when
 // `regex` is not one that the validation engine's std::regex compiles.
 Status CheckRegex(const Document& doc, const std::string& what, const std::string& regex,
@@ -71,52 +107,352 @@ Status CheckRegex(const Document& doc, const std::string& what, const std::strin
   return OkStatus();
 }
 
-// Schema keywords that the validation engine would only trip over while validating: a
-// multipleOf of 0 divides by zero, a pattern or a patternProperties key that is not an
-// ECMAScript regex throws. Checked over the whole document, so the error names file:line:col.
-// Data (examples, defaults, enum and const values) is skipped; a member named "pattern" whose
-// value is a schema is a property (and the keys of a property named "patternProperties" are
-// keywords, which compile).
-Status CheckSchemaKeywords(const Document& doc, const Json& node, const std::string& pointer) {
-  if (node.is_array()) {
-    for (size_t i = 0; i < node.size(); ++i) {
-      if (Status checked = CheckSchemaKeywords(doc, node[i], AppendPointer(pointer, i)); !checked) {
+// What the value of a schema keyword must be.
+enum class Expect {
+  kSchema,        // a schema: an object, or true or false
+  kSchemaMap,     // an object whose members are schemas (properties)
+  kSchemaList,    // a non-empty list of schemas (allOf)
+  kItems,         // a schema, or a list of schemas (the tuple form of older drafts)
+  kNameList,      // a list of strings (required)
+  kList,          // a list of values (enum)
+  kType,          // a type name or a list of them
+  kString,        // pattern, format, $ref
+  kNumber,        // minimum, multipleOf
+  kNumberOrBool,  // exclusiveMinimum: true/false in 3.0, a number in 3.1
+  kCount,         // a non-negative integer (minLength)
+  kBool,          // nullable, readOnly
+};
+
+const std::unordered_map<std::string, Expect>& SchemaKeywords() {
+  static const std::unordered_map<std::string, Expect> kKeywords = {
+      {"properties", Expect::kSchemaMap},
+      {"patternProperties", Expect::kSchemaMap},
+      {"dependentSchemas", Expect::kSchemaMap},
+      {"$defs", Expect::kSchemaMap},
+      {"definitions", Expect::kSchemaMap},
+      {"additionalProperties", Expect::kSchema},
+      {"additionalItems", Expect::kSchema},
+      {"unevaluatedProperties", Expect::kSchema},
+      {"unevaluatedItems", Expect::kSchema},
+      {"propertyNames", Expect::kSchema},
+      {"contains", Expect::kSchema},
+      {"not", Expect::kSchema},
+      {"if", Expect::kSchema},
+      {"then", Expect::kSchema},
+      {"else", Expect::kSchema},
+      {"allOf", Expect::kSchemaList},
+      {"anyOf", Expect::kSchemaList},
+      {"oneOf", Expect::kSchemaList},
+      {"prefixItems", Expect::kSchemaList},
+      {"items", Expect::kItems},
+      {"required", Expect::kNameList},
+      {"enum", Expect::kList},
+      {"type", Expect::kType},
+      {"$ref", Expect::kString},
+      {"pattern", Expect::kString},
+      {"format", Expect::kString},
+      {"minimum", Expect::kNumber},
+      {"maximum", Expect::kNumber},
+      {"multipleOf", Expect::kNumber},
+      {"exclusiveMinimum", Expect::kNumberOrBool},
+      {"exclusiveMaximum", Expect::kNumberOrBool},
+      {"minLength", Expect::kCount},
+      {"maxLength", Expect::kCount},
+      {"minItems", Expect::kCount},
+      {"maxItems", Expect::kCount},
+      {"minProperties", Expect::kCount},
+      {"maxProperties", Expect::kCount},
+      {"uniqueItems", Expect::kBool},
+      {"nullable", Expect::kBool},
+      {"readOnly", Expect::kBool},
+      {"writeOnly", Expect::kBool},
+  };
+  return kKeywords;
+}
+
+bool IsCount(const Json& value) {
+  return value.is_number_unsigned() || (value.is_number_integer() && value.get<int64_t>() >= 0) ||
+         (value.is_number_float() && value.get<double>() >= 0 &&
+          value.get<double>() == std::floor(value.get<double>()));
+}
+
+// Where OpenAPI objects are found, as the document is walked outside schemas.
+enum class Members {
+  kFields,  // fixed fields of an OpenAPI object (an operation's `responses`, `schema`)
+  kNames,   // names chosen by the author (paths, status codes, media types, header names)
+  kGroups,  // groups of names (components, callbacks, Mintlify parameter locations)
+};
+
+// Members whose value maps names to objects: a path, header or scope called "schema" is not
+// the keyword.
+bool MapsNames(const std::string& key) {
+  static const std::unordered_set<std::string> kNameMaps = {
+      "paths",    "webhooks",  "responses", "content",  "headers", "links",
+      "encoding", "variables", "scopes",    "security", "mapping"};
+  return kNameMaps.count(key) > 0;
+}
+
+enum class SpecFormat { kOpenApi, kMintlify };
+
+// What a $ref stands for where it is written.
+enum class RefTo { kSchema, kObject };
+
+// Checks every schema of the document before anything uses one, so an error names
+// file:line:col: a keyword whose value has the wrong JSON type (`properties: "x"` was accepted
+// and checked nothing; `items: 3` failed later without a position), a multipleOf of 0 (which
+// divides by zero) and a pattern or patternProperties key that std::regex cannot compile.
+// Schemas are found where OpenAPI and the Mintlify rendering put them (`schema`,
+// components/schemas, `schemaArray`) and by following local $refs, wherever their targets are.
+// Broken $refs are left to the resolver, which reports those that are used.
+class SchemaChecker {
+ public:
+  SchemaChecker(const Document& doc, SpecFormat format) : doc_(doc), format_(format) {}
+
+  Status Check() {
+    if (Status checked = Walk(doc_.root, "", Members::kFields); !checked) {
+      return checked;
+    }
+    while (!pending_.empty()) {
+      auto [pointer, to] = pending_.back();
+      pending_.pop_back();
+      const Json& node = **internal::FindPointer(doc_.root, pointer);
+      Status checked = to == RefTo::kSchema ? CheckSchema(node, pointer, "the schema")
+                                            : Walk(node, pointer, Members::kFields);
+      if (!checked) {
         return checked;
       }
     }
     return OkStatus();
   }
-  if (!node.is_object()) {
-    return OkStatus();
+
+ private:
+  Error Fail(const std::string& message, const std::string& pointer) const {
+    return InvalidArgument(message, doc_.Where(pointer));
   }
-  for (const auto& [key, value] : node.items()) {
-    std::string at = AppendPointer(pointer, key);
-    if (key == "example" || key == "examples" || key == "default" || key == "enum" || key == "const") {
-      continue;
+
+  // Queues the target of a local $ref to be checked once, as a schema or an OpenAPI object.
+  void Follow(const Json& ref, RefTo to) {
+    if (!ref.is_string()) {
+      return;
     }
-    if (key == "multipleOf" && value.is_number() && !(value.get<double>() > 0)) {
-      return InvalidArgument("multipleOf must be greater than 0, not " + value.dump(), doc.Where(at));
+    Result<std::string> pointer = internal::RefPointer(ref.get<std::string>());
+    if (!pointer) {
+      return;
     }
-    if (key == "pattern" && value.is_string()) {
-      if (Status checked = CheckRegex(doc, "pattern", value.get<std::string>(), at); !checked) {
-        return checked;
-      }
+    Result<const Json*> target = internal::FindPointer(doc_.root, *pointer);
+    if (!target || !(*target)->is_object()) {
+      return;
     }
-    if (key == "patternProperties" && value.is_object()) {
-      for (const auto& [name, schema] : value.items()) {
-        if (Status checked =
-                CheckRegex(doc, "patternProperties key", name, AppendPointer(at, name));
-            !checked) {
+    if (followed_.insert({*pointer, to}).second) {
+      pending_.push_back({*pointer, to});
+    }
+  }
+
+  Status Walk(const Json& node, const std::string& pointer, Members members) {
+    if (node.is_array()) {
+      for (size_t i = 0; i < node.size(); ++i) {
+        if (Status checked = Walk(node[i], AppendPointer(pointer, i), members); !checked) {
           return checked;
         }
       }
+      return OkStatus();
     }
-    if (Status checked = CheckSchemaKeywords(doc, value, at); !checked) {
-      return checked;
+    if (!node.is_object()) {
+      return OkStatus();
     }
+    for (const auto& [key, value] : node.items()) {
+      std::string at = AppendPointer(pointer, key);
+      Status checked = OkStatus();
+      if (members == Members::kNames) {
+        checked = Walk(value, at, Members::kFields);
+      } else if (members == Members::kGroups) {
+        checked = key == "schemas" ? CheckSchemaMap(value, at, "'schemas'")
+                                   : Walk(value, at, Members::kNames);
+      } else if (key.rfind("x-", 0) == 0 || key == "example" || key == "examples") {
+        continue;  // data
+      } else if (key == "$ref") {
+        Follow(value, RefTo::kObject);
+      } else if ((key == "schema" || key == "schemaArray") && value.is_array() &&
+                 format_ == SpecFormat::kMintlify) {
+        checked = CheckMintlifySchemas(value, at);
+      } else if (key == "schema") {
+        checked = CheckSchema(value, at, "'schema'");
+      } else if (key == "components" || key == "callbacks" ||
+                 (key == "parameters" && value.is_object())) {
+        checked = Walk(value, at, Members::kGroups);
+      } else {
+        checked = Walk(value, at, MapsNames(key) ? Members::kNames : Members::kFields);
+      }
+      if (!checked) {
+        return checked;
+      }
+    }
+    return OkStatus();
   }
-  return OkStatus();
-}
+
+  // The Mintlify rendering lists alternative schemas, and puts a parameter's own
+  // `required: true|false` into each.
+  Status CheckMintlifySchemas(const Json& list, const std::string& pointer) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      Json schema = list[i];
+      if (schema.is_object() && schema.contains("required") && schema["required"].is_boolean()) {
+        schema.erase("required");
+      }
+      if (Status checked = CheckSchema(schema, AppendPointer(pointer, i), "a schema"); !checked) {
+        return checked;
+      }
+    }
+    return OkStatus();
+  }
+
+  Status CheckSchemaMap(const Json& map, const std::string& pointer, const std::string& name) {
+    if (!map.is_object()) {
+      return Fail(name + " must be an object whose members are schemas, not " + KindOf(map),
+                  pointer);
+    }
+    for (const auto& [key, value] : map.items()) {
+      if (Status checked =
+              CheckSchema(value, AppendPointer(pointer, key), name + " member '" + key + "'");
+          !checked) {
+        return checked;
+      }
+    }
+    return OkStatus();
+  }
+
+  // `name` says what the schema is in messages: "'items'", "'allOf' item 2".
+  Status CheckSchema(const Json& schema, const std::string& pointer, const std::string& name) {
+    if (schema.is_boolean()) {
+      return OkStatus();
+    }
+    if (!schema.is_object()) {
+      return Fail(name + " must be a schema (an object, or true or false), not " + KindOf(schema),
+                  pointer);
+    }
+    for (const auto& [key, value] : schema.items()) {
+      auto rule = SchemaKeywords().find(key);
+      if (rule == SchemaKeywords().end()) {
+        continue;  // an annotation, data (example, default, const) or an extension
+      }
+      if (Status checked = CheckKeyword(key, value, rule->second, AppendPointer(pointer, key));
+          !checked) {
+        return checked;
+      }
+    }
+    return OkStatus();
+  }
+
+  Status CheckKeyword(const std::string& key, const Json& value, Expect expect,
+                      const std::string& at) {
+    const std::string keyword = "'" + key + "'";
+    switch (expect) {
+      case Expect::kSchema:
+        return CheckSchema(value, at, keyword);
+      case Expect::kSchemaMap:
+        if (Status checked = CheckSchemaMap(value, at, keyword); !checked) {
+          return checked;
+        }
+        if (key == "patternProperties") {
+          for (const auto& [name, schema] : value.items()) {
+            if (Status checked =
+                    CheckRegex(doc_, "patternProperties key", name, AppendPointer(at, name));
+                !checked) {
+              return checked;
+            }
+          }
+        }
+        return OkStatus();
+      case Expect::kItems:
+        return value.is_array() ? CheckSchemaList(value, at, keyword)
+                                : CheckSchema(value, at, keyword);
+      case Expect::kSchemaList:
+        if (!value.is_array() || value.empty()) {
+          return Fail(keyword + " must be a non-empty list of schemas, not " +
+                          (value.is_array() ? "an empty list" : KindOf(value)),
+                      at);
+        }
+        return CheckSchemaList(value, at, keyword);
+      case Expect::kNameList:
+      case Expect::kType:
+        return CheckStrings(key, value, at,
+                            expect == Expect::kType ? "type name" : "property name");
+      case Expect::kList:
+        return value.is_array() ? OkStatus()
+                                : Fail(keyword + " must be a list, not " + KindOf(value), at);
+      case Expect::kString:
+        if (!value.is_string()) {
+          return Fail(keyword + " must be a string, not " + KindOf(value), at);
+        }
+        if (key == "$ref") {
+          Follow(value, RefTo::kSchema);
+        } else if (key == "pattern") {
+          return CheckRegex(doc_, "pattern", value.get<std::string>(), at);
+        }
+        return OkStatus();
+      case Expect::kNumber:
+        if (!value.is_number()) {
+          return Fail(keyword + " must be a number, not " + KindOf(value), at);
+        }
+        if (key == "multipleOf" && !(value.get<double>() > 0)) {
+          return Fail("multipleOf must be greater than 0, not " + value.dump(), at);
+        }
+        return OkStatus();
+      case Expect::kNumberOrBool:
+        return value.is_number() || value.is_boolean()
+                   ? OkStatus()
+                   : Fail(keyword + " must be a number (true or false in OpenAPI 3.0), not " +
+                              KindOf(value),
+                          at);
+      case Expect::kCount:
+        return IsCount(value)
+                   ? OkStatus()
+                   : Fail(keyword + " must be a non-negative integer, not " + KindOf(value), at);
+      case Expect::kBool:
+        return value.is_boolean()
+                   ? OkStatus()
+                   : Fail(keyword + " must be true or false, not " + KindOf(value), at);
+    }
+    return OkStatus();
+  }
+
+  Status CheckSchemaList(const Json& list, const std::string& pointer, const std::string& name) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (Status checked = CheckSchema(list[i], AppendPointer(pointer, i),
+                                       name + " item " + std::to_string(i + 1));
+          !checked) {
+        return checked;
+      }
+    }
+    return OkStatus();
+  }
+
+  // `required` (property names) and `type` (type names): a list of strings; `type` may also
+  // be one string.
+  Status CheckStrings(const std::string& key, const Json& value, const std::string& pointer,
+                      const std::string& what) {
+    if (key == "type" && value.is_string()) {
+      return OkStatus();
+    }
+    if (!value.is_array()) {
+      return Fail("'" + key + "' must be " + (key == "type" ? "a type name or " : "") +
+                      "a list of " + what + "s, not " + KindOf(value),
+                  pointer);
+    }
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (!value[i].is_string()) {
+        return Fail("'" + key + "' item " + std::to_string(i + 1) + " must be a " + what +
+                        " (a string), not " + KindOf(value[i]),
+                    AppendPointer(pointer, i));
+      }
+    }
+    return OkStatus();
+  }
+
+  const Document& doc_;
+  SpecFormat format_;
+  std::vector<std::pair<std::string, RefTo>> pending_;  // targets still to check
+  std::set<std::pair<std::string, RefTo>> followed_;
+};
 
 class Loader {
  public:
@@ -170,6 +506,9 @@ class Loader {
       if (path.empty() || path[0] != '/') {
         return Fail("path '" + path + "' must start with '/'", item_pointer);
       }
+      if (std::optional<std::string> problem = TemplateProblem(path)) {
+        return InvalidArgument("path '" + path + "': " + *problem, doc_.WhereKey(item_pointer));
+      }
       if (!item.is_object()) {
         return Fail("path item '" + path + "' must be an object", item_pointer);
       }
@@ -212,6 +551,9 @@ class Loader {
     op.path = paths["path"].get<std::string>();
     if (op.path.empty() || op.path[0] != '/') {
       return Fail("path '" + op.path + "' must start with '/'", "/paths/path");
+    }
+    if (std::optional<std::string> problem = TemplateProblem(op.path)) {
+      return Fail("path '" + op.path + "': " + *problem, "/paths/path");
     }
     ReadServers(paths, "/paths/servers", contract);
     if (auto request = paths.find("request"); request != paths.end() && request->is_object()) {
@@ -517,7 +859,8 @@ Result<Contract> LoadContractOrThrow(std::string_view text, const std::string& n
     return InvalidArgument("Swagger 2.0 is not supported: convert it to OpenAPI 3 first",
                            doc->Where("/swagger"));
   }
-  if (Status checked = CheckSchemaKeywords(*doc, doc->root, ""); !checked) {
+  SpecFormat format = doc->root.contains("openapi") ? SpecFormat::kOpenApi : SpecFormat::kMintlify;
+  if (Status checked = SchemaChecker(*doc, format).Check(); !checked) {
     return checked.error();
   }
   // Only what the operations use is inlined: components are reached through their $refs, so

@@ -15,7 +15,9 @@
 namespace conform::validator {
 
 // Parses `text` (YAML or JSON) named `name` in messages. kInvalidArgument on any spec error,
-// with where = "name:line:col".
+// with where = "name:line:col": malformed YAML or a second YAML document, nesting past 256
+// levels, a broken, cyclic or external $ref or one to a string, number or list, a schema
+// keyword whose value has the wrong JSON type, an unbalanced path template ("/v1/{id").
 Result<Contract> LoadContract(std::string_view text, const std::string& name);
 
 // Reads and loads a file: kNotFound / kUnavailable when it cannot be read.

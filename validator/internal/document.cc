@@ -2,6 +2,7 @@
 
 #include "common/nesting.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -73,12 +74,80 @@ Json ResolvePlainScalar(const std::string& text) {
   return text;
 }
 
-Position PositionOf(const YAML::Node& node) {
-  YAML::Mark mark = node.Mark();
+Position PositionOf(const YAML::Mark& mark) {
   if (mark.is_null()) {
     return {};
   }
   return {mark.line + 1, mark.column + 1};
+}
+
+Position PositionOf(const YAML::Node& node) { return PositionOf(node.Mark()); }
+
+std::string Pos(Position p) { return std::to_string(p.line) + ":" + std::to_string(p.column); }
+
+std::string TooDeep() {
+  return "document nested deeper than " + std::to_string(kMaxDepth) + " levels";
+}
+
+// The lines of `text`, without their '\n'.
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// Where block nesting first passes `max_depth` levels below the top: indentation, and the
+// "- ", "? " and ": " that open a further level on the same line ("- - - x"). An estimate
+// (flow brackets are counted by FindDepthExceeded), used only to say where when yaml-cpp has
+// refused a document as too deep: its own mark is where it gave up, ~500 levels in.
+std::optional<Position> FindBlockDepthExceeded(std::string_view text, size_t max_depth) {
+  std::vector<size_t> open;  // the columns of the levels open at the current line
+  std::vector<std::string_view> lines = Lines(text);
+  for (size_t number = 0; number < lines.size(); ++number) {
+    std::string_view line = lines[number];
+    size_t column = line.find_first_not_of(' ');
+    if (column == std::string_view::npos || line[column] == '#') {
+      continue;
+    }
+    while (!open.empty() && open.back() >= column) {
+      open.pop_back();
+    }
+    while (true) {
+      open.push_back(column);
+      if (open.size() > max_depth + 1) {
+        return Position{static_cast<int>(number + 1), static_cast<int>(column + 1)};
+      }
+      bool opens = column + 1 < line.size() && line[column + 1] == ' ' &&
+                   (line[column] == '-' || line[column] == '?' || line[column] == ':');
+      size_t next = opens ? line.find_first_not_of(' ', column + 1) : std::string_view::npos;
+      if (next == std::string_view::npos || line[next] == '#') {
+        break;
+      }
+      column = next;
+    }
+  }
+  return std::nullopt;
+}
+
+// Where the YAML document whose root yaml-cpp marks at `mark` begins: at its "---" line when
+// one precedes it (the mark of an empty document is where the next token, or the end, is).
+Position DocumentStart(std::string_view text, const YAML::Mark& mark) {
+  std::vector<std::string_view> lines = Lines(text);
+  for (int i = std::min(mark.line, static_cast<int>(lines.size()) - 1); i >= 0; --i) {
+    std::string_view line = lines[static_cast<size_t>(i)];
+    if (line.rfind("...", 0) == 0) {
+      break;
+    }
+    if (line.rfind("---", 0) == 0 && (line.size() == 3 || line[3] == ' ' || line[3] == '\t')) {
+      return {i + 1, 1};
+    }
+  }
+  return PositionOf(mark);
 }
 
 class Converter {
@@ -87,8 +156,7 @@ class Converter {
 
   Result<Json> Convert(const YAML::Node& node, const std::string& pointer, int depth) {
     if (depth > kMaxDepth) {
-      return InvalidArgument("document nested deeper than " + std::to_string(kMaxDepth) + " levels",
-                             doc_.name + ":" + Pos(PositionOf(node)));
+      return Fail(TooDeep(), node);
     }
     // YAML aliases share nodes: a 1 KB "billion laughs" expands to 10^9 values here.
     if (++converted_ > kMaxValues) {
@@ -128,10 +196,6 @@ class Converter {
       }
     }
     return Json(nullptr);
-  }
-
-  static std::string Pos(Position p) {
-    return std::to_string(p.line) + ":" + std::to_string(p.column);
   }
 
  private:
@@ -189,7 +253,9 @@ class Converter {
       if (object.contains(key)) {
         continue;  // a merged entry that the mapping (or an earlier merge) gives itself
       }
-      auto value = Convert(entry.second, AppendPointer(pointer, key), depth + 1);
+      std::string member = AppendPointer(pointer, key);
+      doc_.key_positions.emplace(member, PositionOf(entry.first));
+      auto value = Convert(entry.second, member, depth + 1);
       if (!value) {
         return value.error();
       }
@@ -223,7 +289,7 @@ class Converter {
         return Fail("merge key '<<' merges a mapping into itself", key);
       }
       if (depth + static_cast<int>(chain.size()) > kMaxDepth) {
-        return Fail("document nested deeper than " + std::to_string(kMaxDepth) + " levels", key);
+        return Fail(TooDeep(), key);
       }
       Position outer = merge_at_;
       merge_at_ = PositionOf(key);
@@ -246,13 +312,31 @@ class Converter {
            " values (YAML aliases repeating aliases?)";
   }
 
-  static constexpr int kMaxDepth = 256;
   Document& doc_;
   size_t converted_ = 0;
   Position merge_at_;  // of the `<<` being expanded: where a merge bomb is reported
 };
 
 }  // namespace
+
+std::string KindOf(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "a list";
+    case Json::value_t::string: {
+      const std::string& text = value.get_ref<const std::string&>();
+      Json shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
+      return "a string " + shown.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+    case Json::value_t::boolean:
+    case Json::value_t::null:
+      return value.dump();
+    default:
+      return "a number " + value.dump();
+  }
+}
 
 std::string AppendPointer(std::string_view pointer, std::string_view token) {
   std::string out(pointer);
@@ -271,6 +355,14 @@ std::string AppendPointer(std::string_view pointer, std::string_view token) {
 
 std::string AppendPointer(std::string_view pointer, size_t index) {
   return std::string(pointer) + "/" + std::to_string(index);
+}
+
+std::string Document::WhereKey(std::string_view pointer) const {
+  auto found = key_positions.find(std::string(pointer));
+  if (found != key_positions.end() && found->second.line > 0) {
+    return name + ":" + Pos(found->second);
+  }
+  return Where(pointer);
 }
 
 std::string Document::Where(std::string_view pointer) const {
@@ -292,27 +384,48 @@ std::string Document::Where(std::string_view pointer) const {
 Result<Document> ParseDocument(std::string_view text, std::string name) {
   Document doc;
   doc.name = std::move(name);
+  // YAML 1.2 reads a lone CR (old Mac line ends) as a line break; yaml-cpp does not, and saw
+  // one long line ("illegal map value" at 1:20). As LF the file loads, lines numbered as an
+  // editor shows them, and columns unchanged.
+  std::string normalised(text);
+  for (size_t i = 0; i < normalised.size(); ++i) {
+    if (normalised[i] == '\r' && (i + 1 == normalised.size() || normalised[i + 1] != '\n')) {
+      normalised[i] = '\n';
+    }
+  }
   // yaml-cpp recurses while parsing: refuse pathological nesting before handing it over.
-  if (auto too_deep = FindDepthExceeded(text, 256)) {
+  if (auto too_deep = FindDepthExceeded(normalised, kMaxDepth)) {
     size_t offset = *too_deep;
-    size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-    size_t line_start = text.rfind('\n', offset);
-    size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
-    return InvalidArgument("document nested deeper than 256 levels",
+    auto end = normalised.begin() + static_cast<std::ptrdiff_t>(offset);
+    size_t line = 1 + static_cast<size_t>(std::count(normalised.begin(), end, '\n'));
+    size_t line_start = normalised.rfind('\n', offset);
+    size_t column = offset - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+    return InvalidArgument(TooDeep(),
                            doc.name + ":" + std::to_string(line) + ":" + std::to_string(column));
   }
-  YAML::Node node;
+  std::vector<YAML::Node> documents;
   try {
-    node = YAML::Load(std::string(text));
+    documents = YAML::LoadAll(normalised);
+  } catch (const YAML::DeepRecursion& e) {
+    // Block nesting: yaml-cpp gives up ~500 levels in; name the line that passed our limit.
+    std::optional<Position> at = FindBlockDepthExceeded(normalised, kMaxDepth);
+    return InvalidArgument(TooDeep(), doc.name + ":" + Pos(at ? *at : PositionOf(e.mark)));
   } catch (const YAML::Exception& e) {
     std::string where = doc.name;
     if (!e.mark.is_null()) {
-      where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+      where += ":" + Pos(PositionOf(e.mark));
     }
     return InvalidArgument("malformed YAML: " + e.msg, where);
   } catch (const std::exception& e) {
     return InvalidArgument(std::string("unreadable document: ") + e.what(), doc.name);
   }
+  // A second document would be ignored, and with it whatever the author put there.
+  if (documents.size() > 1) {
+    return InvalidArgument(
+        "the file holds more than one YAML document (the second starts here); a spec is one",
+        doc.name + ":" + Pos(DocumentStart(normalised, documents[1].Mark())));
+  }
+  YAML::Node node = documents.empty() ? YAML::Node() : documents[0];
   Converter converter(doc);
   try {
     auto root = converter.Convert(node, "", 0);

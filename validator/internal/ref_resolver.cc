@@ -1,8 +1,10 @@
 #include "validator/internal/ref_resolver.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "traffic/url.h"
+#include "validator/schema_util.h"
 
 namespace conform::validator::internal {
 namespace {
@@ -41,6 +43,51 @@ size_t CountValues(const Json& node) {
 }
 
 }  // namespace
+
+Result<std::string> RefPointer(const std::string& ref) {
+  if (ref.empty() || ref[0] != '#') {
+    return InvalidArgument("external $ref '" + ref + "' is not supported: only local refs (#/...)");
+  }
+  // A $ref is a URI fragment: percent-decode, then it is a JSON pointer.
+  std::string target =
+      traffic::PercentDecode(std::string_view(ref).substr(1), traffic::PlusIs::kPlus);
+  if (!target.empty() && target[0] != '/') {
+    return InvalidArgument("$ref '" + ref + "' is not a JSON pointer fragment");
+  }
+  return target;
+}
+
+Result<const Json*> FindPointer(const Json& root, std::string_view pointer) {
+  const Json* node = &root;
+  std::string parent = "the document";
+  for (const std::string& token : PointerTokens(pointer)) {
+    if (node->is_object()) {
+      auto found = node->find(token);
+      if (found == node->end()) {
+        return InvalidArgument("nothing at that location (" + parent + " has no '" + token + "')");
+      }
+      node = &*found;
+    } else if (node->is_array()) {
+      // RFC 6901: an index is "0" or digits without a leading zero; too large is out of range.
+      bool digits = !token.empty() && (token.size() == 1 || token[0] != '0') &&
+                    token.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits) {
+        return InvalidArgument("'" + token + "' is not an index into " + parent + ", a list");
+      }
+      size_t index = 0;
+      auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+      if (ec != std::errc() || index >= node->size()) {
+        return InvalidArgument("index " + token + " is out of range (" + parent + " has " +
+                               std::to_string(node->size()) + " items)");
+      }
+      node = &(*node)[index];
+    } else {
+      return InvalidArgument(parent + " is " + KindOf(*node) + ", which has no '" + token + "'");
+    }
+    parent = token;
+  }
+  return node;
+}
 
 std::string DefinitionName(const std::string& target_pointer) {
   // Unique and readable: the pointer with '/' turned into '.'.
@@ -107,15 +154,11 @@ Status RefResolver::Count(size_t values, std::string_view pointer) {
 Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointer) {
   const std::string& ref = node["$ref"].get_ref<const std::string&>();
   std::string where = doc_.Where(AppendPointer(pointer, "$ref"));
-  if (ref.empty() || ref[0] != '#') {
-    return InvalidArgument("external $ref '" + ref + "' is not supported: only local refs (#/...)",
-                           where);
+  Result<std::string> pointed = RefPointer(ref);
+  if (!pointed) {
+    return InvalidArgument(pointed.error().message, where);
   }
-  // A $ref is a URI fragment: percent-decode, then it is a JSON pointer.
-  std::string target = traffic::PercentDecode(std::string_view(ref).substr(1), traffic::PlusIs::kPlus);
-  if (!target.empty() && target[0] != '/') {
-    return InvalidArgument("$ref '" + ref + "' is not a JSON pointer fragment", where);
-  }
+  const std::string& target = *pointed;
   for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
     if (it->target != target) {
       continue;
@@ -143,17 +186,23 @@ Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointe
       return counted.error();
     }
   } else {
-    Json::json_pointer json_pointer;
     try {
-      json_pointer = Json::json_pointer(target);
+      Json::json_pointer syntax_check(target);  // "~2" and the like
     } catch (const Json::exception&) {
       return InvalidArgument("$ref '" + ref + "' is not a valid JSON pointer", where);
     }
-    if (!doc_.root.contains(json_pointer)) {
-      return InvalidArgument("broken $ref '" + ref + "': nothing at that location", where);
+    Result<const Json*> found = FindPointer(doc_.root, target);
+    if (!found) {
+      return InvalidArgument("broken $ref '" + ref + "': " + found.error().message, where);
+    }
+    // Schemas are objects or booleans, and so are the other things a $ref may stand for.
+    if (!(*found)->is_object() && !(*found)->is_boolean()) {
+      return InvalidArgument("$ref '" + ref + "' does not point to a schema or an object (it is " +
+                                 KindOf(**found) + ")",
+                             where);
     }
     stack_.push_back({target, data_depth_});
-    auto result = Resolve(doc_.root.at(json_pointer), target);
+    auto result = Resolve(**found, target);
     stack_.pop_back();
     if (!result) {
       return result.error();

@@ -2,8 +2,9 @@
 // 3.0-style siblings beside a $ref (readOnly, description...) are kept by merging them into
 // the target; recursive schemas (a cycle through properties or items) become
 // {"$ref": "#/definitions/<name>"} with the target in `definitions()`; a cycle that describes
-// no data (A -> B -> A, or through allOf/anyOf/oneOf/not), a broken or external $ref, and a
-// document that inlines to more than kMaxValues values are errors naming file:line:col.
+// no data (A -> B -> A, or through allOf/anyOf/oneOf/not), a broken or external $ref, one
+// that points at a string, number, list or null, and a document that inlines to more than
+// kMaxValues values are errors naming file:line:col.
 //   internal::RefResolver resolver(doc);
 //   Result<nlohmann::json> root = resolver.Resolve(doc.root, "");
 #pragma once
@@ -51,6 +52,14 @@ class RefResolver {
   std::unordered_set<std::string> recursive_targets_;
   nlohmann::json definitions_ = nlohmann::json::object();
 };
+
+// The JSON pointer a local $ref ("#/components/schemas/A%20B") names, percent-decoded.
+// kInvalidArgument, without where, for an external $ref or a fragment that is not a pointer.
+Result<std::string> RefPointer(const std::string& ref);
+
+// The value at JSON pointer `pointer` (unescaped tokens) in `root`. kInvalidArgument, without
+// where, names the token that fails: a missing member, an index out of range or not a number.
+Result<const nlohmann::json*> FindPointer(const nlohmann::json& root, std::string_view pointer);
 
 // The name a recursive target gets under "#/definitions/".
 std::string DefinitionName(const std::string& target_pointer);
