@@ -33,6 +33,9 @@ struct FieldInfo {
   FieldType type = FieldType::kString;
   bool repeated = false;                 // an array of `type`
   std::vector<std::string> enum_values;  // kEnum only, in declaration order
+  // kEnum: the protobuf number of each of enum_values, when known (a google.rpc.Code field,
+  // whose declaration order is not its numbering); empty when unknown.
+  std::vector<int> enum_numbers;
   bool sortable = true;                  // usable in orderBy (scalar, not repeated)
   bool filterable = true;                // usable in a filter restriction
   bool required = false;                 // listed in the parent's `required`

@@ -191,7 +191,7 @@ Result<Value> Convert(const Literal& literal, const FieldInfo& field) {
                                                  DescribeField(field) +
                                                  internal::Suggestion(text, names));
       }
-      return Value(EnumValue{text, static_cast<int>(found - field.enum_values.begin())});
+      return Value(MakeEnumValue(field, text));
     }
     case FieldType::kTimestamp: {
       std::optional<Instant> instant = ParseRfc3339(text);

@@ -125,7 +125,8 @@ int CompareEnums(const EnumValue& a, const EnumValue& b, const CompareOptions& o
   const bool a_known = a.index >= 0;
   const bool b_known = b.index >= 0;
   if (a_known && b_known) {
-    return ThreeWay(a.index, b.index);
+    return options.enum_order == EnumOrder::kNumber ? ThreeWay(a.number, b.number)
+                                                    : ThreeWay(a.index, b.index);
   }
   if (a_known != b_known) {
     return a_known ? -1 : 1;
@@ -134,6 +135,18 @@ int CompareEnums(const EnumValue& a, const EnumValue& b, const CompareOptions& o
 }
 
 }  // namespace
+
+EnumValue MakeEnumValue(const FieldInfo& field, std::string name) {
+  EnumValue value{std::move(name)};
+  for (size_t i = 0; i < field.enum_values.size(); ++i) {
+    if (field.enum_values[i] == value.name) {
+      value.index = static_cast<int>(i);
+      value.number = i < field.enum_numbers.size() ? field.enum_numbers[i] : value.index;
+      break;
+    }
+  }
+  return value;
+}
 
 const Json* FindPath(const Json& resource, std::string_view dotted_path) {
   const Json* node = &resource;
@@ -193,19 +206,12 @@ Value ReadValue(const Json* node, const FieldInfo& field) {
         if (field.enum_values.empty()) {
           return Unset{};
         }
-        return EnumValue{field.enum_values.front(), 0};
+        return MakeEnumValue(field, field.enum_values.front());
       }
       if (!node->is_string()) {
         return Unset{};
       }
-      EnumValue value{node->get<std::string>(), -1};
-      for (size_t i = 0; i < field.enum_values.size(); ++i) {
-        if (field.enum_values[i] == value.name) {
-          value.index = static_cast<int>(i);
-          break;
-        }
-      }
-      return value;
+      return MakeEnumValue(field, node->get<std::string>());
     }
     case FieldType::kTimestamp: {
       if (absent || !node->is_string()) {

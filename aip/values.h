@@ -24,11 +24,16 @@ struct Unset {
 };
 
 // An enum value by name; `index` is its position in FieldInfo::enum_values, or -1 when the
-// name is not declared (a server may return values newer than the spec).
+// name is not declared (a server may return values newer than the spec); `number` its
+// protobuf number from FieldInfo::enum_numbers, else its index.
 struct EnumValue {
   std::string name;
   int index = -1;
-  bool operator==(const EnumValue&) const = default;
+  int number = -1;
+  // The number follows from the index within one field: equal names and indexes are equal.
+  bool operator==(const EnumValue& other) const {
+    return name == other.name && index == other.index;
+  }
 };
 
 // Integers keep int64/uint64 exactly; floats are double. Numbers of different
@@ -61,11 +66,15 @@ int CompareNumbers(const Value& a, const Value& b);
 enum class EnumOrder {
   kDeclaration,  // by position in the catalog's enum_values (undeclared names last, by name)
   kName,         // bytewise by name
+  kNumber,       // by protobuf number (as declared when the numbers are not known)
 };
 
 struct CompareOptions {
   EnumOrder enum_order = EnumOrder::kDeclaration;
 };
+
+// The enum value `name` of `field` (kEnum), with its index and number.
+EnumValue MakeEnumValue(const FieldInfo& field, std::string name);
 
 // Three-way comparison (-1, 0, 1) of two values read from the same field: Unset first, then
 // numbers numerically, strings bytewise, false < true, enums per `options`, instants and

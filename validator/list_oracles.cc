@@ -236,10 +236,11 @@ void CheckOrder(const Walk& walk, const aip::OrderBy& order_by, std::string_view
     return;
   }
   std::vector<const Json*> items = walk.Items();
-  const OrderMode modes[] = {{aip::EnumOrder::kDeclaration, false},
-                             {aip::EnumOrder::kName, false},
-                             {aip::EnumOrder::kDeclaration, true},
-                             {aip::EnumOrder::kName, true}};
+  // Enums by declaration, by protobuf number (google.rpc.Code declares UNAUTHENTICATED = 16
+  // after PERMISSION_DENIED = 7) or by name; strings with or without case folding.
+  const OrderMode modes[] = {{aip::EnumOrder::kDeclaration, false}, {aip::EnumOrder::kNumber, false},
+                             {aip::EnumOrder::kName, false},        {aip::EnumOrder::kDeclaration, true},
+                             {aip::EnumOrder::kNumber, true},       {aip::EnumOrder::kName, true}};
   std::optional<size_t> inversion = FirstInversion(items, order_by, modes[0]);
   if (!inversion) {
     return;

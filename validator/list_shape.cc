@@ -1,13 +1,31 @@
 #include "validator/list_shape.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "validator/rpc_codes.h"
 #include "validator/schema_util.h"
 
 namespace conform::validator {
 namespace {
 
 using Json = nlohmann::json;
+
+// The google.rpc.Code number of each value when every value names one (an enum that "mimics
+// google/rpc/code.proto"), else empty. Its declaration order puts UNAUTHENTICATED (16) right
+// after PERMISSION_DENIED (7): a server backed by the proto sorts by number.
+std::vector<int> RpcCodeNumbers(const std::vector<std::string>& values) {
+  std::vector<int> numbers;
+  for (const std::string& value : values) {
+    std::optional<int> code = RpcCodeByName(value);
+    if (!code) {
+      return {};
+    }
+    numbers.push_back(*code);
+  }
+  return numbers;
+}
 
 // Properties of an object schema, including those contributed by allOf branches.
 void CollectProperties(const Json& schema, Json& properties, Json& required) {
@@ -106,6 +124,7 @@ void AddFields(const Json& schema, const std::string& prefix, aip::FieldCatalog&
             info.enum_values.push_back(value.get<std::string>());
           }
         }
+        info.enum_numbers = RpcCodeNumbers(info.enum_values);
       }
     }
     info.sortable = !info.repeated && info.type != aip::FieldType::kMessage && info.type != aip::FieldType::kMap;

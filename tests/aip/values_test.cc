@@ -139,6 +139,24 @@ TEST(AipValues, EnumsCompareByDeclarationOrByName) {
   EXPECT_LT(CompareValues(future, creating, by_name), 0);
 }
 
+TEST(AipValues, EnumsCompareByProtobufNumberWhenTheCatalogKnowsIt) {
+  // google.rpc.Code declares UNAUTHENTICATED (16) right after PERMISSION_DENIED (7).
+  const FieldInfo code{.path = "status.code",
+                       .type = FieldType::kEnum,
+                       .enum_values = {"OK", "PERMISSION_DENIED", "UNAUTHENTICATED", "DATA_LOSS"},
+                       .enum_numbers = {0, 7, 16, 15}};
+  const Value unauthenticated{MakeEnumValue(code, "UNAUTHENTICATED")};
+  const Value data_loss{MakeEnumValue(code, "DATA_LOSS")};
+  EXPECT_EQ(std::get<EnumValue>(data_loss).number, 15);
+  EXPECT_LT(CompareValues(unauthenticated, data_loss), 0);  // declaration
+  const CompareOptions by_number{.enum_order = EnumOrder::kNumber};
+  EXPECT_GT(CompareValues(unauthenticated, data_loss, by_number), 0);
+  // Without numbers, by number is by declaration; undeclared names still come last.
+  const FieldInfo state{.path = "state", .type = FieldType::kEnum, .enum_values = {"B", "A"}};
+  EXPECT_LT(CompareValues(Value(MakeEnumValue(state, "B")), Value(MakeEnumValue(state, "A")), by_number), 0);
+  EXPECT_GT(CompareValues(Value(MakeEnumValue(state, "NEW")), Value(MakeEnumValue(state, "A")), by_number), 0);
+}
+
 TEST(AipValues, DescribesValuesForMessages) {
   EXPECT_EQ(DescribeValue(Value(std::string("a\"b"))), "\"a\\\"b\"");
   EXPECT_EQ(DescribeValue(Value(int64_t{-4})), "-4");

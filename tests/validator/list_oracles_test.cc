@@ -172,6 +172,27 @@ TEST(CheckOrder, EnumsMayOrderByDeclarationOrByName) {
   EXPECT_THAT(found, SizeIs(1));
 }
 
+TEST(CheckOrder, AGoogleRpcCodeEnumMayOrderByItsNumbers) {
+  // The seed's gatewayCode "mimics google/rpc/code.proto": a server backed by the proto sorts
+  // UNAVAILABLE (14), DATA_LOSS (15), UNAUTHENTICATED (16), neither as declared nor by name.
+  auto with_code = [](const std::string& id, const std::string& code) {
+    Json job = Job(id);
+    job["status"] = {{"code", code}};
+    return job;
+  };
+  Walk by_number = MakeWalk({MakePage({with_code("a", "UNAVAILABLE"), with_code("b", "DATA_LOSS"),
+                                       with_code("c", "UNAUTHENTICATED")},
+                                      std::nullopt, 3)});
+  Walk no_order = MakeWalk({MakePage({with_code("a", "DATA_LOSS"), with_code("b", "UNAVAILABLE"),
+                                      with_code("c", "UNAUTHENTICATED")},
+                                     std::nullopt, 3)});
+  std::vector<Finding> found;
+  CheckOrder(by_number, Order("status.code"), "order.fields", found);
+  EXPECT_THAT(found, IsEmpty());
+  CheckOrder(no_order, Order("status.code"), "order.fields", found);
+  EXPECT_THAT(found, SizeIs(1));
+}
+
 TEST(CheckOrder, PairsWithAnUnsetValueAreNotJudged) {
   Json unset = Job("b");
   unset.erase("createTime");
