@@ -42,7 +42,7 @@ const std::vector<FaultInfo>& AllFaults() {
        "pageSize=0 returns an empty page (with a nextPageToken) instead of the default 50",
        "\"If the user does not specify page_size (or specifies 0), the API chooses an appropriate "
        "default\"",
-       "AIP-158; seed: pageSize", "page_size.default"},
+       "AIP-158; seed: pageSize", "page_size.default_filled"},
       {Fault::kNegativePageSizeAccepted, "negative-page-size-accepted",
        "pageSize=-5 answers 200 with a default page",
        "\"If the user specifies a negative value for page_size, the API must send an "

@@ -14,6 +14,24 @@
 namespace conform::validator {
 namespace {
 
+// The mask a server that ignores unknown entries applies (AIP-161: reads "may ignore entries
+// that point to a value that can not exist"): the entries of `text` that parse on their own.
+Result<aip::ReadMask> KnownPathsOf(std::string_view text, const aip::FieldCatalog& catalog) {
+  std::string known;
+  for (size_t start = 0; start <= text.size();) {
+    size_t comma = std::min(text.find(',', start), text.size());
+    std::string_view entry = text.substr(start, comma - start);
+    if (aip::ParseReadMask(entry, catalog).ok()) {
+      known += (known.empty() ? "" : ",") + std::string(entry);
+    }
+    start = comma + 1;
+  }
+  if (known.empty()) {
+    return InvalidArgument("no entry of the read mask names a field");
+  }
+  return aip::ParseReadMask(known, catalog);
+}
+
 using Json = nlohmann::json;
 
 std::string MediaTypeOf(std::string_view content_type) {
@@ -548,6 +566,9 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
         auto text = traffic::QueryValue(url->query, op.list->read_mask_param);
         if (text && !text->empty()) {
           auto parsed = aip::ParseReadMask(*text, op.catalog);
+          if (!parsed) {
+            parsed = KnownPathsOf(*text, op.catalog);
+          }
           if (parsed && !parsed->all()) {
             mask = *std::move(parsed);
           }

@@ -110,8 +110,14 @@ const std::vector<CheckInfo>& AllChecks() {
       {"auth.account_isolation", Level::kMust,
        "No resource of one account is ever visible through the other principal", "AIP-211"},
       {"page_size.default", Level::kMust,
-       "pageSize absent or 0 gives the default: at most 50 items, exactly 50 when more exist",
-       "seed: pageSize \"If unspecified, the default is 50\"; AIP-158"},
+       "pageSize absent or 0 is answered, with at most the default of 50 items, never an error",
+       "seed: pageSize \"If unspecified, the default is 50\"; AIP-158 (\"must not return an "
+       "error\")"},
+      {"page_size.default_filled", Level::kShould,
+       "pageSize absent or 0 gives exactly 50 items when more exist: what the documented default "
+       "promises, though AIP-158 lets any page hold fewer",
+       "seed: pageSize \"If unspecified, the default is 50\"; AIP-158 (\"may return fewer "
+       "results\")"},
       {"page_size.maximum", Level::kMust,
        "pageSize above 200 (201, 1000, 2^31-1) is coerced to 200: at most 200 items, no error",
        "seed: pageSize \"values above 200 will be coerced to 200\""},
@@ -168,11 +174,11 @@ const std::vector<CheckInfo>& AllChecks() {
        "A filter with a syntax error, an unknown field or a type error is rejected with 400 "
        "INVALID_ARGUMENT",
        "AIP-160; AIP-193"},
-      {"token.binding", Level::kMust,
+      {"token.binding", Level::kShould,
        "A page token used with a different filter, orderBy or readMask is rejected with 400 "
        "INVALID_ARGUMENT",
-       "seed: pageToken \"all other parameters ... must match the call that provided the page "
-       "token\"; AIP-158"},
+       "AIP-158 (\"if any arguments are different, the API should send an INVALID_ARGUMENT "
+       "error\"); seed: pageToken (the client's \"must match\")"},
       {"token.page_size_change", Level::kMust,
        "A page token used with another pageSize is honoured: that many items, continuing where the "
        "last page ended",
@@ -186,8 +192,10 @@ const std::vector<CheckInfo>& AllChecks() {
        "readMask \"*\", empty and absent all return every field",
        "seed: readMask \"If empty or '*', all fields will be returned\""},
       {"read_mask.unknown_path", Level::kMust,
-       "A readMask naming an unknown field is rejected with 400 INVALID_ARGUMENT",
-       "AIP-157; AIP-161"},
+       "A readMask naming an unknown field is rejected with 400 INVALID_ARGUMENT or the entry "
+       "ignored (a 2xx applying the rest of the mask); never a 5xx or another error",
+       "AIP-161 (\"When reading data, field masks may ignore entries that point to a value "
+       "that can not exist\"); AIP-193"},
       {"secrets.credential_in_clear", Level::kShould,
        "Credential fields (wandbConfig.apiKey and other apiKey/secret/password fields) are never "
        "returned in clear",

@@ -680,6 +680,19 @@ void CheckInvalidArgument(const traffic::Exchange& exchange, std::string_view ch
   out.push_back(std::move(finding));
 }
 
+void CheckUnknownMaskPathAnswered(const traffic::Exchange& exchange, const std::string& what,
+                                  std::vector<Finding>& out) {
+  int status = exchange.response.status;
+  if (NoResponse(exchange) || SaysInvalidArgument(exchange) || (status >= 200 && status < 300)) {
+    return;
+  }
+  Finding finding = ExchangeFinding("read_mask.unknown_path",
+                                    what + " was answered " + StatusLine(exchange), exchange);
+  finding.expected = "400 INVALID_ARGUMENT, or 200 with the entry ignored";
+  finding.actual = StatusLine(exchange);
+  out.push_back(std::move(finding));
+}
+
 void CheckClientError(const traffic::Exchange& exchange, std::string_view check_id,
                       const std::string& what, std::vector<Finding>& out) {
   int status = exchange.response.status;

@@ -118,6 +118,13 @@ std::string StatusLine(const traffic::Exchange& exchange);
 void CheckInvalidArgument(const traffic::Exchange& exchange, std::string_view check_id,
                           const std::string& what, std::vector<Finding>& out);
 
+// read_mask.unknown_path: a readMask entry naming no field was refused with 400
+// INVALID_ARGUMENT or ignored with a 2xx (AIP-161: "When reading data, field masks may ignore
+// entries that point to a value that can not exist"); the 2xx body is judged against the rest
+// of the mask by the exchange checks. Anything else is a finding.
+void CheckUnknownMaskPathAnswered(const traffic::Exchange& exchange, const std::string& what,
+                                  std::vector<Finding>& out);
+
 // `check_id`: the request was refused with a 4xx, whichever.
 void CheckClientError(const traffic::Exchange& exchange, std::string_view check_id,
                       const std::string& what, std::vector<Finding>& out);

@@ -470,9 +470,12 @@ void InvalidInputRejectedNot5xx(Context& ctx) {
     return;
   }
   std::vector<Finding> found;
-  validator::CheckInvalidArgument(
-      exchange, id, parameter + (token ? " with " : "=" + Quoted(bad.text) + ", ") + bad.what,
-      found);
+  std::string what = parameter + (token ? " with " : "=" + Quoted(bad.text) + ", ") + bad.what;
+  if (kind == BadInput::kReadMask) {
+    validator::CheckUnknownMaskPathAnswered(exchange, what, found);  // 400, or 2xx ignoring it
+  } else {
+    validator::CheckInvalidArgument(exchange, id, what, found);
+  }
   ctx.driver.Add(found);
 }
 

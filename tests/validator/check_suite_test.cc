@@ -36,7 +36,10 @@ traffic::Exchange Answer(const traffic::Request& request, int status, const Json
 
 // A correct List server for kThingsSpec: 120 things in name order, offsets as page tokens,
 // 400 INVALID_ARGUMENT for a page size or token it cannot read, and it records every query.
-traffic::Exchange Things(const traffic::Request& request, std::vector<std::string>& queries) {
+// `cap` bounds every page, as AIP-158 allows ("may return fewer results than the number
+// requested").
+traffic::Exchange Things(const traffic::Request& request, std::vector<std::string>& queries,
+                         int64_t cap = 200) {
   auto error = [&](int status, int code, const std::string& message) {
     return Answer(request, status, {{"code", code}, {"message", message}, {"details", Json::array()}});
   };
@@ -59,7 +62,7 @@ traffic::Exchange Things(const traffic::Request& request, std::vector<std::strin
       return error(400, 3, "bad " + name);
     }
   }
-  size = size == 0 ? 50 : std::min<int64_t>(size, 200);
+  size = std::min<int64_t>(size == 0 ? 50 : std::min<int64_t>(size, 200), cap);
   Json things = Json::array();
   for (int64_t i = offset; i < std::min<int64_t>(offset + size, 120); ++i) {
     things.push_back({{"name", "things/" + std::string(i < 10 ? "00" : i < 100 ? "0" : "") + std::to_string(i)}});
@@ -69,6 +72,29 @@ traffic::Exchange Things(const traffic::Request& request, std::vector<std::strin
     body["nextPageToken"] = std::to_string(offset + size);
   }
   return Answer(request, 200, body);
+}
+
+TEST(CheckSuite, AServerThatCapsItsPagesBelowTheDefaultOnlyGetsAShouldFinding) {
+  // 37 items a page whatever is asked: allowed by AIP-158, short of the documented default.
+  auto contract = LoadContractFile(ThingsSpec());
+  ASSERT_TRUE(contract.ok()) << contract.error().message;
+  const Operation* op = contract->FindOperation("ListThings");
+  ASSERT_NE(op, nullptr);
+  std::vector<std::string> queries;
+  CheckSuite suite(*contract, *op, [&](const traffic::Request& r) { return Things(r, queries, 37); },
+                   {.base_url = "http://things.test", .account = "x"}, {});
+  auto result = suite.Run();
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  std::map<std::string, std::vector<Finding>> findings;
+  for (const CheckOutcome& outcome : result->checks) {
+    if (!outcome.findings.empty()) {
+      findings[outcome.id] = outcome.findings;
+    }
+  }
+  ASSERT_EQ(findings.size(), 1u) << findings.begin()->first;
+  ASSERT_EQ(findings.count("page_size.default_filled"), 1u);
+  EXPECT_EQ(findings["page_size.default_filled"][0].level, Level::kShould);
+  EXPECT_EQ(findings["page_size.default_filled"][0].actual, "37 resources");
 }
 
 TEST(CheckSuite, ACorrectServerWithoutOrderFilterOrAccountGetsSkipsNotFindings) {

@@ -228,6 +228,16 @@ TEST_F(ExchangeValidatorTest, ReadMaskLimitsFieldsAndRelaxesRequired) {
   EXPECT_THAT(verdict.findings, Contains(Field(&Finding::json_pointer, "/dpoJobs/0/dataset")));
 }
 
+TEST_F(ExchangeValidatorTest, AMaskEntryNamingNoFieldIsIgnoredAsAServerMayIgnoreIt) {
+  // AIP-161: reads may ignore such entries. The rest of the mask still applies: its fields
+  // relax `required` (20 false must findings before) and bound what may be returned.
+  Json masked = {{"dpoJobs", {{{"name", "accounts/acme/dpoJobs/a"}, {"state", "JOB_STATE_RUNNING"}}}}};
+  EXPECT_THAT(Ids(Ok(masked, "readMask=name,conformNoSuchField,state")), IsEmpty());
+  ExchangeVerdict verdict = validator_->Check(Ok({{"dpoJobs", {Job("a")}}}, "readMask=name,conformNoSuchField"));
+  EXPECT_THAT(verdict.findings, Each(Field(&Finding::check_id, "response.read_mask.outside")));
+  EXPECT_THAT(verdict.findings, Contains(Field(&Finding::json_pointer, "/dpoJobs/0/state")));
+}
+
 TEST_F(ExchangeValidatorTest, ReadMaskOnASubfieldKeepsOnlyThatSubfield) {
   Json job = {{"name", "n"}, {"trainingConfig", {{"region", "US_IOWA_1"}, {"epochs", 3}}}};
   ExchangeVerdict verdict = validator_->Check(Ok({{"dpoJobs", {job}}}, "readMask=name,trainingConfig.region"));

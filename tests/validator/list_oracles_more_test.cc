@@ -225,6 +225,20 @@ TEST(CheckInvalidArgument, Wants400InvalidArgumentInEitherShape) {
   EXPECT_THAT(found[0].requests, SizeIs(1));
 }
 
+TEST(CheckUnknownMaskPathAnswered, A400OrA2xxIgnoringTheEntryWillDo) {
+  // AIP-161: "When reading data, field masks may ignore entries that point to a value that
+  // can not exist".
+  std::vector<Finding> found;
+  CheckUnknownMaskPathAnswered(Answer(400, R"({"code":3,"message":"bad","details":[]})"), "m", found);
+  CheckUnknownMaskPathAnswered(Answer(200, R"({"dpoJobs":[]})"), "m", found);
+  EXPECT_THAT(found, IsEmpty());
+  CheckUnknownMaskPathAnswered(Answer(500, "{}"), "readMask='x'", found);
+  CheckUnknownMaskPathAnswered(Answer(404, R"({"code":5,"message":"no","details":[]})"), "m", found);
+  ASSERT_THAT(found, SizeIs(2));
+  EXPECT_EQ(found[0].check_id, "read_mask.unknown_path");
+  EXPECT_THAT(found[0].message, HasSubstr("readMask='x' was answered 500"));
+}
+
 TEST(CheckClientError, AnyFourHundredWillDo) {
   std::vector<Finding> found;
   CheckClientError(Answer(403, R"({"code":7})"), "token.other_account_rejected", "t", found);
