@@ -572,21 +572,9 @@ bool TestLeaf(const Predicate& predicate, const Json* node) {
   return CompareWith(ReadValue(node, predicate.field), predicate.value, predicate);
 }
 
-bool Evaluate(const Predicate& predicate, const Json& resource) {
-  switch (predicate.kind) {
-    case PredicateKind::kAnd:
-      return std::all_of(predicate.children.begin(), predicate.children.end(),
-                         [&](const Predicate& child) { return Evaluate(child, resource); });
-    case PredicateKind::kOr:
-      return std::any_of(predicate.children.begin(), predicate.children.end(),
-                         [&](const Predicate& child) { return Evaluate(child, resource); });
-    case PredicateKind::kNot:
-      return !Evaluate(predicate.children.front(), resource);
-    case PredicateKind::kCompare:
-    case PredicateKind::kPresent:
-      break;
-  }
-  // Walk the path; nullptr stands for an absent value (read with proto3 defaults).
+// The values a leaf's path reaches in `resource`; nullptr stands for an absent value (read
+// with proto3 defaults). A path through a repeated field reaches each element.
+std::vector<const Json*> LeafNodes(const Predicate& predicate, const Json& resource) {
   std::vector<const Json*> nodes = {&resource};
   std::vector<const Json*> next;
   for (const internal::PathSegment& segment : predicate.path) {
@@ -611,8 +599,60 @@ bool Evaluate(const Predicate& predicate, const Json& resource) {
     }
     nodes.swap(next);
   }
+  return nodes;
+}
+
+bool Evaluate(const Predicate& predicate, const Json& resource) {
+  switch (predicate.kind) {
+    case PredicateKind::kAnd:
+      return std::all_of(predicate.children.begin(), predicate.children.end(),
+                         [&](const Predicate& child) { return Evaluate(child, resource); });
+    case PredicateKind::kOr:
+      return std::any_of(predicate.children.begin(), predicate.children.end(),
+                         [&](const Predicate& child) { return Evaluate(child, resource); });
+    case PredicateKind::kNot:
+      return !Evaluate(predicate.children.front(), resource);
+    case PredicateKind::kCompare:
+    case PredicateKind::kPresent:
+      break;
+  }
+  std::vector<const Json*> nodes = LeafNodes(predicate, resource);
   return std::any_of(nodes.begin(), nodes.end(),
                      [&](const Json* node) { return TestLeaf(predicate, node); });
+}
+
+// Three-valued logic as SQL has it: comparing a value the resource does not set is unknown,
+// NOT unknown is unknown, AND and OR as Kleene's.
+enum class Truth { kFalse, kUnknown, kTrue };
+
+Truth EvaluateWithUnknowns(const Predicate& predicate, const Json& resource) {
+  switch (predicate.kind) {
+    case PredicateKind::kAnd:
+    case PredicateKind::kOr: {
+      const bool is_and = predicate.kind == PredicateKind::kAnd;
+      Truth result = is_and ? Truth::kTrue : Truth::kFalse;
+      for (const Predicate& child : predicate.children) {
+        Truth t = EvaluateWithUnknowns(child, resource);
+        result = is_and ? std::min(result, t) : std::max(result, t);
+      }
+      return result;
+    }
+    case PredicateKind::kNot: {
+      Truth t = EvaluateWithUnknowns(predicate.children.front(), resource);
+      return t == Truth::kUnknown ? t : (t == Truth::kTrue ? Truth::kFalse : Truth::kTrue);
+    }
+    case PredicateKind::kCompare:
+    case PredicateKind::kPresent:
+      break;
+  }
+  Truth result = Truth::kFalse;
+  for (const Json* node : LeafNodes(predicate, resource)) {
+    bool unknown = predicate.kind == PredicateKind::kCompare && !predicate.map_value &&
+                   std::holds_alternative<Unset>(ReadValue(node, predicate.field));
+    result = std::max(result, unknown ? Truth::kUnknown
+                                      : (TestLeaf(predicate, node) ? Truth::kTrue : Truth::kFalse));
+  }
+  return result;
 }
 
 }  // namespace
@@ -654,6 +694,15 @@ bool Matches(const Filter& filter, const Json& resource) {
     return true;
   }
   return Evaluate(*filter.predicate_, resource);
+}
+
+std::optional<bool> MatchesUnambiguously(const Filter& filter, const Json& resource) {
+  if (!filter.predicate_) {
+    return true;
+  }
+  const bool matches = Evaluate(*filter.predicate_, resource);
+  const bool sql = EvaluateWithUnknowns(*filter.predicate_, resource) == Truth::kTrue;
+  return matches == sql ? std::optional<bool>(matches) : std::nullopt;
 }
 
 std::string Print(const Filter& filter) { return Print(filter.syntax()); }

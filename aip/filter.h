@@ -61,6 +61,8 @@ class Filter {
   friend Result<Filter> CheckFilter(FilterSyntax syntax, const FieldCatalog& catalog,
                                     const FilterOptions& options);
   friend bool Matches(const Filter& filter, const nlohmann::json& resource);
+  friend std::optional<bool> MatchesUnambiguously(const Filter& filter,
+                                                  const nlohmann::json& resource);
 
   FilterSyntax syntax_;
   std::shared_ptr<const internal::Predicate> predicate_;
@@ -77,6 +79,12 @@ Result<Filter> CheckFilter(FilterSyntax syntax, const FieldCatalog& catalog,
 
 // Whether `resource` (one JSON object, e.g. a DpoJob) satisfies `filter`.
 bool Matches(const Filter& filter, const nlohmann::json& resource);
+
+// Matches where AIP-160 leaves no doubt; nullopt where the answer turns on comparing a value
+// the resource does not set (an absent timestamp, a value of the wrong type), which AIP-160
+// does not define: Matches takes such a comparison as false (true for !=), a SQL-backed server
+// as unknown, so that `NOT completedTime = "..."` leaves out a job without completedTime.
+std::optional<bool> MatchesUnambiguously(const Filter& filter, const nlohmann::json& resource);
 
 // Canonical text of the filter (Print of its syntax).
 std::string Print(const Filter& filter);

@@ -690,22 +690,7 @@ struct CheckSuite::State {
         CheckFilterSound(walk, *filter, found);
         if (reference.complete()) {
           CheckFilterComplete(walk, reference, *filter, found);
-          int64_t expected = static_cast<int64_t>(
-              std::count_if(items.begin(), items.end(), [&](const Json* item) { return aip::Matches(*filter, *item); }));
-          for (size_t p = 0; p < walk.pages.size(); ++p) {
-            const Page& page = walk.pages[p];
-            if (page.total_size && *page.total_size != expected) {
-              Finding finding = MakeFinding("total_size.filtered",
-                                            "with filter '" + text + "', totalSize is " + std::to_string(*page.total_size) +
-                                                " on page " + std::to_string(p + 1) + " but " + std::to_string(expected) +
-                                                " resources match");
-              finding.expected = std::to_string(expected);
-              finding.actual = std::to_string(*page.total_size);
-              finding.requests = walk.RequestsUpTo(p);
-              found.push_back(std::move(finding));
-              break;
-            }
-          }
+          CheckFilteredTotalSize(walk, reference, *filter, found);
         }
         AddAll(found);
       }

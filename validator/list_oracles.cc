@@ -266,11 +266,27 @@ void CheckOrder(const Walk& walk, const aip::OrderBy& order_by, std::string_view
   out.push_back(std::move(finding));
 }
 
+FilteredCount CountMatching(const std::vector<const Json*>& items, const aip::Filter& filter) {
+  FilteredCount count;
+  for (const Json* item : items) {
+    std::optional<bool> matches = aip::MatchesUnambiguously(filter, *item);
+    count.definite += matches.value_or(false) ? 1 : 0;
+    count.ambiguous += matches ? 0 : 1;
+  }
+  return count;
+}
+
+std::string FilteredCount::Describe() const {
+  return ambiguous == 0 ? std::to_string(definite)
+                        : std::to_string(definite) + " to " + std::to_string(definite + ambiguous);
+}
+
 void CheckFilterSound(const Walk& walk, const aip::Filter& filter, std::vector<Finding>& out) {
   std::vector<ItemPosition> positions = Positions(walk);
   std::vector<const Json*> items = walk.Items();
   for (size_t i = 0; i < items.size(); ++i) {
-    if (aip::Matches(filter, *items[i])) {
+    // Either answer is right where AIP-160 leaves it open (a comparison with an unset value).
+    if (aip::MatchesUnambiguously(filter, *items[i]).value_or(true)) {
       continue;
     }
     Finding finding = WalkFinding("filter.sound",
@@ -297,7 +313,8 @@ void CheckFilterComplete(const Walk& filtered, const Walk& all, const aip::Filte
   size_t missing = 0;
   std::string first_missing;
   for (const Json* item : all.Items()) {
-    if (aip::Matches(filter, *item) && returned.count(ItemKey(*item)) == 0) {
+    if (aip::MatchesUnambiguously(filter, *item).value_or(false) &&
+        returned.count(ItemKey(*item)) == 0) {
       if (missing++ == 0) {
         first_missing = ItemKey(*item);
       }
@@ -610,12 +627,10 @@ void CheckFilteredTotalSize(const Walk& filtered, const Walk& all, const aip::Fi
   if (!all.complete()) {
     return;
   }
-  std::vector<const Json*> items = all.Items();
-  auto expected = static_cast<int64_t>(std::count_if(
-      items.begin(), items.end(), [&](const Json* item) { return aip::Matches(filter, *item); }));
+  FilteredCount count = CountMatching(all.Items(), filter);
   for (size_t p = 0; p < filtered.pages.size(); ++p) {
     const Page& page = filtered.pages[p];
-    if (!page.total_size || *page.total_size == expected) {
+    if (!page.total_size || count.Allows(*page.total_size)) {
       continue;
     }
     std::string with =
@@ -623,9 +638,9 @@ void CheckFilteredTotalSize(const Walk& filtered, const Walk& all, const aip::Fi
     Finding finding = WalkFinding("total_size.filtered",
                                   with + ", totalSize is " + std::to_string(*page.total_size) +
                                       " on page " + std::to_string(p + 1) + " but " +
-                                      std::to_string(expected) + " resources match",
+                                      count.Describe() + " resources match",
                                   filtered, p);
-    finding.expected = std::to_string(expected);
+    finding.expected = count.Describe();
     finding.actual = std::to_string(*page.total_size);
     out.push_back(std::move(finding));
     return;

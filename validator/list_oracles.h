@@ -43,6 +43,16 @@ void CheckLastPageToken(const Walk& walk, std::vector<Finding>& out);
 void CheckOrder(const Walk& walk, const aip::OrderBy& order_by, std::string_view check_id,
                 std::vector<Finding>& out);
 
+// How many resources satisfy a filter: `definite` surely do; `ambiguous` do or not as a
+// server reads a comparison with an unset value (aip::MatchesUnambiguously).
+struct FilteredCount {
+  int64_t definite = 0;
+  int64_t ambiguous = 0;
+  bool Allows(int64_t total) const { return total >= definite && total <= definite + ambiguous; }
+  std::string Describe() const;  // "12", or "12 to 15"
+};
+FilteredCount CountMatching(const std::vector<const nlohmann::json*>& items, const aip::Filter& filter);
+
 // filter.sound: every item returned satisfies the filter (evaluated client-side with aip/).
 void CheckFilterSound(const Walk& walk, const aip::Filter& filter, std::vector<Finding>& out);
 

@@ -332,6 +332,31 @@ TEST(FilterMatch, UnsetAndMismatchedValuesFailEveryComparisonButNotEqual) {
   EXPECT_TRUE(Matches(*less, Json::parse(R"({"trainingConfig": null})")));
 }
 
+TEST(FilterMatch, AComparisonWithAnUnsetValueIsAmbiguousOnlyWhereReadersDisagree) {
+  // AIP-160 does not say what `completedTime = X` is for a job without completedTime: false
+  // here (true for !=), unknown to a SQL-backed server, which also leaves out NOT of it.
+  const Json running = Json::parse(R"({"state": "JOB_STATE_RUNNING"})");
+  const Json done = Json::parse(R"({"state": "JOB_STATE_COMPLETED", "completedTime": "2024-01-01T00:00:00Z"})");
+  auto judge = [&](const std::string& text, const Json& job) {
+    Result<Filter> filter = ParseFilter(text, testing::DpoJobCatalog());
+    EXPECT_TRUE(filter.ok()) << text;
+    return filter ? MatchesUnambiguously(*filter, job) : std::nullopt;
+  };
+  const std::string at = "\"2024-01-01T00:00:00Z\"";
+  EXPECT_EQ(judge("completedTime = " + at, running), std::optional<bool>(false));  // both leave it out
+  EXPECT_EQ(judge("completedTime > " + at, running), std::optional<bool>(false));
+  EXPECT_EQ(judge("NOT completedTime = " + at, running), std::nullopt);
+  EXPECT_EQ(judge("-completedTime = " + at, running), std::nullopt);
+  EXPECT_EQ(judge("completedTime != " + at, running), std::nullopt);
+  EXPECT_EQ(judge("NOT completedTime:*", running), std::optional<bool>(true));  // presence is sure
+  EXPECT_EQ(judge("state = JOB_STATE_RUNNING OR NOT completedTime = " + at, running),
+            std::optional<bool>(true));
+  EXPECT_EQ(judge("state = JOB_STATE_COMPLETED AND NOT completedTime = " + at, running),
+            std::optional<bool>(false));
+  EXPECT_EQ(judge("NOT completedTime = " + at, done), std::optional<bool>(false));
+  EXPECT_EQ(judge("completedTime != " + at, done), std::optional<bool>(false));
+}
+
 TEST(FilterMatch, NaNOnlySatisfiesNotEqual) {
   Result<Filter> greater = ParseFilter("trainingConfig.learningRate > 0", testing::DpoJobCatalog());
   Result<Filter> not_equal =

@@ -223,6 +223,30 @@ TEST(CheckFilter, SoundAndComplete) {
   EXPECT_THAT(found, IsEmpty());
 }
 
+TEST(CheckFilter, AResourceAIP160LeavesOpenMayBeReturnedOrNot) {
+  // Job "a" has no completedTime: `NOT completedTime = X` holds for it here, not for a
+  // SQL-backed server. Both answers pass; the job that surely matches must still come back.
+  auto filter = aip::ParseFilter(R"(NOT completedTime = "2024-01-01T00:00:00Z")", ListDpoJobs().catalog);
+  ASSERT_THAT(filter, IsOk());
+  Json done = Job("b", "JOB_STATE_COMPLETED");
+  done["completedTime"] = "2024-02-01T00:00:00Z";
+  Walk all = MakeWalk({MakePage({Job("a"), done}, std::nullopt, 2)});
+  Walk with_a = MakeWalk({MakePage({Job("a"), done}, std::nullopt, 2, 2)});
+  Walk without_a = MakeWalk({MakePage({done}, std::nullopt, 1, 2)});
+  Walk neither = MakeWalk({MakePage({}, std::nullopt, 0, 2)});
+  std::vector<Finding> found;
+  for (const Walk* walk : {&with_a, &without_a}) {
+    CheckFilterSound(*walk, *filter, found);
+    CheckFilterComplete(*walk, all, *filter, found);
+    CheckFilteredTotalSize(*walk, all, *filter, found);
+  }
+  EXPECT_THAT(found, IsEmpty());
+  CheckFilterComplete(neither, all, *filter, found);
+  CheckFilteredTotalSize(neither, all, *filter, found);
+  ASSERT_THAT(Ids(found), ElementsAre("filter.complete", "total_size.filtered"));
+  EXPECT_THAT(found[1].message, HasSubstr("but 1 to 2 resources match"));
+}
+
 TEST(CheckSameSequence, ReportsTheFirstDifference) {
   Walk a = MakeWalk({MakePage({Job("a"), Job("b")}, std::nullopt, 2)});
   Walk b = MakeWalk({MakePage({Job("a")}, "1", 2), MakePage({Job("c")}, std::nullopt, 2, 1, 1)});
