@@ -64,8 +64,10 @@ bool IsJsonMedia(const std::string& media) {
   return bare == "application/json" || (bare.size() > 5 && bare.compare(bare.size() - 5, 5, "+json") == 0);
 }
 
-// Drops `required` entries outside the read mask, at every depth of the resource schema.
-Json WithoutMaskedRequired(const Json& schema, const aip::ReadMask& mask, const std::string& prefix) {
+// Drops `required` entries outside the read mask, at every depth of the resource schema; all
+// of them when `mask` is null (a mask whose entries all name no field: what a server that
+// ignores them returns is open).
+Json WithoutMaskedRequired(const Json& schema, const aip::ReadMask* mask, const std::string& prefix) {
   if (!schema.is_object()) {
     return schema;
   }
@@ -73,7 +75,7 @@ Json WithoutMaskedRequired(const Json& schema, const aip::ReadMask& mask, const 
   if (auto required = out.find("required"); required != out.end() && required->is_array()) {
     Json kept = Json::array();
     for (const Json& name : *required) {
-      if (name.is_string() && aip::Allows(mask, prefix.empty() ? name.get<std::string>()
+      if (name.is_string() && mask != nullptr && aip::Allows(*mask, prefix.empty() ? name.get<std::string>()
                                                                 : prefix + "." + name.get<std::string>())) {
         kept.push_back(name);
       }
@@ -561,6 +563,7 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
     const CompiledMedia* compiled = FindCompiled(media);
     std::shared_ptr<const SchemaValidator> schema = compiled != nullptr ? compiled->schema : nullptr;
     std::optional<aip::ReadMask> mask;
+    bool mask_names_nothing = false;  // every entry names no field: judge neither way
     if (op.list && !op.list->read_mask_param.empty() && response.status < 300) {
       if (auto url = traffic::ParseUrl(exchange.request.url)) {
         auto text = traffic::QueryValue(url->query, op.list->read_mask_param);
@@ -568,6 +571,7 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
           auto parsed = aip::ParseReadMask(*text, op.catalog);
           if (!parsed) {
             parsed = KnownPathsOf(*text, op.catalog);
+            mask_names_nothing = !parsed;
           }
           if (parsed && !parsed->all()) {
             mask = *std::move(parsed);
@@ -575,7 +579,7 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
         }
       }
     }
-    if (mask && compiled != nullptr) {
+    if ((mask || mask_names_nothing) && compiled != nullptr) {
       // Required fields outside the mask may be left out (AIP-157).
       Json masked = *media->schema;
       Json* resources = nullptr;
@@ -583,8 +587,8 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
         resources = &masked["properties"][op.list->resources_field];
       }
       if (resources != nullptr && resources->contains("items")) {
-        (*resources)["items"] = WithoutMaskedRequired((*resources)["items"], *mask, "");
-        schema = MaskedSchema(*compiled, aip::Print(*mask), masked);
+        (*resources)["items"] = WithoutMaskedRequired((*resources)["items"], mask ? &*mask : nullptr, "");
+        schema = MaskedSchema(*compiled, mask ? aip::Print(*mask) : "\n(no entry names a field)", masked);
       }
     }
     if (schema != nullptr) {

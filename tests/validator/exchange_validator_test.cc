@@ -236,6 +236,10 @@ TEST_F(ExchangeValidatorTest, AMaskEntryNamingNoFieldIsIgnoredAsAServerMayIgnore
   ExchangeVerdict verdict = validator_->Check(Ok({{"dpoJobs", {Job("a")}}}, "readMask=name,conformNoSuchField"));
   EXPECT_THAT(verdict.findings, Each(Field(&Finding::check_id, "response.read_mask.outside")));
   EXPECT_THAT(verdict.findings, Contains(Field(&Finding::json_pointer, "/dpoJobs/0/state")));
+  // No entry names a field: a server ignoring them all may return any fields, or none.
+  EXPECT_THAT(Ids(Ok({{"dpoJobs", {{{"name", "accounts/acme/dpoJobs/a"}}}}}, "readMask=conformNoSuchField")),
+              IsEmpty());
+  EXPECT_THAT(Ids(Ok({{"dpoJobs", {Job("a")}}}, "readMask=conformNoSuchField")), IsEmpty());
 }
 
 TEST_F(ExchangeValidatorTest, ReadMaskOnASubfieldKeepsOnlyThatSubfield) {
