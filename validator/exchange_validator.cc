@@ -14,6 +14,7 @@
 namespace conform::validator {
 namespace {
 
+
 // The mask a server that ignores unknown entries applies (AIP-161: reads "may ignore entries
 // that point to a value that can not exist"): the entries of `text` that parse on their own.
 Result<aip::ReadMask> KnownPathsOf(std::string_view text, const aip::FieldCatalog& catalog) {
@@ -33,6 +34,49 @@ Result<aip::ReadMask> KnownPathsOf(std::string_view text, const aip::FieldCatalo
 }
 
 using Json = nlohmann::json;
+
+// Whether the spec declares an error body of its own (RFC 7807 problem details,
+// {"errorCode", "errorMessage"}...): a schema with properties, none of them the `code` of a
+// grpc-gateway google.rpc.Status nor the `error` of the Google JSON one. Such a body is held
+// to its schema, not to AIP-193's shape; a schema that says nothing keeps AIP-193.
+bool DeclaresOwnErrorBody(const Json& schema, const Json& definitions) {
+  const Json* node = &schema;
+  for (int hops = 0; hops < 8 && node->is_object() && node->contains("$ref"); ++hops) {
+    const Json& ref = (*node)["$ref"];
+    const std::string prefix = "#/definitions/";
+    if (!ref.is_string() || ref.get<std::string>().rfind(prefix, 0) != 0) {
+      return false;
+    }
+    auto found = definitions.find(ref.get<std::string>().substr(prefix.size()));
+    if (found == definitions.end()) {
+      return false;
+    }
+    node = &*found;
+  }
+  if (!node->is_object()) {
+    return false;
+  }
+  bool has_properties = false;
+  auto look = [&](const Json& part) {
+    auto properties = part.find("properties");
+    if (properties == part.end() || !properties->is_object() || properties->empty()) {
+      return false;
+    }
+    has_properties = true;
+    return properties->contains("code") || properties->contains("error");
+  };
+  if (look(*node)) {
+    return false;
+  }
+  if (auto all_of = node->find("allOf"); all_of != node->end() && all_of->is_array()) {
+    for (const Json& branch : *all_of) {
+      if (branch.is_object() && look(branch)) {
+        return false;
+      }
+    }
+  }
+  return has_properties;
+}
 
 std::string MediaTypeOf(std::string_view content_type) {
   std::string_view bare = content_type.substr(0, content_type.find(';'));
@@ -368,22 +412,41 @@ const Operation* ExchangeValidator::ResolveOperation(const traffic::Exchange& ex
     return nullptr;
   }
   std::string method = exchange.request.method.empty() ? "GET" : exchange.request.method;
-  if (const Operation* op = contract_.MatchOperation(method, url->path)) {
-    return op;
-  }
-  // Servers such as https://host/api put a base path in front of every template.
-  for (const std::string& server : contract_.servers) {
-    auto base = traffic::ParseUrl(server);
-    if (!base || base->path.size() <= 1 || url->path.rfind(base->path, 0) != 0) {
-      continue;
-    }
-    std::string rest = url->path.substr(base->path.size() - (base->path.back() == '/' ? 1 : 0));
-    if (const Operation* op = contract_.MatchOperation(method, rest)) {
+  for (const std::string& path : CandidatePaths(url->path)) {
+    if (const Operation* op = contract_.MatchOperation(method, path)) {
       return op;
     }
   }
   why_not = "no operation of the contract matches " + method + " " + url->path;
   return nullptr;
+}
+
+bool ExchangeValidator::LeadsTo(const Operation& op, const traffic::Exchange& exchange,
+                                std::string_view location) const {
+  auto url = traffic::ParseUrl(location);  // absolute, or a path on the request's origin
+  if (!url) {
+    return false;
+  }
+  std::string method = exchange.request.method.empty() ? "GET" : exchange.request.method;
+  for (const std::string& path : CandidatePaths(url->path)) {
+    if (contract_.MatchOperation(method, path) == &op) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> ExchangeValidator::CandidatePaths(const std::string& path) const {
+  std::vector<std::string> paths = {path};
+  // Servers such as https://host/api put a base path in front of every template.
+  for (const std::string& server : contract_.servers) {
+    auto base = traffic::ParseUrl(server);
+    if (!base || base->path.size() <= 1 || path.rfind(base->path, 0) != 0) {
+      continue;
+    }
+    paths.push_back(path.substr(base->path.size() - (base->path.back() == '/' ? 1 : 0)));
+  }
+  return paths;
 }
 
 void ExchangeValidator::CheckRequest(const Operation& op, const traffic::Exchange& exchange,
@@ -396,7 +459,12 @@ void ExchangeValidator::CheckRequest(const Operation& op, const traffic::Exchang
     return;
   }
   bool accepted = exchange.response.status >= 200 && exchange.response.status < 300;
+  // A request the server refused with a 4xx was answered as it should be (a negative test).
+  bool refused = exchange.response.status >= 400 && exchange.response.status < 500;
   auto report = [&](const std::string& message) {
+    if (refused) {
+      return;
+    }
     Finding finding = MakeFinding("request.parameter.schema", message);
     finding.source = exchange.source;
     finding.requests.push_back(exchange.request);
@@ -418,11 +486,14 @@ void ExchangeValidator::CheckRequest(const Operation& op, const traffic::Exchang
     if (parameter.in == ParameterLocation::kQuery) {
       value = traffic::QueryValue(url->query, parameter.name);
     } else if (parameter.in == ParameterLocation::kPath) {
-      if (auto params = op.MatchPath(url->path)) {
-        for (const auto& [name, text] : *params) {
-          if (name == parameter.name) {
-            value = traffic::PercentDecode(text, traffic::PlusIs::kPlus);
+      for (const std::string& path : CandidatePaths(url->path)) {  // the base path taken off
+        if (auto params = op.MatchPath(path)) {
+          for (const auto& [name, text] : *params) {
+            if (name == parameter.name) {
+              value = traffic::PercentDecode(text, traffic::PlusIs::kPlus);
+            }
           }
+          break;
         }
       }
     } else if (parameter.in == ParameterLocation::kHeader) {
@@ -458,6 +529,20 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
 
   const ResponseSpec* spec = op.FindResponse(response.status);
   bool is_error = response.status >= 400;
+  if (spec == nullptr && response.status >= 300 && response.status < 400) {
+    // HTTP's own answers, which browsers' HARs are full of: a cache's 304, and a redirect to
+    // the same operation (https, a trailing slash); the API's answer is the exchange it leads
+    // to, recorded on its own. A redirect anywhere else (a login page) stays a finding.
+    auto location = traffic::FindHeader(response.headers, "location");
+    if (response.status == 304 || (location && LeadsTo(op, exchange, *location))) {
+      verdict.skipped = response.status == 304
+                            ? "304 Not Modified: a cache revalidation, no API response"
+                            : "redirect (" + std::to_string(response.status) + ") to " +
+                                  std::string(*location) + ", the same operation: the response it "
+                                  "leads to is checked on its own";
+      return;
+    }
+  }
   if (spec == nullptr && !(is_error && IsRpcMappedHttpStatus(response.status))) {
     std::string declared;
     for (const ResponseSpec& r : op.responses) {
@@ -542,7 +627,8 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
   }
   const Json& value = body->value;
 
-  if (is_error) {
+  if (is_error && !(media != nullptr && media->schema &&
+                     DeclaresOwnErrorBody(*media->schema, contract_.definitions))) {
     // The shape is the root cause: when it is wrong, the schema's oneOf failing says nothing new.
     std::vector<Finding> error_findings;
     CheckErrorBody(value, response.status, error_findings);

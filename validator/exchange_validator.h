@@ -74,6 +74,11 @@ class ExchangeValidator {
                                                       const nlohmann::json& schema) const;
 
   const Operation* ResolveOperation(const traffic::Exchange& exchange, std::string& why_not) const;
+  // Whether a redirect to `location` (absolute, or a path on the request's origin) reaches
+  // `op` again.
+  bool LeadsTo(const Operation& op, const traffic::Exchange& exchange, std::string_view location) const;
+  // `path` as sent, then without the base path of each server of the contract ("/v2").
+  std::vector<std::string> CandidatePaths(const std::string& path) const;
   void CheckRequest(const Operation& op, const traffic::Exchange& exchange, ExchangeVerdict& verdict) const;
   void CheckResponse(const Operation& op, const traffic::Exchange& exchange, ExchangeVerdict& verdict,
                      KeepBody keep_body) const;

@@ -116,6 +116,18 @@ TEST_F(ExchangeValidatorTest, FindingsCarrySourceRequestAndLevel) {
 
 TEST_F(ExchangeValidatorTest, UndeclaredStatusIsAFinding) {
   EXPECT_THAT(Ids(WithStatus(302, "")), Contains("response.status.declared"));
+  traffic::Exchange to_login = WithStatus(302, "");
+  to_login.response.headers = {{"Location", "https://login.example/"}};
+  EXPECT_THAT(Ids(to_login), Contains("response.status.declared"));
+  // HTTP's own: a 304, a redirect to the same operation (absolute or a path).
+  for (const std::string& location : {std::string(kUrl) + "?pageSize=2", std::string("/v1/accounts/acme/dpoJobs?pageSize=3")}) {
+    traffic::Exchange same = WithStatus(301, "");
+    same.response.headers = {{"Location", location}};
+    ExchangeVerdict verdict = validator_->Check(same);
+    EXPECT_THAT(verdict.findings, IsEmpty()) << location;
+    EXPECT_THAT(verdict.skipped, ::testing::HasSubstr("the same operation")) << location;
+  }
+  EXPECT_THAT(validator_->Check(WithStatus(304, "")).skipped, ::testing::HasSubstr("304 Not Modified"));
   EXPECT_THAT(Ids(WithStatus(204, "")), Contains("response.status.declared"));
   // Without a default response, only statuses a google.rpc code maps to are implied.
   auto seed = LoadContractFile(std::string(CONFORM_SOURCE_DIR) + "/spec/list_dpo_jobs.mintlify.yaml");
@@ -283,7 +295,10 @@ TEST_F(ExchangeValidatorTest, InvalidParameterAnsweredWithDataIsAMustFinding) {
               ::testing::UnorderedElementsAre("request.parameter.schema", "request.parameter.invalid_accepted"));
   traffic::Exchange rejected = WithStatus(400, R"({"code": 3, "message": "pageSize must be an integer"})");
   rejected.request.url = std::string(kUrl) + "?pageSize=ten";
-  EXPECT_THAT(Ids(rejected), ::testing::ElementsAre("request.parameter.schema"));
+  // Refused with a 4xx, as it should be: nothing to report (recorded negative tests pass --strict).
+  EXPECT_THAT(Ids(rejected), IsEmpty());
+  rejected.response.status = 500;
+  EXPECT_THAT(Ids(rejected), ::testing::Contains("request.parameter.schema"));
   EXPECT_THAT(Ids(Ok({{"totalSize", 0}}, "pageSize=-5&filter=state%3DX")), IsEmpty());
 }
 
@@ -312,6 +327,37 @@ TEST_F(ExchangeValidatorTest, BareBodyUsesTheOnlyOperation) {
   ExchangeVerdict verdict = validator_->Check(bare);
   ASSERT_NE(verdict.operation, nullptr);
   EXPECT_THAT(verdict.findings, Contains(Field(&Finding::check_id, "response.schema.required")));
+}
+
+TEST(ExchangeValidator, AnotherApisBasePathAndErrorBodyAreReadAsItsSpecSays) {
+  auto contract = LoadContractFile(std::string(CONFORM_TEST_DATA_DIR) + "/validator/specs/orders_v2.yaml");
+  ASSERT_THAT(contract, IsOk());
+  auto validator = ExchangeValidator::Create(*contract, {});
+  ASSERT_THAT(validator, IsOk());
+  auto ids = [&](int status, const Json& body) {
+    traffic::Exchange exchange;
+    exchange.request.method = "GET";
+    exchange.request.url = "https://api.example.com/v2/stores/main-1/orders?pageSize=-1";
+    exchange.response.status = status;
+    exchange.response.headers = {{"Content-Type", "application/json"}};
+    exchange.response.body = body.dump();
+    std::vector<std::string> found;
+    ExchangeVerdict verdict = (*validator)->Check(exchange);
+    EXPECT_EQ(verdict.skipped, "");
+    for (const Finding& finding : verdict.findings) {
+      found.push_back(finding.check_id);
+    }
+    return found;
+  };
+  // storeId is read from the path without the server's /v2 (it was "missing"); the 400 that
+  // refuses pageSize=-1 is the spec's own error body, not a google.rpc.Status.
+  EXPECT_THAT(ids(400, {{"errorCode", "BAD_PAGE_SIZE"}, {"errorMessage", "pageSize < 0"}}), IsEmpty());
+  // A google.rpc.Status is not what this spec declares.
+  EXPECT_THAT(ids(400, {{"code", 3}, {"message", "bad"}}),
+              ::testing::UnorderedElementsAre("response.schema.required", "response.schema.required",
+                                              "response.schema.additional_property"));
+  EXPECT_THAT(ids(200, {{"orders", Json::array()}}),
+              ::testing::ElementsAre("request.parameter.schema", "request.parameter.invalid_accepted"));
 }
 
 TEST(ExchangeValidator, UnknownOperationIdIsAConfigurationError) {
