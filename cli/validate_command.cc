@@ -113,7 +113,9 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
 
   std::vector<validator::ExchangeVerdict> verdicts = validator::CheckAll(**validator, exchanges, options.jobs);
   size_t checked = 0;
+  size_t matched = 0;  // exchanges of an operation, checked or skipped for their own reason
   for (size_t i = 0; i < exchanges.size(); ++i) {
+    matched += verdicts[i].operation != nullptr ? 1 : 0;
     ReportCase c;
     c.name = exchanges[i].source;
     c.findings = std::move(verdicts[i].findings);
@@ -129,7 +131,10 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
                                            " exchanges");
   report.stats.emplace_back("wall time", Seconds(seconds));
 
-  if (checked == 0 && report.errors.empty() && ExitCodeFor(report) == kExitOk) {
+  // Nothing of the contract's among the inputs: the wrong spec or the wrong files, not a pass.
+  // (Exchanges of an operation skipped for their own reason, a redirect or a body the
+  // recording lacks, are reported as skipped.)
+  if (checked == 0 && matched == 0 && report.errors.empty() && ExitCodeFor(report) == kExitOk) {
     std::string why = exchanges.empty() ? "no exchanges" : report.cases.front().note;
     return InvalidArgument("nothing was validated: " + std::to_string(exchanges.size()) +
                            " exchanges, none matches an operation of " + contract->source + " (" + why + ")");

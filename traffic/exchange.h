@@ -54,6 +54,9 @@ struct Exchange {
   // With `error`: the server did answer, but with a body over the client's size limit, which
   // was not read. A fact about the server (response.body.limit), not a failure to reach it.
   bool body_over_limit = false;
+  // Set when the recording says a body was sent but does not hold it (a browser's HAR entry
+  // with content.size 2384 and no text: a cached or unsaved body). Not an empty body.
+  std::string body_not_recorded;
 };
 
 }  // namespace conform::traffic

@@ -225,6 +225,7 @@ class EntryReader {
         return body.error();
       }
       exchange.response.body = std::move(*body);
+      exchange.body_not_recorded = BodyNotRecorded(**response);
     }
 
     auto started = OptionalString(entry, "startedDateTime", "startedDateTime");
@@ -295,6 +296,23 @@ class EntryReader {
       return TooLarge("request body", body.size());
     }
     return body;
+  }
+
+  // HAR 1.2: content.text is optional and content.size is the length returned. Browsers leave
+  // the text out of cached and unsaved responses: no text with a size over 0 is no record of
+  // the body, not an empty one.
+  static std::string BodyNotRecorded(const Json& response) {
+    const Json* content = Find(response, "content");
+    if (content == nullptr || !content->is_object()) {
+      return {};
+    }
+    auto text = content->find("text");
+    auto size = content->find("size");
+    if ((text != content->end() && !text->is_null()) || size == content->end() ||
+        !size->is_number() || size->get<double>() <= 0) {
+      return {};
+    }
+    return "the response body was not recorded (content.size " + size->dump() + ", no text)";
   }
 
   Result<std::string> ReadContent(const Json& response) const {

@@ -729,6 +729,10 @@ ExchangeVerdict ExchangeValidator::Check(const traffic::Exchange& exchange, Keep
     return verdict;
   }
   verdict.operation = op;
+  if (!exchange.body_not_recorded.empty()) {
+    verdict.skipped = exchange.body_not_recorded;  // an absent body is not an empty one
+    return verdict;
+  }
   if (options_.requests == ExchangeCheckOptions::Requests::kCheck) {
     CheckRequest(*op, exchange, verdict);
   }

@@ -168,6 +168,37 @@ TEST(ValidateCommand, NothingMatchingTheContractIsAConfigurationError) {
   EXPECT_THAT(run.err, HasSubstr("nothing was validated"));
 }
 
+TEST(ValidateCommand, ExchangesOfTheContractSkippedForTheirOwnReasonAreReportedNotAnError) {
+  // A browser HAR of one cached response (content.size, no text) and one redirect to the same
+  // list: nothing to check, but the inputs are the contract's.
+  testing::TempDir dir;
+  nlohmann::json entry = {
+      {"startedDateTime", "2024-05-01T12:00:00.000Z"},
+      {"time", 1},
+      {"request", {{"method", "GET"}, {"url", "https://api.fireworks.ai/v1/accounts/acme/dpoJobs"},
+                   {"httpVersion", "HTTP/1.1"}, {"headers", nlohmann::json::array()},
+                   {"queryString", nlohmann::json::array()}, {"cookies", nlohmann::json::array()},
+                   {"headersSize", -1}, {"bodySize", 0}}},
+      {"response", {{"status", 200}, {"statusText", "OK"}, {"httpVersion", "HTTP/1.1"},
+                    {"headers", {{{"name", "Content-Type"}, {"value", "application/json"}}}},
+                    {"cookies", nlohmann::json::array()},
+                    {"content", {{"size", 2384}, {"mimeType", "application/json"}}},
+                    {"redirectURL", ""}, {"headersSize", -1}, {"bodySize", -1}}},
+      {"cache", nlohmann::json::object()},
+      {"timings", {{"send", 0}, {"wait", 1}, {"receive", 0}}}};
+  nlohmann::json redirect = entry;
+  redirect["response"]["status"] = 301;
+  redirect["response"]["headers"] = {{{"name", "Location"}, {"value", "https://api.fireworks.ai/v1/accounts/acme/dpoJobs"}}};
+  redirect["response"]["content"] = {{"size", 0}, {"mimeType", ""}, {"text", ""}};
+  nlohmann::json har = {{"log", {{"version", "1.2"}, {"creator", {{"name", "t"}, {"version", "1"}}},
+                                 {"entries", {entry, redirect}}}}};
+  std::string path = dir.Write("cached.har", har.dump());
+  RunResult run = Conform({"validate", path});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, AllOf(HasSubstr("not recorded (content.size 2384"), HasSubstr("redirect (301)"),
+                             HasSubstr("2 skipped")));
+}
+
 TEST(ValidateCommand, UnknownOptionIsUsageError) {
   RunResult run = Conform({"validate", "--frobnicate", Examples("dpo_jobs/valid")});
   EXPECT_EQ(run.code, 2);

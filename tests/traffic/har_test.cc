@@ -184,6 +184,26 @@ TEST(ReadHar, RefusesAMemberGivenTwiceNamingItsPath) {
                       "object: readers disagree on which value counts"));
 }
 
+TEST(ReadHar, AResponseWhoseBodyWasNotSavedIsMarkedNotEmpty) {
+  // Chrome leaves content.text out of cached and unsaved responses, keeping content.size.
+  Json har = MinimalHar();
+  Json& content = har["log"]["entries"][0]["response"]["content"];
+  content.erase("text");
+  content["size"] = 2384;
+  auto exchanges = ReadHar(har.dump(), "c.har", ReadLimits{});
+  ASSERT_THAT(exchanges, IsOk());
+  EXPECT_EQ(exchanges->front().response.body, "");
+  EXPECT_EQ(exchanges->front().body_not_recorded,
+            "the response body was not recorded (content.size 2384, no text)");
+  content["text"] = nullptr;
+  EXPECT_NE(ReadHar(har.dump(), "c.har", ReadLimits{})->front().body_not_recorded, "");
+  content["size"] = 0;  // nothing was sent: an empty body
+  EXPECT_EQ(ReadHar(har.dump(), "c.har", ReadLimits{})->front().body_not_recorded, "");
+  content["text"] = "";
+  content["size"] = 5;
+  EXPECT_EQ(ReadHar(har.dump(), "c.har", ReadLimits{})->front().body_not_recorded, "");
+}
+
 TEST(ReadHar, RejectsDocumentsThatAreNotHar) {
   EXPECT_THAT(ReadHar("[]", "x.har", ReadLimits{}),
               ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("top level is not an object")));

@@ -302,6 +302,15 @@ TEST_F(ExchangeValidatorTest, InvalidParameterAnsweredWithDataIsAMustFinding) {
   EXPECT_THAT(Ids(Ok({{"totalSize", 0}}, "pageSize=-5&filter=state%3DX")), IsEmpty());
 }
 
+TEST_F(ExchangeValidatorTest, AResponseBodyNotRecordedIsSkippedNotFailedAsEmpty) {
+  traffic::Exchange exchange = Ok(Json::object());
+  exchange.response.body = "";
+  exchange.body_not_recorded = "the response body was not recorded (content.size 2384, no text)";
+  ExchangeVerdict verdict = validator_->Check(exchange);
+  EXPECT_THAT(verdict.findings, IsEmpty());
+  EXPECT_EQ(verdict.skipped, exchange.body_not_recorded);
+}
+
 TEST_F(ExchangeValidatorTest, ExchangeWithoutResponseIsReported) {
   traffic::Exchange aborted = Ok(Json::object());
   aborted.response = {};
