@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/report.h"
 #include "cli/spec_option.h"
@@ -81,6 +82,15 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
   auto paths = traffic::ExpandInputs(options.inputs);
   if (!paths) {
     return paths.error();
+  }
+  // The spec kept beside its recordings is not one of them (it was read as a 200 body).
+  if (!options.spec.empty()) {
+    std::error_code ec;
+    std::filesystem::path spec = std::filesystem::weakly_canonical(options.spec, ec);
+    std::erase_if(*paths, [&](const std::string& path) {
+      std::error_code same;
+      return !ec && std::filesystem::weakly_canonical(path, same) == spec && !same;
+    });
   }
 
   Report report;

@@ -199,6 +199,32 @@ TEST(ValidateCommand, ExchangesOfTheContractSkippedForTheirOwnReasonAreReportedN
                              HasSubstr("2 skipped")));
 }
 
+TEST(ValidateCommand, TheSpecBesideItsRecordingsIsNotReadAsOne) {
+  // openapi.json in the directory was read as a passing bare 200 body.
+  testing::TempDir dir;
+  nlohmann::json things = {
+      {"openapi", "3.0.3"},
+      {"info", {{"title", "things"}, {"version", "v1"}}},
+      {"paths",
+       {{"/v1/things",
+         {{"get",
+           {{"operationId", "ListThings"},
+            {"responses",
+             {{"200",
+               {{"description", "ok"},
+                {"content",
+                 {{"application/json",
+                   {{"schema", {{"type", "object"},
+                                {"properties", {{"things", {{"type", "array"}}}}}}}}}}}}}}}}}}}}}};
+  std::string spec = dir.Write("openapi.json", things.dump());
+  dir.Write("page.jsonl",
+            R"({"request": {"method": "GET", "url": "https://x/v1/things"}, "response": {"status": 200, "headers": [{"name": "Content-Type", "value": "application/json"}], "body": {"things": []}}})"
+            "\n");
+  RunResult run = Conform({"validate", "--spec", spec, dir.path().string()});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, AllOf(HasSubstr("inputs: 1 files"), HasSubstr("checked: 1 of 1 exchanges")));
+}
+
 TEST(ValidateCommand, UnknownOptionIsUsageError) {
   RunResult run = Conform({"validate", "--frobnicate", Examples("dpo_jobs/valid")});
   EXPECT_EQ(run.code, 2);
