@@ -275,6 +275,12 @@ std::optional<RpcStatus> ReadRpcStatus(const Json& body) {
   return status;
 }
 
+// Whether `schema` declares `type` (among others) for a parameter.
+bool SchemaAllowsType(const Json& schema, const char* type) {
+  std::vector<std::string> types = SchemaTypes(schema);
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
 std::optional<std::string> ParameterProblem(const Json& schema, std::string_view text) {
   if (!schema.is_object()) {
     return std::nullopt;
@@ -485,6 +491,23 @@ void ExchangeValidator::CheckRequest(const Operation& op, const traffic::Exchang
     std::optional<std::string> value;
     if (parameter.in == ParameterLocation::kQuery) {
       value = traffic::QueryValue(url->query, parameter.name);
+      // A scalar given twice: servers differ on which value they use, so each is checked.
+      std::vector<std::string> values;
+      for (const auto& [name, text] : url->query) {
+        if (name == parameter.name) {
+          values.push_back(text);
+        }
+      }
+      if (values.size() > 1 && !SchemaAllowsType(parameter.schema, "array")) {
+        report("query parameter '" + parameter.name + "' is given " + std::to_string(values.size()) +
+               " times; servers differ on which value counts");
+        for (size_t i = 1; i < values.size(); ++i) {
+          if (auto problem = ParameterProblem(parameter.schema, values[i])) {
+            report("query parameter '" + parameter.name + "' (value " + std::to_string(i + 1) +
+                   "): " + *problem);
+          }
+        }
+      }
     } else if (parameter.in == ParameterLocation::kPath) {
       for (const std::string& path : CandidatePaths(url->path)) {  // the base path taken off
         if (auto params = op.MatchPath(path)) {

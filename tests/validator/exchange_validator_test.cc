@@ -311,6 +311,18 @@ TEST_F(ExchangeValidatorTest, AResponseBodyNotRecordedIsSkippedNotFailedAsEmpty)
   EXPECT_EQ(verdict.skipped, exchange.body_not_recorded);
 }
 
+TEST_F(ExchangeValidatorTest, AQueryParameterGivenTwiceIsReportedAndEachValueChecked) {
+  // pageSize=5&pageSize=abc passed: only the first value was read.
+  ExchangeVerdict verdict = validator_->Check(Ok({{"totalSize", 0}}, "pageSize=5&pageSize=abc"));
+  std::vector<std::string> messages;
+  for (const Finding& finding : verdict.findings) {
+    messages.push_back(finding.check_id + ": " + finding.message);
+  }
+  EXPECT_THAT(messages, Contains(HasSubstr("request.parameter.schema: query parameter 'pageSize' is given 2 times")));
+  EXPECT_THAT(messages, Contains(HasSubstr("(value 2): 'abc' is not an integer")));
+  EXPECT_THAT(messages, Contains(HasSubstr("request.parameter.invalid_accepted")));
+}
+
 TEST_F(ExchangeValidatorTest, ExchangeWithoutResponseIsReported) {
   traffic::Exchange aborted = Ok(Json::object());
   aborted.response = {};
