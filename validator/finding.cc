@@ -74,6 +74,12 @@ const std::vector<CheckInfo>& AllChecks() {
        "and patternProperties in a response holding such a string or property name, or when "
        "one of them may backtrack exponentially",
        "JSON Schema `pattern`; conform limits"},
+      {"response.schema.keyword_unchecked", Level::kMay,
+       "A schema keyword the validation engine (JSON Schema draft 7) cannot check was not "
+       "checked: unevaluatedProperties, unevaluatedItems, maxContains, minContains over 1, "
+       "$dynamicRef, and 2020-12 keywords with no draft-7 form (prefixItems, "
+       "dependentRequired, dependentSchemas in OpenAPI 3.1 are translated and checked)",
+       "JSON Schema 2020-12; conform limits"},
       {"response.schema.undeclared_property", Level::kShould,
        "(--strict) Every property in a response is declared by the schema: anything else is "
        "drift between the server and its spec",

@@ -1,5 +1,7 @@
 #include "validator/schema_util.h"
 
+#include <algorithm>
+#include <string>
 #include <unordered_set>
 
 namespace conform::validator {
@@ -61,6 +63,45 @@ bool IsAnnotationKeyword(const std::string& key) {
   return kAnnotations.count(key) > 0;
 }
 
+// JSON Schema 2020-12 keywords with a draft-7 equivalent that valijson 1.0 checks, rewritten
+// in place: prefixItems becomes array-form items (and an items beside it additionalItems),
+// dependentRequired and dependentSchemas become dependencies. Subschemas are already done.
+// `raw` is the schema before canonicalisation: an `items: false` stays a boolean
+// additionalItems, which valijson reports as "more items than allowed".
+void TranslateDraft2020(const Json& raw, Json& out) {
+  if (auto prefix = out.find("prefixItems"); prefix != out.end() && prefix->is_array()) {
+    Json tuple = *prefix;
+    out.erase("prefixItems");
+    if (auto rest = out.find("items"); rest != out.end()) {
+      auto raw_rest = raw.find("items");
+      out["additionalItems"] = raw_rest != raw.end() && raw_rest->is_boolean() ? *raw_rest : *rest;
+    }
+    out["items"] = std::move(tuple);
+  }
+  for (const char* keyword : {"dependentRequired", "dependentSchemas"}) {
+    auto found = out.find(keyword);
+    if (found == out.end() || !found->is_object()) {
+      continue;
+    }
+    Json dependencies = out.value("dependencies", Json::object());
+    if (!dependencies.is_object()) {
+      continue;  // a malformed draft-7 keyword beside it: leave both to be reported
+    }
+    bool clash = false;
+    for (const auto& entry : found->items()) {
+      clash = clash || dependencies.contains(entry.key());
+    }
+    if (clash) {
+      continue;  // the same property in both: not one draft-7 keyword, left unchecked
+    }
+    for (const auto& [name, value] : found->items()) {
+      dependencies[name] = value;
+    }
+    out["dependencies"] = std::move(dependencies);
+    out.erase(keyword);
+  }
+}
+
 }  // namespace
 
 Json CanonicalSchema(const Json& schema, Dialect dialect) {
@@ -111,6 +152,10 @@ Json CanonicalSchema(const Json& schema, Dialect dialect) {
         }
       }
     }
+  }
+
+  if (dialect == Dialect::kOpenApi31) {
+    TranslateDraft2020(schema, out);
   }
 
   auto type = out.find("type");
@@ -216,9 +261,17 @@ const Json* Step(const Json& schema, const std::string& token) {
     }
   }
   auto items = schema.find("items");
-  if (items != schema.end() && items->is_object() && !token.empty() &&
-      token.find_first_not_of("0123456789") == std::string::npos) {
+  const bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
+  if (items != schema.end() && items->is_object() && index) {
     return &*items;
+  }
+  if (items != schema.end() && items->is_array() && index && token.size() < 10) {  // a tuple
+    size_t position = std::stoul(token);
+    if (position < items->size()) {
+      return &(*items)[position];
+    }
+    auto rest = schema.find("additionalItems");
+    return rest != schema.end() && rest->is_object() ? &*rest : nullptr;
   }
   auto all_of = schema.find("allOf");
   if (all_of != schema.end() && all_of->is_array()) {

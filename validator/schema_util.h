@@ -19,7 +19,9 @@ enum class Dialect {
 
 // One schema form whatever the dialect: `nullable` becomes a type array, boolean exclusive
 // bounds become numeric ones, a single-element allOf is folded into its parent when that
-// changes nothing, one-element type arrays become a string. Applied recursively.
+// changes nothing, one-element type arrays become a string. For 3.1, 2020-12 keywords with a
+// draft-7 form valijson checks are rewritten: prefixItems to array-form items (an items beside
+// it to additionalItems), dependentRequired/dependentSchemas to dependencies. Recursive.
 nlohmann::json CanonicalSchema(const nlohmann::json& schema, Dialect dialect);
 
 // The schema without annotations (description, title, example(s), externalDocs, xml,

@@ -230,12 +230,49 @@ class PathStack {
   std::vector<std::variant<std::string_view, size_t>> tokens_;
 };
 
+// Adds the names of the writeOnly properties `schema` declares, directly or in its allOf.
+void CollectWriteOnlyNames(const Json& schema, std::unordered_set<std::string>& names, int depth) {
+  if (!schema.is_object() || depth > 64) {
+    return;
+  }
+  auto is_write_only = [](const Json& property) {
+    if (!property.is_object()) {
+      return false;
+    }
+    if (property.value("writeOnly", false)) {
+      return true;
+    }
+    auto all_of = property.find("allOf");
+    return all_of != property.end() && all_of->is_array() &&
+           std::any_of(all_of->begin(), all_of->end(), [](const Json& branch) {
+             return branch.is_object() && branch.value("writeOnly", false);
+           });
+  };
+  if (auto properties = schema.find("properties"); properties != schema.end() && properties->is_object()) {
+    for (const auto& [name, property] : properties->items()) {
+      if (is_write_only(property)) {
+        names.insert(name);
+      }
+    }
+  }
+  if (auto all_of = schema.find("allOf"); all_of != schema.end() && all_of->is_array()) {
+    for (const Json& branch : *all_of) {
+      CollectWriteOnlyNames(branch, names, depth + 1);
+    }
+  }
+}
+
 // Copy of a schema for the structural engine: formats and patterns we check ourselves are
 // removed. They stay inside anyOf/oneOf/not, where only the engine knows which branch applies,
 // unless `alternatives_match` is false: the engine's std::regex must not see a long string.
 // Nor then a long property name: patternProperties go too, with the additionalProperties
 // beside them (which would otherwise judge the names the patterns were meant to admit).
-Json PrepareForEngine(const Json& schema, bool inside_alternative, bool alternatives_match = true) {
+//
+// A `required` entry naming a writeOnly property is dropped: OpenAPI makes it required on the
+// request only. `write_only_names` holds those declared by the schemas this one is an allOf
+// branch of. `contains` beside minContains: 0 goes too (it would demand one match).
+Json PrepareForEngine(const Json& schema, bool inside_alternative, bool alternatives_match = true,
+                      const std::unordered_set<std::string>& write_only_names = {}) {
   if (schema.is_array()) {
     Json out = Json::array();
     for (const Json& item : schema) {
@@ -247,8 +284,32 @@ Json PrepareForEngine(const Json& schema, bool inside_alternative, bool alternat
     return schema;
   }
   const bool drop_name_patterns = !alternatives_match && schema.contains("patternProperties");
+  std::unordered_set<std::string> write_only = write_only_names;
+  CollectWriteOnlyNames(schema, write_only, 0);
+  const bool drop_contains = schema.contains("minContains") && schema["minContains"] == 0;
   Json out = Json::object();
   for (const auto& [key, value] : schema.items()) {
+    if (key == "contains" && drop_contains) {
+      continue;
+    }
+    if (key == "required" && value.is_array() && !write_only.empty()) {
+      Json kept = Json::array();
+      for (const Json& name : value) {
+        if (!name.is_string() || write_only.count(name.get<std::string>()) == 0) {
+          kept.push_back(name);
+        }
+      }
+      out[key] = std::move(kept);
+      continue;
+    }
+    if (key == "allOf" && value.is_array()) {
+      Json branches = Json::array();
+      for (const Json& branch : value) {
+        branches.push_back(PrepareForEngine(branch, inside_alternative, alternatives_match, write_only));
+      }
+      out[key] = std::move(branches);
+      continue;
+    }
     if (drop_name_patterns && (key == "patternProperties" || key == "additionalProperties")) {
       continue;
     }
@@ -449,6 +510,9 @@ class ValijsonEngine final : public StructuralEngine {
       const std::string& text = error.description;
       if (StartsWith(text, "Failed to validate against schema associated with property") ||
           StartsWith(text, "Failed to validate item #") ||
+          // After a failed tuple item (items: [...], additionalItems: false), valijson adds this
+          // for the same array; extra items get "Array contains more items than allowed".
+          StartsWith(text, "Cannot validate item #") ||
           StartsWith(text, "Failed to validate against child schema #") ||
           StartsWith(text, "Failed to validate against additional properties schema") ||
           StartsWith(text, "Failed to validate against schema associated with pattern")) {
@@ -560,6 +624,8 @@ struct SchemaValidator::Plan {
     bool composite = false;         // anyOf/oneOf: properties may come from a branch
     std::unordered_map<std::string, int> properties;
     int items = -1;
+    std::vector<int> tuple;     // array-form items: one node per position
+    int additional_items = -1;  // additionalItems, past the tuple
     int additional = -1;
     int ref = -1;  // a recursive "#/definitions/..." target
   };
@@ -641,6 +707,21 @@ struct SchemaValidator::Plan {
       int child = nodes[static_cast<size_t>(n)].items >= 0 ? nodes[static_cast<size_t>(n)].items : NewNode();
       nodes[static_cast<size_t>(n)].items = child;
       CompileInto(child, *items, depth + 1);
+    } else if (items != schema.end() && items->is_array()) {
+      for (size_t i = 0; i < items->size(); ++i) {
+        if (nodes[static_cast<size_t>(n)].tuple.size() <= i) {
+          int child = NewNode();
+          nodes[static_cast<size_t>(n)].tuple.push_back(child);
+        }
+        CompileInto(nodes[static_cast<size_t>(n)].tuple[i], (*items)[i], depth + 1);
+      }
+      if (auto rest = schema.find("additionalItems"); rest != schema.end() && rest->is_object()) {
+        int child = nodes[static_cast<size_t>(n)].additional_items >= 0
+                        ? nodes[static_cast<size_t>(n)].additional_items
+                        : NewNode();
+        nodes[static_cast<size_t>(n)].additional_items = child;
+        CompileInto(child, *rest, depth + 1);
+      }
     }
     if (auto all_of = schema.find("allOf"); all_of != schema.end() && all_of->is_array()) {
       for (const Json& branch : *all_of) {
@@ -676,6 +757,7 @@ struct SchemaValidator::Plan {
   const Node& Effective(int n) const {
     const Node* node = &nodes[static_cast<size_t>(n)];
     for (int hops = 0; node->ref >= 0 && hops < 8 && node->properties.empty() && node->items < 0 &&
+                       node->tuple.empty() &&
                        node->format == Format::kNone && !node->pattern && !node->linear;
          ++hops) {
       node = &nodes[static_cast<size_t>(node->ref)];
@@ -726,6 +808,15 @@ struct SchemaValidator::Plan {
           path.Pop();
         }
       }
+    } else if (value.is_array() && !node.tuple.empty()) {
+      for (size_t i = 0; i < value.size(); ++i) {
+        int child = i < node.tuple.size() ? node.tuple[i] : node.additional_items;
+        if (child >= 0) {
+          path.Push(i);
+          Walk(child, value[i], path, options, out);
+          path.Pop();
+        }
+      }
     } else if (value.is_array() && node.items >= 0) {
       for (size_t i = 0; i < value.size(); ++i) {
         path.Push(i);
@@ -765,6 +856,98 @@ std::optional<std::string> LongStringPointer(const Json& value, const std::strin
   return std::nullopt;
 }
 
+// Keywords valijson 1.0 (draft 7) does not know, so a schema holding one is not fully checked.
+// (prefixItems, dependentRequired and dependentSchemas are rewritten for OpenAPI 3.1 by
+// CanonicalSchema; what remains here could not be.)
+bool IsUncheckedKeyword(const std::string& key, const Json& value) {
+  static const std::unordered_set<std::string> kUnchecked = {
+      "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas",
+      "maxContains", "prefixItems", "$dynamicRef", "$recursiveRef"};
+  if (key == "minContains") {
+    return !(value.is_number_integer() && value.get<int64_t>() <= 1);  // 0 and 1 are handled
+  }
+  return kUnchecked.count(key) > 0;
+}
+
+// Appends "keyword at schema-pointer" for every unchecked keyword in `schema`, walking its
+// subschemas (not the values of enum, const, default or examples).
+void CollectUncheckedKeywords(const Json& schema, const std::string& pointer, int depth,
+                              std::vector<std::string>& out) {
+  if (!schema.is_object() || depth > 64) {
+    return;
+  }
+  static const std::unordered_set<std::string> kSingle = {
+      "items",          "additionalItems",  "additionalProperties", "not",   "contains",
+      "propertyNames",  "if",               "then",                 "else",  "unevaluatedProperties",
+      "unevaluatedItems"};
+  static const std::unordered_set<std::string> kList = {"allOf", "anyOf", "oneOf", "prefixItems",
+                                                        "items"};
+  static const std::unordered_set<std::string> kMap = {"properties", "patternProperties", "definitions",
+                                                       "$defs",      "dependentSchemas",  "dependencies"};
+  for (const auto& [key, value] : schema.items()) {
+    const std::string at = internal::AppendPointer(pointer, key);
+    if (IsUncheckedKeyword(key, value)) {
+      out.push_back(key + " at " + (at.empty() ? "/" : at));
+    }
+    if (kSingle.count(key) > 0 && value.is_object()) {
+      CollectUncheckedKeywords(value, at, depth + 1, out);
+    } else if (kList.count(key) > 0 && value.is_array()) {
+      for (size_t i = 0; i < value.size(); ++i) {
+        CollectUncheckedKeywords(value[i], internal::AppendPointer(at, i), depth + 1, out);
+      }
+    } else if (kMap.count(key) > 0 && value.is_object()) {
+      for (const auto& [name, sub] : value.items()) {
+        CollectUncheckedKeywords(sub, internal::AppendPointer(at, name), depth + 1, out);
+      }
+    }
+  }
+}
+
+// A number with a zero fractional part (1.0, 1e2) that fits int64 or uint64: an integer in
+// JSON Schema draft 6+ and 2020-12, which nlohmann (and so valijson) types as a float.
+// -2^63 itself is excluded: as a double it is also what -9223372036854775809 rounds to.
+bool IsIntegralFloat(const Json& value) {
+  if (!value.is_number_float()) {
+    return false;
+  }
+  const double v = value.get<double>();
+  return std::isfinite(v) && std::trunc(v) == v && v > -9223372036854775808.0 &&
+         v < 18446744073709551616.0;
+}
+
+bool HoldsIntegralFloat(const Json& value) {
+  if (value.is_object() || value.is_array()) {
+    return std::any_of(value.begin(), value.end(), [](const Json& member) { return HoldsIntegralFloat(member); });
+  }
+  return IsIntegralFloat(value);
+}
+
+// `value` with every integral float an integer.
+Json IntegralFloatsAsIntegers(const Json& value) {
+  if (value.is_object()) {
+    Json out = Json::object();
+    for (const auto& [key, member] : value.items()) {
+      out[key] = IntegralFloatsAsIntegers(member);
+    }
+    return out;
+  }
+  if (value.is_array()) {
+    Json out = Json::array();
+    for (const Json& member : value) {
+      out.push_back(IntegralFloatsAsIntegers(member));
+    }
+    return out;
+  }
+  if (!IsIntegralFloat(value)) {
+    return value;
+  }
+  const double v = value.get<double>();
+  if (v < 0) {
+    return Json(static_cast<int64_t>(v));
+  }
+  return Json(static_cast<uint64_t>(v));
+}
+
 }  // namespace
 
 SchemaValidator::SchemaValidator() = default;
@@ -798,6 +981,7 @@ Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(const Js
     }
     compiled->engine_without_alternative_regexes_ = *std::move(without);
   }
+  CollectUncheckedKeywords(compiled->schema_, "", 0, compiled->unchecked_keywords_);
   compiled->plan_ = std::make_unique<Plan>();
   if (recursive) {
     compiled->plan_->definitions = &compiled->schema_["definitions"];
@@ -814,6 +998,19 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
                                                        const ValidateOptions& options) const {
   std::vector<SchemaViolation> violations;
   const StructuralEngine* engine = engine_.get();
+  if (!unchecked_keywords_.empty()) {
+    std::string listed;
+    for (size_t i = 0; i < unchecked_keywords_.size() && i < 5; ++i) {
+      listed += (listed.empty() ? "" : ", ") + unchecked_keywords_[i];
+    }
+    if (unchecked_keywords_.size() > 5) {
+      listed += " and " + std::to_string(unchecked_keywords_.size() - 5) + " more";
+    }
+    violations.push_back({"response.schema.keyword_unchecked", "",
+                          "schema keywords the validation engine (JSON Schema draft 7) cannot check "
+                          "were not checked: " + listed,
+                          "", ""});
+  }
   if (backtracking_pattern_) {
     violations.push_back(
         {"response.schema.pattern_unchecked", "",
@@ -832,9 +1029,16 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
            "", ""});
     }
   }
-  engine->Validate(instance, violations);
+  // Only a body holding 1.0 or 1e2 is copied, with those as integers: then `type: integer`
+  // and integer formats (int32 range...) judge them as the integers they are.
+  std::optional<Json> as_integers;
+  if (HoldsIntegralFloat(instance)) {
+    as_integers = IntegralFloatsAsIntegers(instance);
+  }
+  const Json& subject = as_integers ? *as_integers : instance;
+  engine->Validate(subject, violations);
   PathStack path;
-  plan_->Walk(0, instance, path, options, violations);
+  plan_->Walk(0, subject, path, options, violations);
   // Explain structural violations with what the schema expected and what was there.
   for (SchemaViolation& violation : violations) {
     if (!violation.expected.empty()) {
@@ -871,6 +1075,13 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
       violation.expected = joined;
       if (!joined.empty()) {
         violation.message = "expected " + joined + ", got " + internal::JsonTypeName(actual);
+        if (actual != nullptr && actual->is_number_float() &&
+            std::find(types.begin(), types.end(), "integer") != types.end()) {
+          const double v = actual->get<double>();
+          if (std::isfinite(v) && std::trunc(v) == v) {
+            violation.message += " (a whole number outside the int64 and uint64 range)";
+          }
+        }
       }
     } else if (violation.check_id == "response.schema.enum" && schema->contains("enum")) {
       violation.expected = internal::DescribeEnum((*schema)["enum"]);

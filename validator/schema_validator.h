@@ -52,7 +52,9 @@ class SchemaValidator {
   static Result<std::shared_ptr<const SchemaValidator>> Compile(const nlohmann::json& schema,
                                                                 const nlohmann::json& definitions);
 
-  // Every violation of `instance`, in document order. Thread-safe.
+  // Every violation of `instance`, in document order. Thread-safe. A number with a zero
+  // fractional part (1.0, 1e2) that fits int64/uint64 counts as an integer (JSON Schema draft 6+,
+  // 2020-12): the body is copied with such numbers as integers, only when it holds one.
   std::vector<SchemaViolation> Validate(const nlohmann::json& instance,
                                         const ValidateOptions& options = {}) const;
 
@@ -78,6 +80,9 @@ class SchemaValidator {
   // A pattern inside anyOf/oneOf/not (or a patternProperties key) that std::regex may take
   // exponential time on: then engine_ has none of them, and every response says so.
   std::optional<std::string> backtracking_pattern_;
+  // "keyword at /schema/pointer" for each keyword valijson cannot check (unevaluatedProperties,
+  // maxContains...): every response gets a may-level response.schema.keyword_unchecked.
+  std::vector<std::string> unchecked_keywords_;
   std::unique_ptr<Plan> plan_;
 };
 
