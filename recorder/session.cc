@@ -20,6 +20,7 @@
 #include "recorder/internal/http_glue.h"
 #include "recorder/internal/upstream.h"
 #include "traffic/request_body.h"
+#include "traffic/url.h"
 #include "validator/finding.h"
 
 namespace conform::recorder {
@@ -686,8 +687,7 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
   std::string host = options.listen.host == "0.0.0.0" || options.listen.host == "::"
                          ? "127.0.0.1"
                          : options.listen.host;
-  impl->url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-              std::to_string(port);
+  impl->url = "http://" + traffic::HostPort(host, port);
 
   // The cassette is created only once the address is bound: a busy port must not cost the
   // user an existing recording.

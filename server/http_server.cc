@@ -18,6 +18,7 @@
 #include "server/served_contract.h"
 #include "traffic/exchange.h"
 #include "traffic/request_body.h"
+#include "traffic/url.h"
 
 namespace conform::server {
 namespace {
@@ -325,10 +326,7 @@ Result<std::unique_ptr<RunningServer>> StartServer(ServerOptions options) {
   } else if (shown_host == "::") {
     shown_host = "::1";
   }
-  if (shown_host.find(':') != std::string::npos) {
-    shown_host = "[" + shown_host + "]";
-  }
-  impl->base_url = "http://" + shown_host + ":" + std::to_string(impl->port);
+  impl->base_url = "http://" + traffic::HostPort(shown_host, impl->port);
 
   impl->thread = std::thread([&http] { http.listen_after_bind(); });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

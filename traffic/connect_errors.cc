@@ -10,13 +10,14 @@
 #include <memory>
 #include <system_error>
 
+#include "traffic/url.h"
+
 namespace conform::traffic {
 
 std::string DiagnoseConnect(const std::string& host, int port, std::chrono::milliseconds timeout,
                             std::string_view peer) {
   const std::string who = peer.empty() ? std::string() : std::string(peer) + " ";
-  const bool ipv6 = host.find(':') != std::string::npos;  // "[::1]:8080", as a URL writes it
-  const std::string where = who + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  const std::string where = who + HostPort(host, port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

@@ -323,4 +323,12 @@ Result<ListenAddress> ParseListenAddress(std::string_view text) {
   return ListenAddress{.host = host, .port = *port};
 }
 
+std::string HostPort(std::string_view host, int port) {
+  std::string shown(host);
+  if (shown.find(':') != std::string::npos) {
+    shown = "[" + shown + "]";
+  }
+  return shown + ":" + std::to_string(port);
+}
+
 }  // namespace conform::traffic

@@ -71,4 +71,7 @@ std::string Target(const Url& url);
 // "?pageToken=a%2Bb+c" is unchanged and "?filter=a b" becomes "?filter=a%20b".
 std::string EscapeUrl(std::string_view url);
 
+// "host:port" as a URL writes it: an IPv6 address in brackets ("[::1]:8080").
+std::string HostPort(std::string_view host, int port);
+
 }  // namespace conform::traffic

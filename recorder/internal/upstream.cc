@@ -128,10 +128,7 @@ void Upstream::GiveBack(std::unique_ptr<httplib::ClientImpl> client) {
   }
 }
 
-std::string Upstream::Where() const {
-  bool ipv6 = host_.find(':') != std::string::npos;  // "[::1]:8080", as a URL writes it
-  return (ipv6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
-}
+std::string Upstream::Where() const { return traffic::HostPort(host_, port_); }
 
 UpstreamReply Upstream::Forward(const std::string& method, const std::string& target,
                                 const traffic::Headers& headers, const std::string& body) {

@@ -159,5 +159,11 @@ TEST(EscapeUrl, EncodesOnlyWhatAUrlCannotHoldRaw) {
   EXPECT_EQ(EscapeUrl("https://h"), "https://h");
 }
 
+TEST(HostPort, BracketsAnIpv6AddressAsAUrlWritesIt) {
+  EXPECT_EQ(HostPort("127.0.0.1", 8080), "127.0.0.1:8080");
+  EXPECT_EQ(HostPort("api.example.com", 443), "api.example.com:443");
+  EXPECT_EQ(HostPort("::1", 8080), "[::1]:8080");
+}
+
 }  // namespace
 }  // namespace conform::traffic
