@@ -1,8 +1,12 @@
 #include "validator/schema_util.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <unordered_set>
+
+#include "traffic/url.h"
+#include "validator/internal/document.h"
 
 namespace conform::validator {
 namespace {
@@ -102,7 +106,207 @@ void TranslateDraft2020(const Json& raw, Json& out) {
   }
 }
 
+// The JSON pointer a local $ref names, percent-decoded as the $ref resolver reads it; nullopt
+// for any other reference.
+std::optional<std::string> LocalRefPointer(const std::string& ref) {
+  if (ref.empty() || ref[0] != '#') {
+    return std::nullopt;
+  }
+  std::string pointer =
+      traffic::PercentDecode(std::string_view(ref).substr(1), traffic::PlusIs::kPlus);
+  if (!pointer.empty() && pointer[0] != '/') {
+    return std::nullopt;
+  }
+  return pointer;
+}
+
+struct BranchValues {
+  std::vector<Json> of_branch;  // the values that select each branch
+  Json all = Json::array();     // every value: the mapping's, then the implicit ones
+};
+
+// The values that select each of the branches a discriminator chooses among, whose $refs are
+// `refs` ("" for an inline branch): the `mapping` entries (a $ref, or a bare name of
+// #/components/schemas), then the last token of each branch's $ref for any value the mapping
+// does not give. nullopt when the choice is not clear: a mapping entry that is not a local
+// reference to one of the branches, or a branch that no value selects.
+std::optional<BranchValues> FindBranchValues(const Json& discriminator,
+                                             const std::vector<std::string>& refs) {
+  std::vector<std::optional<std::string>> pointers;
+  for (const std::string& ref : refs) {
+    pointers.push_back(LocalRefPointer(ref));
+  }
+  auto branch_at = [&](const std::optional<std::string>& pointer) -> std::optional<size_t> {
+    for (size_t i = 0; pointer && i < pointers.size(); ++i) {
+      if (pointers[i] == pointer) {
+        return i;
+      }
+    }
+    return std::nullopt;
+  };
+  BranchValues values;
+  values.of_branch.assign(refs.size(), Json::array());
+  std::unordered_set<std::string> given;
+  if (auto mapping = discriminator.find("mapping"); mapping != discriminator.end()) {
+    if (!mapping->is_object()) {
+      return std::nullopt;
+    }
+    for (const auto& [value, target] : mapping->items()) {
+      if (!target.is_string()) {
+        return std::nullopt;
+      }
+      const std::string& text = target.get_ref<const std::string&>();
+      const bool bare_name = text.find_first_of("#/") == std::string::npos;
+      std::optional<size_t> branch = branch_at(
+          bare_name
+              ? std::optional<std::string>(internal::AppendPointer("/components/schemas", text))
+              : LocalRefPointer(text));
+      if (!branch) {
+        return std::nullopt;
+      }
+      values.of_branch[*branch].push_back(value);
+      values.all.push_back(value);
+      given.insert(value);
+    }
+  }
+  for (size_t i = 0; i < refs.size(); ++i) {
+    std::vector<std::string> tokens =
+        pointers[i] ? PointerTokens(*pointers[i]) : std::vector<std::string>();
+    if (!tokens.empty() && given.insert(tokens.back()).second) {
+      values.of_branch[i].push_back(tokens.back());
+      values.all.push_back(tokens.back());
+    }
+    if (values.of_branch[i].empty()) {
+      return std::nullopt;
+    }
+  }
+  return values;
+}
+
+// Adds each type of `types` not in `to` yet.
+void AddTypes(const std::vector<std::string>& types, std::vector<std::string>& to) {
+  for (const std::string& type : types) {
+    if (std::find(to.begin(), to.end(), type) == to.end()) {
+      to.push_back(type);
+    }
+  }
+}
+
+// Translates the discriminator of `out` (see TranslateDiscriminators), whose subschemas are done.
+void TranslateDiscriminator(Json& out) {
+  auto discriminator = out.find("discriminator");
+  if (discriminator == out.end() || !discriminator->is_object()) {
+    return;  // none, or Swagger 2.0's property name: the alternatives stay as they are
+  }
+  Json recorded_refs;
+  if (auto recorded = discriminator->find(kDiscriminatorBranchRefs);
+      recorded != discriminator->end()) {
+    recorded_refs = *recorded;
+    discriminator->erase(recorded);
+  }
+  auto property = discriminator->find("propertyName");
+  const char* keyword = out.contains("oneOf") ? "oneOf" : "anyOf";
+  auto alternatives = out.find(keyword);
+  auto all_of = out.find("allOf");
+  if (property == discriminator->end() || !property->is_string() || alternatives == out.end() ||
+      !alternatives->is_array() || alternatives->empty() ||
+      (all_of != out.end() && !all_of->is_array())) {
+    return;
+  }
+  // The $refs the resolver recorded (a recursive branch is now "#/definitions/..."), else
+  // those of branches still written as a $ref.
+  const bool recorded = recorded_refs.is_array() && recorded_refs.size() == alternatives->size();
+  std::vector<std::string> refs;
+  for (size_t i = 0; i < alternatives->size(); ++i) {
+    const Json& branch = (*alternatives)[i];
+    if (recorded && recorded_refs[i].is_string()) {
+      refs.push_back(recorded_refs[i].get<std::string>());
+    } else if (branch.is_object() && branch.contains("$ref") && branch["$ref"].is_string()) {
+      refs.push_back(branch["$ref"].get<std::string>());
+    } else {
+      refs.push_back("");
+    }
+  }
+  std::optional<BranchValues> values = FindBranchValues(*discriminator, refs);
+  if (!values) {
+    return;
+  }
+  const std::string name = property->get<std::string>();
+  Json selections = Json::array();
+  std::vector<std::string> types;
+  bool branches_typed = true;
+  for (size_t i = 0; i < alternatives->size(); ++i) {
+    Json condition = {{"type", "object"},
+                      {"required", Json::array({name})},
+                      {"properties", {{name, {{"enum", values->of_branch[i]}}}}}};
+    selections.push_back({{"if", std::move(condition)}, {"then", (*alternatives)[i]}});
+    std::vector<std::string> branch_types = SchemaTypes((*alternatives)[i]);
+    branches_typed = branches_typed && !branch_types.empty();
+    AddTypes(branch_types, types);
+  }
+  // Only objects are discriminated: another value is held to the types of the branches (and
+  // of this schema, e.g. "null" where it is nullable), or left to this schema's own keywords.
+  Json any_object = {{"if", {{"type", "object"}}},
+                     {"then",
+                      {{"required", Json::array({name})},
+                       {"properties", {{name, {{"enum", std::move(values->all)}}}}}}}};
+  if (branches_typed) {
+    AddTypes(SchemaTypes(out), types);
+    any_object["else"] = {{"type", types.size() == 1 ? Json(types[0]) : Json(types)}};
+  }
+  selections.push_back(std::move(any_object));
+  Json translated = all_of != out.end() ? *all_of : Json::array();
+  for (Json& selection : selections) {
+    translated.push_back(std::move(selection));
+  }
+  out.erase(keyword);
+  out["allOf"] = std::move(translated);
+}
+
 }  // namespace
+
+Json TranslateDiscriminators(const Json& schema) {
+  if (!schema.is_object()) {
+    return schema;
+  }
+  Json out = MapSubschemas(schema, [](const Json& sub) { return TranslateDiscriminators(sub); });
+  TranslateDiscriminator(out);
+  return out;
+}
+
+std::optional<TranslatedDiscriminator> FindTranslatedDiscriminator(const Json& schema) {
+  if (!schema.is_object() || !schema.contains("discriminator") || !schema.contains("allOf") ||
+      !schema["allOf"].is_array()) {
+    return std::nullopt;
+  }
+  const Json& discriminator = schema["discriminator"];
+  if (!discriminator.is_object() || !discriminator.contains("propertyName") ||
+      !discriminator["propertyName"].is_string()) {
+    return std::nullopt;
+  }
+  const std::string& name = discriminator["propertyName"].get_ref<const std::string&>();
+  // The item TranslateDiscriminator writes last: {"if": {"type": "object"}, "then": {"required":
+  // [name], "properties": {name: {"enum": [...]}}}, "else"?}.
+  const Json required = Json::array({name});
+  for (const Json& item : schema["allOf"]) {
+    if (!item.is_object() || !item.contains("if") || item["if"] != Json{{"type", "object"}} ||
+        !item.contains("then")) {
+      continue;
+    }
+    const Json& then = item["then"];
+    if (!then.is_object() || then.size() != 2 || !then.contains("required") ||
+        then["required"] != required || !then.contains("properties")) {
+      continue;
+    }
+    const Json& properties = then["properties"];
+    if (properties.is_object() && properties.size() == 1 && properties.contains(name) &&
+        properties[name].is_object() && properties[name].size() == 1 &&
+        properties[name].contains("enum") && properties[name]["enum"].is_array()) {
+      return TranslatedDiscriminator{name, properties[name]["enum"]};
+    }
+  }
+  return std::nullopt;
+}
 
 Json CanonicalSchema(const Json& schema, Dialect dialect) {
   // Boolean schemas (JSON Schema 2019+, OpenAPI 3.1): valijson 1.0 ignores them, so `false`
@@ -157,6 +361,7 @@ Json CanonicalSchema(const Json& schema, Dialect dialect) {
   if (dialect == Dialect::kOpenApi31) {
     TranslateDraft2020(schema, out);
   }
+  TranslateDiscriminator(out);
 
   auto type = out.find("type");
   if (type != out.end() && type->is_array() && type->size() == 1) {
@@ -249,7 +454,45 @@ std::vector<std::string> PointerTokens(std::string_view pointer) {
 
 namespace {
 
-const Json* Step(const Json& schema, const std::string& token) {
+// Whether `instance` satisfies `condition`, when it has the shape of a discriminator's `if`
+// (TranslateDiscriminator): {"type": "object"}, with "required" names and "properties" that
+// hold only an "enum". nullopt for any other condition.
+std::optional<bool> SelectionHolds(const Json& condition, const Json& instance) {
+  if (!condition.is_object() || !condition.contains("type") || condition["type"] != "object") {
+    return std::nullopt;
+  }
+  for (const auto& [key, value] : condition.items()) {
+    if (key != "type" && key != "required" && key != "properties") {
+      return std::nullopt;
+    }
+  }
+  const Json required = condition.value("required", Json::array());
+  const Json properties = condition.value("properties", Json::object());
+  if (!required.is_array() || !properties.is_object()) {
+    return std::nullopt;
+  }
+  bool holds = instance.is_object();
+  for (const Json& name : required) {
+    if (!name.is_string()) {
+      return std::nullopt;
+    }
+    holds = holds && instance.contains(name.get<std::string>());
+  }
+  for (const auto& [name, sub] : properties.items()) {
+    if (!sub.is_object() || sub.size() != 1 || !sub.contains("enum") || !sub["enum"].is_array()) {
+      return std::nullopt;
+    }
+    if (holds && instance.contains(name)) {
+      const Json& options = sub["enum"];
+      holds = std::find(options.begin(), options.end(), instance[name]) != options.end();
+    }
+  }
+  return holds;
+}
+
+// The schema of member `token` of a value that `schema` describes. `here` is that value when
+// known: then an if/then/else whose `if` it is seen to satisfy (or not) leads into then (else).
+const Json* Step(const Json& schema, const std::string& token, const Json* here) {
   if (!schema.is_object()) {
     return nullptr;
   }
@@ -276,8 +519,18 @@ const Json* Step(const Json& schema, const std::string& token) {
   auto all_of = schema.find("allOf");
   if (all_of != schema.end() && all_of->is_array()) {
     for (const Json& branch : *all_of) {
-      if (const Json* found = Step(branch, token)) {
+      if (const Json* found = Step(branch, token, here)) {
         return found;
+      }
+    }
+  }
+  if (auto condition = schema.find("if"); condition != schema.end() && here != nullptr) {
+    if (std::optional<bool> holds = SelectionHolds(*condition, *here)) {
+      auto branch = schema.find(*holds ? "then" : "else");
+      if (branch != schema.end()) {
+        if (const Json* found = Step(*branch, token, here)) {
+          return found;
+        }
       }
     }
   }
@@ -288,17 +541,44 @@ const Json* Step(const Json& schema, const std::string& token) {
   return nullptr;
 }
 
-}  // namespace
+// Member `token` of `value`, or nullptr.
+const Json* Member(const Json* value, const std::string& token) {
+  if (value == nullptr) {
+    return nullptr;
+  }
+  if (value->is_object()) {
+    auto found = value->find(token);
+    return found != value->end() ? &*found : nullptr;
+  }
+  const bool index = !token.empty() && token.size() < 10 &&
+                     token.find_first_not_of("0123456789") == std::string::npos;
+  if (value->is_array() && index && std::stoul(token) < value->size()) {
+    return &(*value)[std::stoul(token)];
+  }
+  return nullptr;
+}
 
-const Json* SchemaAt(const Json& schema, std::string_view pointer) {
+const Json* Walk(const Json& schema, std::string_view pointer, const Json* instance) {
   const Json* current = &schema;
+  const Json* here = instance;
   for (const std::string& token : PointerTokens(pointer)) {
-    current = Step(*current, token);
+    current = Step(*current, token, here);
     if (current == nullptr) {
       return nullptr;
     }
+    here = Member(here, token);
   }
   return current;
+}
+
+}  // namespace
+
+const Json* SchemaAt(const Json& schema, std::string_view pointer) {
+  return Walk(schema, pointer, nullptr);
+}
+
+const Json* SchemaAt(const Json& schema, std::string_view pointer, const Json& instance) {
+  return Walk(schema, pointer, &instance);
 }
 
 }  // namespace conform::validator

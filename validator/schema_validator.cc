@@ -262,6 +262,14 @@ void CollectWriteOnlyNames(const Json& schema, std::unordered_set<std::string>& 
   }
 }
 
+// Keywords whose subschemas apply to a value or not depending on the value: our walk does not
+// know which, so what they hold is left to the engine. if/then/else is how CanonicalSchema
+// writes a discriminator's selection of a oneOf/anyOf branch.
+bool IsAlternativeKeyword(const std::string& key) {
+  return key == "anyOf" || key == "oneOf" || key == "not" || key == "if" || key == "then" ||
+         key == "else";
+}
+
 // Copy of a schema for the structural engine: formats and patterns we check ourselves are
 // removed. They stay inside anyOf/oneOf/not, where only the engine knows which branch applies,
 // unless `alternatives_match` is false: the engine's std::regex must not see a long string.
@@ -320,7 +328,7 @@ Json PrepareForEngine(const Json& schema, bool inside_alternative, bool alternat
         key == "externalDocs" || key == "xml" || key == "deprecated" || key == "refIdentifier") {
       continue;
     }
-    bool alternative = inside_alternative || key == "anyOf" || key == "oneOf" || key == "not";
+    bool alternative = inside_alternative || IsAlternativeKeyword(key);
     if (key == "enum" || key == "const" || key == "default" || key == "required") {
       out[key] = value;  // values, not schemas
     } else if (key == "properties" || key == "patternProperties" || key == "definitions") {
@@ -436,7 +444,7 @@ std::optional<std::string> BacktrackingPatternForEngine(const Json& schema, bool
         }
       }
     }
-    const bool alternative = inside_alternative || key == "anyOf" || key == "oneOf" || key == "not";
+    const bool alternative = inside_alternative || IsAlternativeKeyword(key);
     if (key == "properties" || key == "patternProperties" || key == "definitions") {
       if (value.is_object()) {
         for (const auto& [name, sub] : value.items()) {
@@ -514,6 +522,8 @@ class ValijsonEngine final : public StructuralEngine {
           // for the same array; extra items get "Array contains more items than allowed".
           StartsWith(text, "Cannot validate item #") ||
           StartsWith(text, "Failed to validate against child schema #") ||
+          // The failures of the then/else that applied come first, and are the causes.
+          StartsWith(text, "Failed to validate against a conditional schema") ||
           StartsWith(text, "Failed to validate against additional properties schema") ||
           StartsWith(text, "Failed to validate against schema associated with pattern")) {
         continue;
@@ -621,7 +631,7 @@ struct SchemaValidator::Plan {
     bool write_only = false;
     bool declares_properties = false;
     bool additional_given = false;  // additionalProperties written in the schema
-    bool composite = false;         // anyOf/oneOf: properties may come from a branch
+    bool composite = false;         // anyOf/oneOf/if: properties may come from a branch
     std::unordered_map<std::string, int> properties;
     int items = -1;
     std::vector<int> tuple;     // array-form items: one node per position
@@ -682,7 +692,7 @@ struct SchemaValidator::Plan {
     if (schema.value("writeOnly", false)) {
       nodes[static_cast<size_t>(n)].write_only = true;
     }
-    if (schema.contains("anyOf") || schema.contains("oneOf")) {
+    if (schema.contains("anyOf") || schema.contains("oneOf") || schema.contains("if")) {
       nodes[static_cast<size_t>(n)].composite = true;
     }
     if (auto properties = schema.find("properties"); properties != schema.end() && properties->is_object()) {
@@ -903,6 +913,49 @@ void CollectUncheckedKeywords(const Json& schema, const std::string& pointer, in
   }
 }
 
+// When `violation` (a missing property, or a value not in an enum) is about the property of a
+// discriminator TranslateDiscriminators wrote, rewrites it to say so and returns true: the
+// property is missing, or its value selects no branch (not merely outside the property's own
+// enum, which the caller explains).
+bool ExplainDiscriminator(const Json& schema, const Json& instance, SchemaViolation& violation) {
+  std::vector<std::string> tokens = PointerTokens(violation.pointer);
+  if (tokens.empty()) {
+    return false;
+  }
+  const std::string parent = violation.pointer.substr(0, violation.pointer.rfind('/'));
+  const Json* parent_schema = SchemaAt(schema, parent, instance);
+  std::optional<TranslatedDiscriminator> discriminator =
+      parent_schema != nullptr ? FindTranslatedDiscriminator(*parent_schema) : std::nullopt;
+  if (!discriminator || discriminator->property != tokens.back()) {
+    return false;
+  }
+  const std::string allowed = internal::DescribeEnum(discriminator->values);
+  if (violation.check_id == "response.schema.required") {
+    violation.message = "discriminator property '" + discriminator->property +
+                        "' is missing: its value selects the schema, " + allowed;
+    violation.expected = "property present, " + allowed;
+    violation.actual = "absent";
+    return true;
+  }
+  const Json* actual = nullptr;
+  try {
+    Json::json_pointer pointer(violation.pointer);
+    actual = instance.contains(pointer) ? &instance.at(pointer) : nullptr;
+  } catch (const Json::exception&) {
+    actual = nullptr;
+  }
+  const Json& values = discriminator->values;
+  if (actual == nullptr || std::find(values.begin(), values.end(), *actual) != values.end()) {
+    return false;
+  }
+  violation.message = "discriminator property '" + discriminator->property + "' is " +
+                      internal::DescribeValue(*actual) +
+                      ", which selects none of its schemas: expected " + allowed;
+  violation.expected = allowed;
+  violation.actual = internal::DescribeValue(*actual);
+  return true;
+}
+
 // A number with a zero fractional part (1.0, 1e2) that fits int64 or uint64: an integer in
 // JSON Schema draft 6+ and 2020-12, which nlohmann (and so valijson) types as a float.
 // -2^63 itself is excluded: as a double it is also what -9223372036854775809 rounds to.
@@ -959,7 +1012,13 @@ Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(const Js
   compiled->schema_ = schema;
   bool recursive = !definitions.empty() && schema.dump().find("\"#/definitions/") != std::string::npos;
   if (recursive && compiled->schema_.is_object()) {
-    compiled->schema_["definitions"] = definitions;
+    // Recursive targets are not canonicalised (the loader resolves them), but a discriminator
+    // in one must still select its branch.
+    Json translated = Json::object();
+    for (const auto& [name, target] : definitions.items()) {
+      translated[name] = TranslateDiscriminators(target);
+    }
+    compiled->schema_["definitions"] = std::move(translated);
   }
   // valijson matches patterns inside alternatives, and patternProperties keys, with std::regex:
   // one that may backtrack exponentially never reaches it (it would hang the run on a short
@@ -1044,7 +1103,12 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
     if (!violation.expected.empty()) {
       continue;
     }
-    const Json* schema = SchemaAt(schema_, violation.pointer);
+    if ((violation.check_id == "response.schema.required" ||
+         violation.check_id == "response.schema.enum") &&
+        ExplainDiscriminator(schema_, instance, violation)) {
+      continue;
+    }
+    const Json* schema = SchemaAt(schema_, violation.pointer, instance);
     Json::json_pointer pointer;
     const Json* actual = nullptr;
     try {

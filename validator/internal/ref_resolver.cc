@@ -32,6 +32,30 @@ bool DescendsIntoData(const std::string& key) {
   return kDescending.count(key) > 0;
 }
 
+// A schema with a discriminator beside oneOf (or anyOf) loses the names of its branches when
+// their $refs are inlined, and a discriminator selects a branch by name: the $ref each branch
+// was written as ("" for an inline one) is kept in the discriminator, where CanonicalSchema
+// reads it (kDiscriminatorBranchRefs).
+void KeepDiscriminatorBranchRefs(const Json& node, Json& resolved) {
+  auto discriminator = resolved.find("discriminator");
+  if (discriminator == resolved.end() || !discriminator->is_object()) {
+    return;
+  }
+  auto alternatives = node.find("oneOf");
+  if (alternatives == node.end() || !alternatives->is_array()) {
+    alternatives = node.find("anyOf");
+  }
+  if (alternatives == node.end() || !alternatives->is_array()) {
+    return;
+  }
+  Json refs = Json::array();
+  for (const Json& branch : *alternatives) {
+    const bool is_ref = branch.is_object() && branch.contains("$ref") && branch["$ref"].is_string();
+    refs.push_back(is_ref ? branch["$ref"] : Json(""));
+  }
+  (*discriminator)[kDiscriminatorBranchRefs] = std::move(refs);
+}
+
 size_t CountValues(const Json& node) {
   size_t count = 1;
   if (node.is_structured()) {
@@ -116,6 +140,7 @@ Result<Json> RefResolver::Resolve(const Json& node, const std::string& pointer) 
       }
       out[key] = *std::move(resolved);
     }
+    KeepDiscriminatorBranchRefs(node, out);
     return out;
   }
   if (node.is_array()) {

@@ -4,7 +4,8 @@
 // {"$ref": "#/definitions/<name>"} with the target in `definitions()`; a cycle that describes
 // no data (A -> B -> A, or through allOf/anyOf/oneOf/not), a broken or external $ref, one
 // that points at a string, number, list or null, and a document that inlines to more than
-// kMaxValues values are errors naming file:line:col.
+// kMaxValues values are errors naming file:line:col. Beside a discriminator, the $refs of the
+// oneOf/anyOf branches are kept in it (kDiscriminatorBranchRefs, read by CanonicalSchema).
 //   internal::RefResolver resolver(doc);
 //   Result<nlohmann::json> root = resolver.Resolve(doc.root, "");
 #pragma once
