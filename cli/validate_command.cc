@@ -108,6 +108,9 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
   traffic::ReadOptions read_options;
   read_options.limits.max_body_bytes = *max_body;
   read_options.default_status = options.status;
+  // A body over the limit is a response.body.limit finding on its exchange, as in conform
+  // check, not a reason to refuse the whole recording.
+  read_options.limits.over_limit_response = traffic::OverLimitBody::kMark;
   std::vector<traffic::Exchange> exchanges;
   for (const std::string& path : *paths) {
     // A cassette whose recorder was killed is recovered (every complete entry), as replay does.

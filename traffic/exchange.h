@@ -5,6 +5,7 @@
 //   if (auto type = traffic::FindHeader(e.response.headers, "content-type")) { ... }
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,15 @@ struct Response {
   bool operator==(const Response&) const = default;
 };
 
+// A recorded body that was not loaded because it is over the reader's size limit.
+struct UnloadedBody {
+  // Where the recording holds it: "log.entries[3].response.content.text" (HAR),
+  // "response.body" (an exchange object in JSON Lines), "" (a bare body: the whole line).
+  std::string where;
+  size_t bytes = 0;  // its size: decoded from base64 where it was encoded
+  size_t limit = 0;  // the ReadLimits::max_body_bytes it is over
+};
+
 struct Exchange {
   Request request;
   Response response;
@@ -57,6 +67,11 @@ struct Exchange {
   // Set when the recording says a body was sent but does not hold it (a browser's HAR entry
   // with content.size 2384 and no text: a cached or unsaved body). Not an empty body.
   std::string body_not_recorded;
+  // Set when the recording holds a response body over the reader's size limit, which was not
+  // loaded (ReadLimits::over_limit_response = kMark): response.body is empty, the body was not.
+  // The status and headers are read. A fact about the server (response.body.limit), like
+  // `body_over_limit`, but of a recorded answer, which has no `error`.
+  std::optional<UnloadedBody> body_over_read_limit;
 };
 
 }  // namespace conform::traffic

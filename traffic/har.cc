@@ -33,6 +33,12 @@ std::string Where(std::string_view source, std::string_view text, size_t offset)
   return std::string(source) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
+// A body as the entry holds it: its bytes, or, when it is over the limit, only its size.
+struct ReadBody {
+  std::string bytes;
+  std::optional<size_t> over_limit;
+};
+
 // Reads the fields of one entry; every error names the entry and the field.
 class EntryReader {
  public:
@@ -116,39 +122,31 @@ class EntryReader {
     return headers;
   }
 
-  // The bytes of `text`, base64-decoded when `encoding` says so, within the body limit.
-  Result<std::string> Body(const Json* text, const Json* encoding, const std::string& path,
-                           std::string_view what) const {
+  // The bytes of `text`, base64-decoded when `encoding` says so; over the body limit, only its
+  // size (the bytes are neither copied nor decoded).
+  Result<ReadBody> Body(const Json* text, const Json* encoding, const std::string& path) const {
     if (text == nullptr) {
-      return std::string();
+      return ReadBody{};
     }
-    std::string body;
-    if (encoding != nullptr) {
-      std::string name = encoding->get<std::string>();
-      if (name == "base64") {
-        const std::string& encoded = text->get_ref<const std::string&>();
-        // Refuse before decoding only what is surely too large (size / 4 * 3 counts the padding).
-        // Subtract, not max_body_bytes + 3: that wraps for a limit near SIZE_MAX.
-        if (encoded.size() / 4 * 3 > 3 && encoded.size() / 4 * 3 - 3 > limits_.max_body_bytes) {
-          return TooLarge(what, encoded.size() / 4 * 3);
-        }
-        auto decoded = internal::Base64Decode(encoded);
-        if (!decoded) {
-          return Fail(path + ".text is not valid base64");
-        }
-        body = std::move(*decoded);
-      } else if (!name.empty()) {
-        return Fail("unsupported " + path + " encoding '" + internal::Printable(name) + "'");
-      } else {
-        body = text->get<std::string>();
+    const std::string& written = text->get_ref<const std::string&>();
+    std::string name = encoding != nullptr ? encoding->get<std::string>() : std::string();
+    if (name == "base64") {
+      if (size_t size = internal::Base64DecodedSize(written); size > limits_.max_body_bytes) {
+        return ReadBody{.over_limit = size};
       }
-    } else {
-      body = text->get<std::string>();
+      auto decoded = internal::Base64Decode(written);
+      if (!decoded) {
+        return Fail(path + ".text is not valid base64");
+      }
+      return ReadBody{.bytes = std::move(*decoded)};
     }
-    if (body.size() > limits_.max_body_bytes) {
-      return TooLarge(what, body.size());
+    if (!name.empty()) {
+      return Fail("unsupported " + path + " encoding '" + internal::Printable(name) + "'");
     }
-    return body;
+    if (written.size() > limits_.max_body_bytes) {
+      return ReadBody{.over_limit = written.size()};
+    }
+    return ReadBody{.bytes = written};
   }
 
   Error TooLarge(std::string_view what, size_t size) const {
@@ -224,7 +222,16 @@ class EntryReader {
       if (!body) {
         return body.error();
       }
-      exchange.response.body = std::move(*body);
+      if (body->over_limit) {
+        if (limits_.over_limit_response == OverLimitBody::kRefuse) {
+          return TooLarge("response body", *body->over_limit);
+        }
+        exchange.body_over_read_limit = UnloadedBody{
+            .where = "log.entries[" + std::to_string(index_) + "].response.content.text",
+            .bytes = *body->over_limit,
+            .limit = limits_.max_body_bytes};
+      }
+      exchange.response.body = std::move(body->bytes);
       exchange.body_not_recorded = BodyNotRecorded(**response);
     }
 
@@ -267,7 +274,14 @@ class EntryReader {
       }
     }
     if (*text != nullptr) {
-      return Body(*text, *encoding, "request.postData", "request body");
+      auto body = Body(*text, *encoding, "request.postData");
+      if (!body) {
+        return body.error();
+      }
+      if (body->over_limit) {
+        return TooLarge("request body", *body->over_limit);
+      }
+      return std::move(body->bytes);
     }
     // Form posts may carry only `params`.
     const Json* params = Find(*post, "params");
@@ -315,10 +329,10 @@ class EntryReader {
     return "the response body was not recorded (content.size " + size->dump() + ", no text)";
   }
 
-  Result<std::string> ReadContent(const Json& response) const {
+  Result<ReadBody> ReadContent(const Json& response) const {
     const Json* content = Find(response, "content");
     if (content == nullptr || content->is_null()) {
-      return std::string();
+      return ReadBody{};
     }
     if (!content->is_object()) {
       return NotA("response.content", "an object");
@@ -331,7 +345,7 @@ class EntryReader {
     if (!encoding) {
       return encoding.error();
     }
-    return Body(*text, *encoding, "response.content", "response body");
+    return Body(*text, *encoding, "response.content");
   }
 
   size_t index_;

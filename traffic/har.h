@@ -23,13 +23,17 @@ namespace conform::traffic {
 // request{method, url} and response{status}; headers, postData and content are optional.
 // `response.content.encoding: "base64"` is decoded; postData `_encoding: "base64"` (written by
 // WriteHar for binary request bodies) too. An entry with status 0 (aborted in the browser)
-// becomes an Exchange with `error` set and no response.
+// becomes an Exchange with `error` set and no response. A response body over
+// limits.max_body_bytes refuses the document, or, with limits.over_limit_response = kMark, is
+// left unloaded and marked (Exchange::body_over_read_limit, where
+// "log.entries[3].response.content.text"); its size is counted, never decoded or copied.
 // Errors, all with where = source_name:
 //   INVALID_ARGUMENT "entry 3: request.method is missing" (or "... is not a string"),
 //     "invalid JSON: ..." / "truncated JSON: ..." (where = "<source>:<line>:<column>"),
 //     "not UTF-8 text: ..." and "contains a NUL byte ..." (with line and column);
-//   RESOURCE_EXHAUSTED "entry 3: response body is N bytes, over the limit of M bytes" and
-//     "JSON nesting deeper than the limit of 512 levels".
+//   RESOURCE_EXHAUSTED "entry 3: request body is N bytes, over the limit of M bytes" (and
+//     "response body ..." unless marked) and "JSON nesting deeper than the limit of 512
+//     levels" (the document's own nesting: bodies are strings, their depth is the validator's).
 Result<std::vector<Exchange>> ReadHar(std::string_view text, std::string_view source_name,
                                       const ReadLimits& limits);
 

@@ -207,9 +207,13 @@ class ObjectReader {
   }
 
   // body: a string (used as is, or base64 with bodyEncoding), null/absent (no body), or any
-  // other JSON value, taken from `raw` (its exact bytes on the line).
-  Result<std::string> ReadBody(const Json& object, std::string_view raw,
-                               const std::string& path) const {
+  // other JSON value, taken from `raw` (its exact bytes on the line). Over the body limit, a
+  // response body is marked on `exchange` in kMark mode, its bytes neither copied nor decoded;
+  // any other body over it is an error.
+  enum class BodyOf { kRequest, kResponse };
+  Result<std::string> ReadBody(const Json& object, std::string_view raw, BodyOf of,
+                               Exchange& exchange) const {
+    const std::string path = of == BodyOf::kResponse ? "response" : "request";
     auto encoding = OptionalString(object, "bodyEncoding", path + ".bodyEncoding");
     if (!encoding) {
       return encoding.error();
@@ -219,32 +223,43 @@ class ObjectReader {
                                  internal::Printable(*encoding) + "' (only \"base64\")",
                              where_);
     }
-    std::string body;
     const Json* value = Find(object, "body");
-    if (value != nullptr && value->is_string()) {
-      if (*encoding == "base64") {
-        auto decoded = internal::Base64Decode(value->get_ref<const std::string&>());
-        if (!decoded) {
-          return InvalidArgument(path + ".body is not valid base64", where_);
-        }
-        body = std::move(*decoded);
-      } else {
-        body = value->get<std::string>();
-      }
-    } else if (!encoding->empty()) {
+    const std::string* text =
+        value != nullptr && value->is_string() ? &value->get_ref<const std::string&>() : nullptr;
+    if (text == nullptr && !encoding->empty()) {
       return NotA(path + ".body", "a string (bodyEncoding is base64)");
-    } else if (!raw.empty()) {
-      body = std::string(raw);
-    } else if (value != nullptr) {
-      body = value->dump();  // unreachable with a skimmed envelope; kept for safety
     }
-    if (body.size() > options_.limits.max_body_bytes) {
-      return ResourceExhausted(path + " body is " + std::to_string(body.size()) +
-                                   " bytes, over the limit of " +
-                                   std::to_string(options_.limits.max_body_bytes) + " bytes",
-                               where_);
+    size_t size = raw.size();
+    if (text != nullptr) {
+      size = *encoding == "base64" ? internal::Base64DecodedSize(*text) : text->size();
+    } else if (raw.empty() && value != nullptr) {
+      size = value->dump().size();  // unreachable with a skimmed envelope; kept for safety
     }
-    return body;
+    if (size > options_.limits.max_body_bytes) {
+      if (of == BodyOf::kRequest || options_.limits.over_limit_response == OverLimitBody::kRefuse) {
+        return ResourceExhausted(path + " body is " + std::to_string(size) +
+                                     " bytes, over the limit of " +
+                                     std::to_string(options_.limits.max_body_bytes) + " bytes",
+                                 where_);
+      }
+      exchange.body_over_read_limit = UnloadedBody{
+          .where = path + ".body", .bytes = size, .limit = options_.limits.max_body_bytes};
+      return std::string();
+    }
+    if (text != nullptr && *encoding == "base64") {
+      auto decoded = internal::Base64Decode(*text);
+      if (!decoded) {
+        return InvalidArgument(path + ".body is not valid base64", where_);
+      }
+      return std::move(*decoded);
+    }
+    if (text != nullptr) {
+      return *text;
+    }
+    if (!raw.empty()) {
+      return std::string(raw);
+    }
+    return value != nullptr ? value->dump() : std::string();
   }
 
   Result<Exchange> Read(const Json& envelope, const Classified& classified) const {
@@ -276,7 +291,7 @@ class ObjectReader {
       return response_headers.error();
     }
     exchange.response.headers = std::move(*response_headers);
-    auto response_body = ReadBody(response, classified.response_body, "response");
+    auto response_body = ReadBody(response, classified.response_body, BodyOf::kResponse, exchange);
     if (!response_body) {
       return response_body.error();
     }
@@ -301,7 +316,7 @@ class ObjectReader {
         return request_headers.error();
       }
       exchange.request.headers = std::move(*request_headers);
-      auto request_body = ReadBody(*request, classified.request_body, "request");
+      auto request_body = ReadBody(*request, classified.request_body, BodyOf::kRequest, exchange);
       if (!request_body) {
         return request_body.error();
       }
@@ -337,7 +352,8 @@ class ObjectReader {
 };
 
 Result<Exchange> BareBody(std::string_view text, std::string where, const ReadOptions& options) {
-  if (text.size() > options.limits.max_body_bytes) {
+  const bool over_limit = text.size() > options.limits.max_body_bytes;
+  if (over_limit && options.limits.over_limit_response == OverLimitBody::kRefuse) {
     return ResourceExhausted("body is " + std::to_string(text.size()) +
                                  " bytes, over the limit of " +
                                  std::to_string(options.limits.max_body_bytes) + " bytes",
@@ -347,7 +363,12 @@ Result<Exchange> BareBody(std::string_view text, std::string where, const ReadOp
   exchange.source = std::move(where);
   exchange.response.status = options.default_status;
   exchange.response.headers.push_back(Header{"Content-Type", "application/json"});
-  exchange.response.body = std::string(text);
+  if (over_limit) {
+    exchange.body_over_read_limit =
+        UnloadedBody{.bytes = text.size(), .limit = options.limits.max_body_bytes};
+  } else {
+    exchange.response.body = std::string(text);
+  }
   return exchange;
 }
 
@@ -434,7 +455,11 @@ Result<Exchange> ReadJsonDocument(std::string_view text, std::string_view source
   if (internal::TrimJsonSpace(text).empty()) {
     return InvalidArgument("empty: no exchanges", std::string(source_name));
   }
-  return ReadUnit(text, source_name, 1, std::string(source_name), kind, options);
+  // The document is its one exchange: over the limit, there is nothing else to go on with, so
+  // it is refused (as conform check refuses a first page over the limit) and never marked.
+  ReadOptions refuse = options;
+  refuse.limits.over_limit_response = OverLimitBody::kRefuse;
+  return ReadUnit(text, source_name, 1, std::string(source_name), kind, refuse);
 }
 
 std::string ExchangeJsonLine(const Exchange& exchange) {

@@ -36,9 +36,13 @@ bool IsExchangeObject(std::string_view text);
 // bare body holding the line's bytes, not an error: the validator reports it.
 // A bare body gets status options.default_status, Content-Type: application/json and an
 // unknown request (empty method and URL).
+// A response body (or a bare line) over limits.max_body_bytes is, with
+// limits.over_limit_response = kMark, left unloaded and marked (Exchange::body_over_read_limit,
+// where "response.body", or "" for a bare line) and the next lines are read.
 // Errors (where = "<source_name>:<line>"):
-//   RESOURCE_EXHAUSTED a body (or a bare line) over limits.max_body_bytes, an exchange
-//     envelope nested deeper than limits.max_depth;
+//   RESOURCE_EXHAUSTED a request body over limits.max_body_bytes, a response body (or a bare
+//     line) over it unless marked, an exchange envelope nested deeper than limits.max_depth
+//     (a body's own nesting is not the reader's: it is cut from the envelope);
 //   INVALID_ARGUMENT an exchange object with a member of the wrong type
 //     ("request.headers is not an array or object"), a member given twice in one object
 //     ("response.status appears more than once"), or, with LineKind::kExchange, a line
@@ -48,7 +52,9 @@ Result<std::vector<Exchange>> ReadJsonl(std::string_view text, std::string_view 
 
 // One JSON document (a .json file, possibly pretty-printed) read as a single exchange object
 // or bare body, with the same rules as one line of ReadJsonl. Exchange::source is
-// `source_name`. Truncated or invalid JSON is a bare body, not an error.
+// `source_name`. Truncated or invalid JSON is a bare body, not an error. A body over
+// limits.max_body_bytes is always RESOURCE_EXHAUSTED (never marked): the document holds
+// nothing else to read.
 Result<Exchange> ReadJsonDocument(std::string_view text, std::string_view source_name,
                                   LineKind kind, const ReadOptions& options);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include "aip/read_mask.h"
 #include "traffic/url.h"
@@ -101,6 +102,125 @@ bool MediaMatches(const std::string& declared, const std::string& actual) {
     return actual.compare(0, want.size() - 1, want, 0, want.size() - 1) == 0;
   }
   return false;
+}
+
+// The path of a server URL, its variables kept: "/{basePath}/v2" for
+// "https://{region}.example.com:{port}/{basePath}/v2?x" (the authority is skipped unread, so a
+// variable there does not matter), "/v2" for "/v2". nullopt for a relative URL that does not
+// start with '/' ("v2", "."), which is not resolved against the spec's location.
+std::optional<std::string> ServerPath(std::string_view url) {
+  url = url.substr(0, url.find_first_of("?#"));
+  size_t authority = std::string_view::npos;
+  if (size_t scheme_end = url.find("://");
+      scheme_end != std::string_view::npos &&
+      url.substr(0, scheme_end).find('/') == std::string_view::npos) {
+    authority = scheme_end + 3;
+  } else if (url.starts_with("//")) {
+    authority = 2;
+  }
+  if (authority != std::string_view::npos) {
+    size_t slash = url.find('/', authority);
+    return slash == std::string_view::npos ? std::string("/") : std::string(url.substr(slash));
+  }
+  if (url.starts_with('/')) {
+    return std::string(url);
+  }
+  return std::nullopt;
+}
+
+// Whether one segment of a request path matches one segment of a server path, where each
+// `{name}` stands for one or more characters of any value (a recording may use any value of a
+// server variable, not only its default): "v{major}" matches "v2". The greedy match backtracks
+// only to the last variable: at worst pattern × segment steps, both one path segment long.
+bool SegmentMatches(std::string_view pattern, std::string_view segment) {
+  if (pattern.find('{') == std::string_view::npos) {
+    return pattern == segment;
+  }
+  enum class Kind { kChar, kAny, kRun };  // a literal character; one character; zero or more
+  struct Token {
+    Kind kind;
+    char c;
+  };
+  std::vector<Token> tokens;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    size_t close = pattern[i] == '{' ? pattern.find('}', i) : std::string_view::npos;
+    if (close == std::string_view::npos) {
+      tokens.push_back({Kind::kChar, pattern[i]});
+      continue;
+    }
+    tokens.push_back({Kind::kAny, '\0'});
+    tokens.push_back({Kind::kRun, '\0'});
+    i = close;
+  }
+  size_t p = 0;
+  size_t t = 0;
+  size_t run = std::string_view::npos;  // the last kRun passed, to retry with one more character
+  size_t run_from = 0;
+  while (t < segment.size()) {
+    if (p < tokens.size() && (tokens[p].kind == Kind::kAny ||
+                              (tokens[p].kind == Kind::kChar && tokens[p].c == segment[t]))) {
+      ++p;
+      ++t;
+    } else if (p < tokens.size() && tokens[p].kind == Kind::kRun) {
+      run = p++;
+      run_from = t;
+    } else if (run != std::string_view::npos) {
+      p = run + 1;
+      t = ++run_from;
+    } else {
+      return false;
+    }
+  }
+  while (p < tokens.size() && tokens[p].kind == Kind::kRun) {
+    ++p;
+  }
+  return p == tokens.size();
+}
+
+// How much of `path` the server path `base` covers, segment by segment ("/{basePath}/v2"
+// covers the first 12 characters of "/anything/v2/books/7"); nullopt when `path` does not
+// start with it.
+std::optional<size_t> BasePathLength(std::string_view base, std::string_view path) {
+  if (!path.starts_with('/')) {
+    return std::nullopt;
+  }
+  size_t at = 0;  // the '/' before the next segment of `path`
+  for (size_t from = 1; from <= base.size();) {
+    size_t end = std::min(base.find('/', from), base.size());
+    if (at >= path.size()) {
+      return std::nullopt;
+    }
+    size_t segment_end = std::min(path.find('/', at + 1), path.size());
+    if (!SegmentMatches(base.substr(from, end - from), path.substr(at + 1, segment_end - at - 1))) {
+      return std::nullopt;
+    }
+    at = segment_end;
+    from = end + 1;
+  }
+  return at;
+}
+
+// "2048 bytes", or "41943040 bytes (40.0 MiB)" from 1 MiB on.
+std::string SizeText(size_t bytes) {
+  std::string text = std::to_string(bytes) + " bytes";
+  if (bytes >= (size_t{1} << 20)) {
+    char mib[32];
+    std::snprintf(mib, sizeof mib, " (%.1f MiB)", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    text += mib;
+  }
+  return text;
+}
+
+// response.body.limit for a recorded body the reader left unloaded, in the shape of
+// ParseJsonBody's size message, naming where the recording holds it.
+Finding UnloadedBodyFinding(const traffic::UnloadedBody& body) {
+  Finding finding = MakeFinding("response.body.limit",
+                                (body.where.empty() ? "" : body.where + ": ") + "body is " +
+                                    SizeText(body.bytes) + ", over the limit of " +
+                                    SizeText(body.limit) + " (--max-body-size); it was not loaded");
+  finding.expected = "a body within the limits";
+  finding.actual = "a body of " + SizeText(body.bytes) + ", not read";
+  return finding;
 }
 
 bool IsJsonMedia(const std::string& media) {
@@ -355,6 +475,15 @@ Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contr
                              " (it has: " + known + ")");
     }
   }
+  for (const std::string& server : contract.servers) {
+    std::optional<std::string> base = ServerPath(server);
+    while (base && base->ends_with('/')) {
+      base->pop_back();  // "/api/" is the base path "/api"; "/" is none
+    }
+    if (base && !base->empty()) {
+      validator->base_paths_.push_back(*std::move(base));
+    }
+  }
   for (const Operation& op : contract.operations) {
     for (const ResponseSpec& response : op.responses) {
       for (const MediaType& media : response.content) {
@@ -445,12 +574,10 @@ bool ExchangeValidator::LeadsTo(const Operation& op, const traffic::Exchange& ex
 std::vector<std::string> ExchangeValidator::CandidatePaths(const std::string& path) const {
   std::vector<std::string> paths = {path};
   // Servers such as https://host/api put a base path in front of every template.
-  for (const std::string& server : contract_.servers) {
-    auto base = traffic::ParseUrl(server);
-    if (!base || base->path.size() <= 1 || path.rfind(base->path, 0) != 0) {
-      continue;
+  for (const std::string& base : base_paths_) {
+    if (auto length = BasePathLength(base, path)) {
+      paths.push_back(path.substr(*length));
     }
-    paths.push_back(path.substr(base->path.size() - (base->path.back() == '/' ? 1 : 0)));
   }
   return paths;
 }
@@ -591,7 +718,7 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
         break;
       }
     }
-    bool body_present = !response.body.empty();
+    bool body_present = !response.body.empty() || exchange.body_over_read_limit.has_value();
     if (media == nullptr && body_present && !response.headers.empty()) {
       std::string declared;
       for (const MediaType& candidate : spec->content) {
@@ -616,13 +743,19 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
       }
     }
     expects_json = media != nullptr && IsJsonMedia(media->name);
-  } else if (is_error && !response.body.empty() && content_type && !IsJsonMedia(actual_media)) {
+  } else if (is_error && (!response.body.empty() || exchange.body_over_read_limit) && content_type &&
+             !IsJsonMedia(actual_media)) {
     Finding finding = MakeFinding("response.content_type",
                                   "error response has Content-Type '" + std::string(*content_type) +
                                       "'; AIP-193 errors are JSON");
     finding.expected = "application/json";
     finding.actual = std::string(*content_type);
     add(std::move(finding));
+  }
+  if (exchange.body_over_read_limit) {
+    // Whatever its media type: the reader did not load it, so nothing of it can be checked.
+    add(UnloadedBodyFinding(*exchange.body_over_read_limit));
+    return;
   }
   if (!expects_json) {
     return;

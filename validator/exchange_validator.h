@@ -77,7 +77,8 @@ class ExchangeValidator {
   // Whether a redirect to `location` (absolute, or a path on the request's origin) reaches
   // `op` again.
   bool LeadsTo(const Operation& op, const traffic::Exchange& exchange, std::string_view location) const;
-  // `path` as sent, then without the base path of each server of the contract ("/v2").
+  // `path` as sent, then without the base path of each server of the contract ("/v2"; a
+  // `{variable}` in it matches any one segment).
   std::vector<std::string> CandidatePaths(const std::string& path) const;
   void CheckRequest(const Operation& op, const traffic::Exchange& exchange, ExchangeVerdict& verdict) const;
   void CheckResponse(const Operation& op, const traffic::Exchange& exchange, ExchangeVerdict& verdict,
@@ -86,6 +87,8 @@ class ExchangeValidator {
   const Contract& contract_;
   ExchangeCheckOptions options_;
   const Operation* forced_ = nullptr;
+  // The path part of each server URL that has one, without a trailing '/' ("/{basePath}/v2").
+  std::vector<std::string> base_paths_;
   std::vector<CompiledMedia> compiled_;
   mutable std::mutex masked_mutex_;
   mutable std::map<std::string, std::shared_ptr<const SchemaValidator>> masked_;

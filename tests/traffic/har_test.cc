@@ -132,6 +132,72 @@ TEST(ReadHar, RejectsBodyOverTheLimitNamingEntryAndSize) {
   EXPECT_THAT(ReadHar(har.dump(), "big.har", ReadLimits{.max_body_bytes = 101}), IsOk());
 }
 
+TEST(ReadHar, AResponseBodyOverTheLimitIsMarkedOnItsEntryAndTheOthersAreRead) {
+  Json har = MinimalHar();
+  har["log"]["entries"].push_back(har["log"]["entries"][0]);
+  har["log"]["entries"][1]["response"]["status"] = 503;
+  har["log"]["entries"][1]["response"]["content"]["text"] = std::string(101, 'x');
+  const ReadLimits mark{.max_body_bytes = 100, .over_limit_response = OverLimitBody::kMark};
+  auto exchanges = ReadHar(har.dump(), "big.har", mark);
+  ASSERT_THAT(exchanges, IsOk());
+  ASSERT_EQ(exchanges->size(), 3u);
+  const Exchange& big = (*exchanges)[1];
+  ASSERT_TRUE(big.body_over_read_limit.has_value());
+  EXPECT_EQ(big.body_over_read_limit->where, "log.entries[1].response.content.text");
+  EXPECT_EQ(big.body_over_read_limit->bytes, 101u);
+  EXPECT_EQ(big.body_over_read_limit->limit, 100u);
+  EXPECT_EQ(big.response.body, "");  // not loaded
+  EXPECT_EQ(big.response.status, 503);
+  EXPECT_EQ(big.body_not_recorded, "");
+  EXPECT_THAT(big.response.headers, ElementsAre(Header{"Content-Type", "application/json"}));
+  for (size_t i : {size_t{0}, size_t{2}}) {
+    EXPECT_FALSE((*exchanges)[i].body_over_read_limit.has_value()) << i;
+    EXPECT_EQ((*exchanges)[i].response.body, "{}") << i;
+  }
+  EXPECT_FALSE(ReadHar(har.dump(), "big.har", ReadLimits{.max_body_bytes = 101})
+                   ->at(1)
+                   .body_over_read_limit.has_value());
+}
+
+TEST(ReadHar, ABase64BodyOverTheLimitIsMeasuredNotDecoded) {
+  Json har = MinimalHar();
+  Json& content = har["log"]["entries"][1]["response"]["content"];
+  content["encoding"] = "base64";
+  content["text"] = std::string(200, 'A');  // 150 bytes
+  const ReadLimits mark{.max_body_bytes = 149, .over_limit_response = OverLimitBody::kMark};
+  auto exchanges = ReadHar(har.dump(), "b.har", mark);
+  ASSERT_THAT(exchanges, IsOk());
+  ASSERT_TRUE((*exchanges)[1].body_over_read_limit.has_value());
+  EXPECT_EQ((*exchanges)[1].body_over_read_limit->bytes, 150u);
+  // Padding and wrapped lines count as the decoder reads them: "QUJD\nRA==" is 4 bytes.
+  content["text"] = "QUJD\nRA==";
+  EXPECT_EQ(ReadHar(har.dump(), "b.har",
+                    ReadLimits{.max_body_bytes = 3, .over_limit_response = OverLimitBody::kMark})
+                ->at(1)
+                .body_over_read_limit->bytes,
+            4u);
+  EXPECT_EQ(ReadHar(har.dump(), "b.har", ReadLimits{.max_body_bytes = 4})->at(1).response.body,
+            "ABCD");
+  // Over the limit, text that is not base64 is never decoded, so not refused for it either.
+  content["text"] = std::string(200, '!');
+  auto garbage = ReadHar(har.dump(), "b.har", mark);
+  ASSERT_THAT(garbage, IsOk());
+  EXPECT_TRUE((*garbage)[1].body_over_read_limit.has_value());
+  EXPECT_THAT(ReadHar(har.dump(), "b.har", ReadLimits{.max_body_bytes = 150}),
+              ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("is not valid base64")));
+}
+
+TEST(ReadHar, ARequestBodyOverTheLimitStillRefusesTheFile) {
+  Json har = MinimalHar();
+  har["log"]["entries"][1]["request"]["postData"] = {{"mimeType", "text/plain"},
+                                                     {"text", std::string(101, 'x')}};
+  EXPECT_THAT(
+      ReadHar(har.dump(), "up.har",
+              ReadLimits{.max_body_bytes = 100, .over_limit_response = OverLimitBody::kMark}),
+      ErrorIs(ErrorCode::kResourceExhausted,
+              "up.har: entry 1: request body is 101 bytes, over the limit of 100 bytes"));
+}
+
 TEST(ReadHar, LargestBodyLimitDoesNotWrapForBase64Bodies) {
   Json har = MinimalHar();
   har["log"]["entries"][1]["response"]["content"]["text"] = "e30=";

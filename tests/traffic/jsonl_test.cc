@@ -216,6 +216,48 @@ TEST(ReadJsonl, BodiesOverTheLimitNameFileAndLine) {
                       "l.jsonl:1: response body is 9 bytes, over the limit of 8 bytes"));
 }
 
+TEST(ReadJsonl, ResponseBodiesOverTheLimitAreMarkedAndTheNextLinesRead) {
+  const ReadOptions mark{
+      .limits = {.max_body_bytes = 8, .over_limit_response = OverLimitBody::kMark}};
+  const std::string text =
+      "{}\n"
+      R"({"response":{"status":200,"headers":{"Content-Type":"application/json"},"body":"123456789"}})"
+      "\n"
+      R"({"response":{"status":200,"body":[1,2,3,4,5]}})"
+      "\n"
+      R"({"response":{"status":200,"body":"QUJDREVGR0hJ","bodyEncoding":"base64"}})"
+      "\n"
+      "\"123456789\"\n"
+      "[1]\n";
+  auto exchanges = ReadJsonl(text, "l.jsonl", LineKind::kAuto, mark);
+  ASSERT_THAT(exchanges, IsOk());
+  ASSERT_EQ(exchanges->size(), 6u);
+  std::vector<std::string> marked;
+  for (const Exchange& exchange : *exchanges) {
+    if (exchange.body_over_read_limit) {
+      EXPECT_EQ(exchange.response.body, "") << exchange.source;
+      EXPECT_EQ(exchange.body_over_read_limit->limit, 8u);
+      marked.push_back(exchange.source + " " + exchange.body_over_read_limit->where + " " +
+                       std::to_string(exchange.body_over_read_limit->bytes));
+    }
+  }
+  EXPECT_THAT(marked, ElementsAre("l.jsonl:2 response.body 9", "l.jsonl:3 response.body 11",
+                                  "l.jsonl:4 response.body 9", "l.jsonl:5  11"));
+  EXPECT_EQ((*exchanges)[1].response.headers.size(), 1u);
+  EXPECT_EQ((*exchanges)[0].response.body, "{}");
+  EXPECT_EQ((*exchanges)[5].response.body, "[1]");
+  // A request body over the limit is still an error: no check reads it.
+  EXPECT_THAT(ReadJsonl(R"({"request":{"method":"POST","url":"/x","body":"123456789"},)"
+                        R"("response":{"status":200}})",
+                        "l.jsonl", LineKind::kAuto, mark),
+              ErrorIs(ErrorCode::kResourceExhausted,
+                      "l.jsonl:1: request body is 9 bytes, over the limit of 8 bytes"));
+  // One document is its only exchange: nothing else to go on with, so it is refused.
+  EXPECT_THAT(ReadJsonDocument("\"123456789\"", "one.json", LineKind::kAuto, mark),
+              ErrorIs(ErrorCode::kResourceExhausted,
+                      "one.json: body is 11 bytes, over the limit of 8 bytes"));
+}
+
 TEST(ReadJsonl, LimitsTheEnvelopeDepthButHandsDeepBodiesOver) {
   const std::string deep = std::string(1000, '[') + std::string(1000, ']');
   EXPECT_THAT(

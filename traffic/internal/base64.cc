@@ -94,4 +94,12 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
+size_t Base64DecodedSize(std::string_view text) {
+  size_t symbols = 0;
+  for (char c : text) {
+    symbols += c == '=' || c == ' ' || c == '\n' || c == '\r' || c == '\t' ? 0 : 1;
+  }
+  return symbols / 4 * 3 + (symbols % 4 == 0 ? 0 : symbols % 4 - 1);
+}
+
 }  // namespace conform::traffic::internal
