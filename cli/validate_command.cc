@@ -6,11 +6,13 @@
 
 #include "cli/report.h"
 #include "cli/spec_option.h"
+#include "cli/target_options.h"
 #include "recorder/cassette.h"
 #include "traffic/inputs.h"
 #include "traffic/redact.h"
 #include "validator/batch.h"
 #include "validator/exchange_validator.h"
+#include "validator/recorded_lists.h"
 
 namespace conform::cli {
 namespace {
@@ -57,6 +59,7 @@ CLI::App* RegisterValidate(CLI::App& app, ValidateOptions& options) {
       ->capture_default_str()
       ->type_name("SIZE");
   command->add_option("-j,--jobs", options.jobs, "Threads (0: one per core)")->check(CLI::Range(0, 256));
+  AddPageSizeOptions(*command, options.default_page_size, options.max_page_size);
   AddOutputOptions(*command, options.output);
   return command;
 }
@@ -107,10 +110,10 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
 
   traffic::ReadOptions read_options;
   read_options.limits.max_body_bytes = *max_body;
-  read_options.default_status = options.status;
   // A body over the limit is a response.body.limit finding on its exchange, as in conform
   // check, not a reason to refuse the whole recording.
   read_options.limits.over_limit_response = traffic::OverLimitBody::kMark;
+  read_options.default_status = options.status;
   std::vector<traffic::Exchange> exchanges;
   for (const std::string& path : *paths) {
     // A cassette whose recorder was killed is recovered (every complete entry), as replay does.
@@ -125,6 +128,15 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
   }
 
   std::vector<validator::ExchangeVerdict> verdicts = validator::CheckAll(**validator, exchanges, options.jobs);
+  // The list semantics across exchanges: the walks the recording holds, page by page.
+  validator::RecordedLists lists =
+      validator::CheckRecordedLists(exchanges, verdicts,
+                                    {.default_page_size = options.default_page_size,
+                                     .max_page_size = options.max_page_size,
+                                     .threads = options.jobs});
+  for (auto& [index, finding] : lists.findings) {
+    verdicts[index].findings.push_back(std::move(finding));
+  }
   size_t checked = 0;
   size_t matched = 0;  // exchanges of an operation, checked or skipped for their own reason
   for (size_t i = 0; i < exchanges.size(); ++i) {
@@ -142,6 +154,12 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
   report.stats.emplace_back("inputs", std::to_string(paths->size()) + " files");
   report.stats.emplace_back("checked", std::to_string(checked) + " of " + std::to_string(exchanges.size()) +
                                            " exchanges");
+  if (lists.pages > 0) {
+    report.stats.emplace_back("list pages", std::to_string(lists.pages) + " in " +
+                                                std::to_string(lists.walks) + " walks (" +
+                                                std::to_string(lists.complete_walks) +
+                                                " from first page to last)");
+  }
   report.stats.emplace_back("wall time", Seconds(seconds));
 
   // Nothing of the contract's among the inputs: the wrong spec or the wrong files, not a pass.

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ struct ValidateOptions {
   int status = 200;                   // status of bare response bodies
   std::string max_body_size = "32MiB";
   int jobs = 0;  // threads; 0 = one per core
+  int64_t default_page_size = 50;  // seed: "If unspecified, the default is 50"
+  int64_t max_page_size = 200;     // seed: "The maximum page_size is 200"
   OutputOptions output;
 };
 

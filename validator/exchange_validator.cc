@@ -782,6 +782,13 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
     add(std::move(finding));
   }
   const Json& value = body->value;
+  if (op.list && response.status == 200 && value.is_object()) {
+    ExchangeVerdict::ListPage& page = verdict.list_page.emplace();
+    auto token = value.find(op.list->next_token_field);
+    if (token != value.end() && token->is_string() && !token->get_ref<const std::string&>().empty()) {
+      page.next_token = token->get<std::string>();
+    }
+  }
 
   if (is_error && !(media != nullptr && media->schema &&
                      DeclaresOwnErrorBody(*media->schema, contract_.definitions))) {

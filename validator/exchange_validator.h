@@ -40,6 +40,13 @@ struct ExchangeVerdict {
   std::vector<Finding> findings;
   // The parsed response body when it was JSON (for callers that go on to list checks).
   std::optional<nlohmann::json> body;
+  // Set for a 200 answer of a List whose body is a JSON object: a page. Its nextPageToken
+  // (nullopt when absent or ""), so that chaining recorded pages into walks needs no second
+  // parse of every body.
+  struct ListPage {
+    std::optional<std::string> next_token;
+  };
+  std::optional<ListPage> list_page;
 };
 
 class ExchangeValidator {

@@ -440,8 +440,10 @@ void CheckDefaultPageSize(const Walk& walk, int64_t default_page_size, std::vect
       continue;
     }
     std::string asked = page.requested_size ? "pageSize=0" : "no pageSize";
+    // More than the default breaks it; fewer while more remain is allowed by AIP-158 ("may
+    // return fewer results") but not what the documented default promises.
     Finding finding = WalkFinding(
-        "page_size.default",
+        too_many ? "page_size.default" : "page_size.default_filled",
         "page " + std::to_string(p + 1) + " (" + asked + ") holds " + std::to_string(held) +
             " items" + (page.has_more() ? " and has a next page" : "") +
             "; the default page size is " + std::to_string(default_page_size),

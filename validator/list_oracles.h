@@ -69,8 +69,8 @@ void CheckSameSequence(const Walk& a, const Walk& b, std::string_view check_id, 
 // ---- Invariants added with conform fuzz (one implementation, for check and fuzz alike) ----
 
 // page_size.default: a page requested without pageSize (or with 0) holds at most
-// `default_page_size` items, and exactly that many when it has a next token (seed: "If
-// unspecified, the default is 50").
+// `default_page_size` items (seed: "If unspecified, the default is 50");
+// page_size.default_filled (should): exactly that many when it has a next token.
 void CheckDefaultPageSize(const Walk& walk, int64_t default_page_size, std::vector<Finding>& out);
 
 // page_walk.last_page_token: the last page omits nextPageToken rather than sending "" (seed:

@@ -79,6 +79,8 @@ std::string_view WalkEndName(WalkEnd end) {
       return "too many pages";
     case WalkEnd::kBudget:
       return "request budget spent";
+    case WalkEnd::kPartial:
+      return "only part of the walk recorded";
   }
   return "";
 }

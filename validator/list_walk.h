@@ -58,6 +58,7 @@ enum class WalkEnd {
   kCycle,     // a token came back that was already followed
   kRunaway,   // more pages than the bound
   kBudget,    // the request budget ran out
+  kPartial,   // a recording holds only part of the walk: it starts or stops mid-walk
 };
 std::string_view WalkEndName(WalkEnd end);
 

@@ -82,6 +82,8 @@ TEST(CheckDefaultPageSize, AtMostTheDefaultAndExactlyItWhileMoreRemain) {
   CheckDefaultPageSize(MakeWalk({MakePage({}, "t", 350, "pageSize=0")}), 50, found);
   ASSERT_THAT(found, SizeIs(1));
   EXPECT_THAT(found[0].message, HasSubstr("(pageSize=0) holds 0 items and has a next page"));
+  EXPECT_EQ(found[0].check_id, "page_size.default_filled");  // fewer is allowed: a should
+  EXPECT_EQ(found[0].level, Level::kShould);
 }
 
 TEST(CheckNextTokenOmittedAtEnd, AnEmptyStringOnTheLastPageIsAShouldFinding) {
