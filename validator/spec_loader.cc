@@ -873,7 +873,13 @@ Result<Contract> LoadContractOrThrow(std::string_view text, const std::string& n
     }
     *components = std::move(kept);
   }
-  internal::RefResolver resolver(*doc);
+  // OpenAPI 3.1 schemas are JSON Schema 2020-12, where an $id sets the base of the $refs in it.
+  auto version = doc->root.find("openapi");
+  const bool is_31 = version != doc->root.end() && version->is_string() &&
+                     version->get_ref<const std::string&>().rfind("3.1", 0) == 0;
+  const internal::SchemaIds schema_ids =
+      is_31 ? internal::SchemaIds::kHonour : internal::SchemaIds::kIgnore;
+  internal::RefResolver resolver(*doc, {.schema_ids = schema_ids});
   auto resolved = resolver.Resolve(used, "");
   if (!resolved) {
     return resolved.error();

@@ -120,6 +120,12 @@ std::string DefinitionName(const std::string& target_pointer) {
   return full;
 }
 
+RefResolver::RefResolver(const Document& doc, RefResolverOptions options) : doc_(doc) {
+  if (options.schema_ids == SchemaIds::kHonour) {
+    index_.emplace(doc);
+  }
+}
+
 Result<Json> RefResolver::Resolve(const Json& node, const std::string& pointer) {
   if (node.is_object()) {
     auto ref = node.find("$ref");
@@ -179,7 +185,7 @@ Status RefResolver::Count(size_t values, std::string_view pointer) {
 Result<Json> RefResolver::ResolveRef(const Json& node, const std::string& pointer) {
   const std::string& ref = node["$ref"].get_ref<const std::string&>();
   std::string where = doc_.Where(AppendPointer(pointer, "$ref"));
-  Result<std::string> pointed = RefPointer(ref);
+  Result<std::string> pointed = index_ ? index_->Locate(ref, pointer) : RefPointer(ref);
   if (!pointed) {
     return InvalidArgument(pointed.error().message, where);
   }

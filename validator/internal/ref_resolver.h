@@ -6,12 +6,15 @@
 // that points at a string, number, list or null, and a document that inlines to more than
 // kMaxValues values are errors naming file:line:col. Beside a discriminator, the $refs of the
 // oneOf/anyOf branches are kept in it (kDiscriminatorBranchRefs, read by CanonicalSchema).
-//   internal::RefResolver resolver(doc);
+// With SchemaIds::kHonour (OpenAPI 3.1), a $ref is resolved against the $id in scope and may
+// name a schema of the document by its $id or $anchor (SchemaIndex); without, an $id is ignored.
+//   internal::RefResolver resolver(doc, {.schema_ids = internal::SchemaIds::kHonour});
 //   Result<nlohmann::json> root = resolver.Resolve(doc.root, "");
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,12 +23,22 @@
 
 #include "common/result.h"
 #include "validator/internal/document.h"
+#include "validator/internal/schema_index.h"
 
 namespace conform::validator::internal {
 
+// Whether an $id in a schema starts a resource that $refs are resolved against: JSON Schema
+// 2020-12 (OpenAPI 3.1) says so; the OpenAPI 3.0 Schema Object has no $id.
+enum class SchemaIds { kIgnore, kHonour };
+
+struct RefResolverOptions {
+  SchemaIds schema_ids = SchemaIds::kIgnore;
+};
+
 class RefResolver {
  public:
-  explicit RefResolver(const Document& doc) : doc_(doc) {}
+  // `doc` must outlive the resolver.
+  explicit RefResolver(const Document& doc, RefResolverOptions options = {});
 
   // Resolves `node`, found at `pointer` in the document.
   Result<nlohmann::json> Resolve(const nlohmann::json& node, const std::string& pointer);
@@ -46,6 +59,7 @@ class RefResolver {
     int data_depth;
   };
   const Document& doc_;
+  std::optional<SchemaIndex> index_;  // with SchemaIds::kHonour
   std::vector<Frame> stack_;
   int data_depth_ = 0;  // schemas of members or items entered (DescendsIntoData)
   size_t values_ = 0;   // values produced by inlining $ref targets
