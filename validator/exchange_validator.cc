@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "aip/read_mask.h"
+#include "common/utf8.h"
 #include "traffic/url.h"
 #include "validator/internal/document.h"
 #include "validator/internal/value_text.h"
@@ -395,75 +396,281 @@ std::optional<RpcStatus> ReadRpcStatus(const Json& body) {
   return status;
 }
 
-// Whether `schema` declares `type` (among others) for a parameter.
-bool SchemaAllowsType(const Json& schema, const char* type) {
-  std::vector<std::string> types = SchemaTypes(schema);
+namespace {
+
+// The schema dialect as the spec loader read `contract`: a 3.0 document, and the Mintlify
+// rendering (whose schemas the loader canonicalises as 3.0, the dialect of the tools that
+// write it), are 3.0; a 3.1 document, or a contract built in code, is 3.1.
+Dialect DialectOf(const Contract& contract) {
+  if (contract.format.rfind("OpenAPI 3.0", 0) == 0 || contract.format == "Mintlify rendering") {
+    return Dialect::kOpenApi30;
+  }
+  return Dialect::kOpenApi31;
+}
+
+bool Admits(const std::vector<std::string>& types, std::string_view type) {
   return std::find(types.begin(), types.end(), type) != types.end();
 }
 
-std::optional<std::string> ParameterProblem(const Json& schema, std::string_view text) {
-  if (!schema.is_object()) {
+// The JSON types a parameter's schema admits: its `type`, else those of its anyOf/oneOf/allOf
+// branches (the Mintlify rendering lists alternatives) and of its enum and const values.
+// Empty when the schema says nothing of them.
+std::vector<std::string> ParameterTypes(const Json& schema, int depth = 0) {
+  std::vector<std::string> types = SchemaTypes(schema);
+  if (!types.empty() || !schema.is_object() || depth > 8) {
+    return types;
+  }
+  auto add = [&types](const std::string& type) {
+    if (!Admits(types, type)) {
+      types.push_back(type);
+    }
+  };
+  for (const char* keyword : {"anyOf", "oneOf", "allOf"}) {
+    if (auto branches = schema.find(keyword); branches != schema.end() && branches->is_array()) {
+      for (const Json& branch : *branches) {
+        for (const std::string& type : ParameterTypes(branch, depth + 1)) {
+          add(type);
+        }
+      }
+    }
+  }
+  if (auto values = schema.find("enum"); values != schema.end() && values->is_array()) {
+    for (const Json& value : *values) {
+      add(internal::JsonTypeName(&value));
+    }
+  }
+  if (auto value = schema.find("const"); value != schema.end()) {
+    add(internal::JsonTypeName(&*value));
+  }
+  return types;
+}
+
+// `text` read whole as a T by std::from_chars, or nullopt.
+template <typename T>
+std::optional<T> ParseWhole(std::string_view text) {
+  T value{};
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
     return std::nullopt;
   }
-  std::vector<std::string> types = SchemaTypes(schema);
-  auto allows = [&types](const char* type) {
-    return types.empty() || std::find(types.begin(), types.end(), type) != types.end();
-  };
-  Json value = std::string(text);
-  if (!types.empty() && !allows("string")) {
-    if (allows("integer")) {
-      int64_t integer = 0;
-      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), integer);
-      if (ec == std::errc::result_out_of_range) {
-        return "'" + std::string(text) + "' is out of the 64-bit integer range";
-      }
-      if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
-        return "'" + std::string(text) + "' is not an integer";
-      }
-      value = integer;
-    } else if (allows("number")) {
-      double number = 0;
-      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-      if (ec != std::errc() || ptr != text.data() + text.size() || text.empty() || !std::isfinite(number)) {
-        return "'" + std::string(text) + "' is not a number";
-      }
-      value = number;
-    } else if (allows("boolean")) {
-      if (text != "true" && text != "false") {
-        return "'" + std::string(text) + "' is not a boolean (true or false)";
-      }
-      value = text == "true";
-    }
-  }
-  if (auto enumeration = schema.find("enum"); enumeration != schema.end() && enumeration->is_array()) {
-    if (std::find(enumeration->begin(), enumeration->end(), value) == enumeration->end()) {
-      return "'" + std::string(text) + "' is not " + internal::DescribeEnum(*enumeration);
-    }
-  }
-  if (auto format = schema.find("format"); format != schema.end() && format->is_string()) {
-    bool ok = value.is_string() ? StringMatchesFormat(format->get<std::string>(), text)
-                                : NumberMatchesFormat(format->get<std::string>(), value);
-    if (!ok) {
-      return "'" + std::string(text) + "' is not a valid " + format->get<std::string>();
-    }
-  }
-  if (value.is_number()) {
-    double number = value.get<double>();
-    if (auto minimum = schema.find("minimum"); minimum != schema.end() && minimum->is_number() &&
-                                                number < minimum->get<double>()) {
-      return "'" + std::string(text) + "' is below the minimum " + minimum->dump();
-    }
-    if (auto maximum = schema.find("maximum"); maximum != schema.end() && maximum->is_number() &&
-                                                number > maximum->get<double>()) {
-      return "'" + std::string(text) + "' is above the maximum " + maximum->dump();
-    }
-  }
-  return std::nullopt;
+  return value;
 }
+
+// The JSON values `text` can be read as where `types` are admitted, most specific first and
+// always ending with the string itself: an integer (a double when the digits are out of the
+// 64-bit range, which `type: integer` then refuses), a finite number, true or false.
+std::vector<Json> ScalarReadings(const std::string& text, const std::vector<std::string>& types) {
+  std::vector<Json> readings;
+  const bool number = Admits(types, "number");
+  if (Admits(types, "integer") || number) {
+    if (auto integer = ParseWhole<int64_t>(text)) {
+      readings.emplace_back(*integer);
+    } else if (auto large = ParseWhole<uint64_t>(text)) {
+      readings.emplace_back(*large);
+    } else if (auto real = ParseWhole<double>(text);
+               real && std::isfinite(*real) &&
+               (number || text.find_first_not_of("-0123456789") == std::string::npos)) {
+      readings.emplace_back(*real);
+    }
+  }
+  if (Admits(types, "boolean") && (text == "true" || text == "false")) {
+    readings.emplace_back(text == "true");
+  }
+  readings.emplace_back(text);
+  return readings;
+}
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> pieces;
+  for (size_t start = 0; !text.empty();) {
+    size_t comma = text.find(',', start);
+    pieces.push_back(
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) {
+      break;
+    }
+    start = comma + 1;
+  }
+  return pieces;
+}
+
+// The JSON values the text of `parameter` can be read as, the one a finding describes first.
+// A scalar is coerced to the schema's type (ScalarReadings). An array is split as its style
+// says: form with explode (the query default) gives one item per repeated value; form without
+// explode, and simple (path, header), one item per comma-separated piece. Parameter does not
+// keep `explode`, so a single query value with a comma is read both ways. Objects (deepObject
+// and the like) are not read: empty.
+std::vector<Json> ParameterReadings(const Parameter& parameter,
+                                    const std::vector<std::string>& values) {
+  const std::vector<std::string> types = ParameterTypes(parameter.schema);
+  std::vector<Json> readings;
+  if (values.empty() || Admits(types, "object")) {
+    return readings;
+  }
+  if (Admits(types, "array")) {
+    auto items = parameter.schema.find("items");
+    const std::vector<std::string> item_types =
+        items != parameter.schema.end() && items->is_object() ? ParameterTypes(*items)
+                                                              : std::vector<std::string>{};
+    auto array_of = [&item_types](const std::vector<std::string>& pieces) {
+      Json array = Json::array();
+      for (const std::string& piece : pieces) {
+        array.push_back(ScalarReadings(piece, item_types).front());
+      }
+      return array;
+    };
+    if (values.size() > 1) {
+      readings.push_back(array_of(values));
+    } else {
+      readings.push_back(array_of(SplitCommas(values[0])));
+      if (parameter.in == ParameterLocation::kQuery && values[0].find(',') != std::string::npos) {
+        readings.push_back(array_of(values));
+      }
+    }
+  }
+  const bool scalar =
+      types.empty() || std::any_of(types.begin(), types.end(),
+                                   [](const std::string& type) { return type != "array"; });
+  if (values.size() == 1 && scalar) {
+    for (Json& reading : ScalarReadings(values[0], types)) {
+      readings.push_back(std::move(reading));
+    }
+  }
+  return readings;
+}
+
+// `text` safe for a one-line message: control characters and bytes that are not UTF-8 escaped
+// (Printable), cut after 80 bytes.
+std::string Shown(std::string_view text) {
+  std::string shown = Printable(text);
+  if (shown.size() > 80) {
+    size_t cut = 80;
+    while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) {
+      --cut;  // not inside a UTF-8 sequence
+    }
+    shown.resize(cut);
+    shown += "...";
+  }
+  return shown;
+}
+
+// "an integer", "a string or null".
+std::string TypesText(const std::vector<std::string>& types) {
+  std::string text;
+  for (const std::string& type : types) {
+    const bool vowel = type == "integer" || type == "array" || type == "object";
+    const char* article = type == "null" ? "" : vowel ? "an " : "a ";
+    text += std::string(text.empty() ? "" : " or ") + article + type;
+  }
+  return text;
+}
+
+// What the schema wants of the value `violation` is about, in words: "expected an integer",
+// "shorter than minLength 3". `schema` is the parameter's, `instance` the value checked.
+std::string Wants(const SchemaViolation& violation, const Json& schema, const Json& instance) {
+  const Json* node = SchemaAt(schema, violation.pointer, instance);
+  const std::string& keyword = violation.keyword;
+  if (node == nullptr || !node->is_object()) {
+    return violation.message;
+  }
+  if (keyword == "type" && !SchemaTypes(*node).empty()) {
+    const std::vector<std::string> types = SchemaTypes(*node);
+    const Json* actual = nullptr;
+    try {
+      actual = &instance.at(Json::json_pointer(violation.pointer));
+    } catch (const Json::exception&) {
+      actual = nullptr;
+    }
+    // Only digits out of the int64 and uint64 range are read as a double for an integer.
+    const bool too_large =
+        actual != nullptr && actual->is_number_float() && Admits(types, "integer");
+    return "expected " + TypesText(types) + (too_large ? " within the 64-bit range" : "");
+  }
+  if (keyword == "format") {
+    return violation.expected.empty() ? "not a valid " + node->value("format", std::string("value"))
+                                      : "expected " + violation.expected;
+  }
+  if (keyword == "pattern" && node->contains("pattern")) {
+    return "does not match the pattern /" + node->value("pattern", std::string()) + "/";
+  }
+  if (keyword == "enum" && node->contains("enum")) {
+    return "not " + internal::DescribeEnum((*node)["enum"]);
+  }
+  if (keyword == "const" && node->contains("const")) {
+    return "not the constant " + internal::DescribeValue((*node)["const"]);
+  }
+  static constexpr std::pair<std::string_view, std::string_view> kBounds[] = {
+      {"minLength", "shorter than minLength "},
+      {"maxLength", "longer than maxLength "},
+      {"minimum", "less than the minimum "},
+      {"maximum", "greater than the maximum "},
+      {"exclusiveMinimum", "not above exclusiveMinimum "},
+      {"exclusiveMaximum", "not below exclusiveMaximum "},
+      {"multipleOf", "not a multiple of "},
+      {"minItems", "fewer items than minItems "},
+      {"maxItems", "more items than maxItems "},
+  };
+  for (const auto& [name, words] : kBounds) {
+    if (keyword == name && node->contains(name)) {
+      return std::string(words) + (*node)[std::string(name)].dump();
+    }
+  }
+  if (keyword == "uniqueItems") {
+    return "an item repeats (uniqueItems)";
+  }
+  return violation.message;
+}
+
+// Why `values` (one value, or the repeated values of an exploded array) break the schema of
+// `parameter`: "item 3 (x): expected an integer" for ids=1,2,x. nullopt when some reading of
+// them (ParameterReadings) satisfies it.
+std::optional<std::string> ParameterProblem(const Parameter& parameter,
+                                            const SchemaValidator& schema,
+                                            const std::vector<std::string>& values) {
+  const std::vector<Json> readings = ParameterReadings(parameter, values);
+  std::vector<SchemaViolation> first;
+  for (size_t i = 0; i < readings.size(); ++i) {
+    std::vector<SchemaViolation> violations = schema.Validate(readings[i]);
+    // Not failures: keywords and long strings the engine left unchecked.
+    std::erase_if(violations,
+                  [](const SchemaViolation& v) { return v.check_id.ends_with("_unchecked"); });
+    if (violations.empty()) {
+      return std::nullopt;
+    }
+    if (i == 0) {
+      first = std::move(violations);
+    }
+  }
+  if (first.empty()) {
+    return std::nullopt;
+  }
+  std::string reasons;
+  for (size_t i = 0; i < first.size() && i < 3; ++i) {
+    const SchemaViolation& violation = first[i];
+    std::string where;
+    if (std::vector<std::string> tokens = PointerTokens(violation.pointer); tokens.size() == 1) {
+      if (auto index = ParseWhole<size_t>(tokens[0]);
+          index && readings[0].is_array() && *index < readings[0].size()) {
+        const Json& item = readings[0][*index];
+        where = "item " + std::to_string(*index + 1) + " (" +
+                Shown(item.is_string() ? item.get_ref<const std::string&>() : item.dump()) + "): ";
+      }
+    }
+    reasons +=
+        (reasons.empty() ? "" : "; ") + where + Wants(violation, parameter.schema, readings[0]);
+  }
+  if (first.size() > 3) {
+    reasons += "; and " + std::to_string(first.size() - 3) + " more";
+  }
+  return reasons;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contract& contract,
                                                                      ExchangeCheckOptions options) {
   std::unique_ptr<ExchangeValidator> validator(new ExchangeValidator(contract, std::move(options)));
+  validator->compile_options_ = {.dialect = DialectOf(contract)};
   if (!validator->options_.operation_id.empty()) {
     validator->forced_ = contract.FindOperation(validator->options_.operation_id);
     if (validator->forced_ == nullptr) {
@@ -471,8 +678,8 @@ Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contr
       for (const Operation& op : contract.operations) {
         known += (known.empty() ? "" : ", ") + op.operation_id;
       }
-      return InvalidArgument("no operation '" + validator->options_.operation_id + "' in " + contract.source +
-                             " (it has: " + known + ")");
+      return InvalidArgument("no operation '" + validator->options_.operation_id + "' in " +
+                             contract.source + " (it has: " + known + ")");
     }
   }
   for (const std::string& server : contract.servers) {
@@ -490,12 +697,35 @@ Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contr
         if (!media.schema) {
           continue;
         }
-        auto schema = SchemaValidator::Compile(*media.schema, contract.definitions);
+        auto schema = SchemaValidator::Compile(*media.schema, contract.definitions,
+                                               validator->compile_options_);
         if (!schema) {
-          return InvalidArgument(schema.error().message, contract.source + ": " + op.operation_id + " response " +
-                                                             response.status + " " + media.name);
+          return InvalidArgument(schema.error().message, contract.source + ": " + op.operation_id +
+                                                             " response " + response.status + " " +
+                                                             media.name);
         }
         validator->compiled_.push_back({&op, &response, &media, *std::move(schema)});
+      }
+    }
+  }
+  // Parameter schemas repeat across operations (pageSize, pageToken): each is compiled once.
+  std::map<std::string, std::shared_ptr<const SchemaValidator>> by_text;
+  for (const Operation& op : contract.operations) {
+    for (const Parameter& parameter : op.parameters) {
+      if (!parameter.schema.is_object() || parameter.schema.empty()) {
+        continue;  // no schema: anything goes
+      }
+      std::string text = parameter.schema.dump();
+      auto known = by_text.find(text);
+      if (known == by_text.end()) {
+        // The loader accepted the spec: a schema the engine cannot take goes unchecked, it
+        // does not refuse the contract.
+        auto schema = SchemaValidator::Compile(parameter.schema, contract.definitions,
+                                               validator->compile_options_);
+        known = by_text.emplace(std::move(text), schema ? *std::move(schema) : nullptr).first;
+      }
+      if (known->second != nullptr) {
+        validator->parameter_schemas_.emplace(&parameter, known->second);
       }
     }
   }
@@ -520,7 +750,7 @@ std::shared_ptr<const SchemaValidator> ExchangeValidator::MaskedSchema(const Com
   if (found != masked_.end()) {
     return found->second;
   }
-  auto compiled = SchemaValidator::Compile(schema, contract_.definitions);
+  auto compiled = SchemaValidator::Compile(schema, contract_.definitions, compile_options_);
   std::shared_ptr<const SchemaValidator> result = compiled ? *compiled : media.schema;
   if (masked_.size() < 256) {
     masked_.emplace(key, result);
@@ -615,32 +845,46 @@ void ExchangeValidator::CheckRequest(const Operation& op, const traffic::Exchang
     }
   };
   for (const Parameter& parameter : op.parameters) {
-    std::optional<std::string> value;
+    auto compiled = parameter_schemas_.find(&parameter);
+    const SchemaValidator* schema =
+        compiled != parameter_schemas_.end() ? compiled->second.get() : nullptr;
+    const std::string location(ParameterLocationName(parameter.in));
+    // "query parameter ids=1&ids=x: item 2 (x): expected an integer"
+    auto check = [&](const std::vector<std::string>& values, const std::string& which) {
+      if (schema == nullptr) {
+        return;
+      }
+      if (auto problem = ParameterProblem(parameter, *schema, values)) {
+        std::string sent;
+        for (const std::string& value : values) {
+          sent += (sent.empty() ? "" : "&") + parameter.name + "=" + value;
+        }
+        report(location + " parameter " + Shown(sent) + which + ": " + *problem);
+      }
+    };
+    std::vector<std::string> values;
     if (parameter.in == ParameterLocation::kQuery) {
-      value = traffic::QueryValue(url->query, parameter.name);
-      // A scalar given twice: servers differ on which value they use, so each is checked.
-      std::vector<std::string> values;
       for (const auto& [name, text] : url->query) {
         if (name == parameter.name) {
           values.push_back(text);
         }
       }
-      if (values.size() > 1 && !SchemaAllowsType(parameter.schema, "array")) {
-        report("query parameter '" + parameter.name + "' is given " + std::to_string(values.size()) +
-               " times; servers differ on which value counts");
+      // A scalar given twice: servers differ on which value they use, so each is checked. An
+      // array (form, explode) is given once per item.
+      if (values.size() > 1 && !Admits(ParameterTypes(parameter.schema), "array")) {
+        report("query parameter '" + parameter.name + "' is given " +
+               std::to_string(values.size()) + " times; servers differ on which value counts");
         for (size_t i = 1; i < values.size(); ++i) {
-          if (auto problem = ParameterProblem(parameter.schema, values[i])) {
-            report("query parameter '" + parameter.name + "' (value " + std::to_string(i + 1) +
-                   "): " + *problem);
-          }
+          check({values[i]}, " (value " + std::to_string(i + 1) + ")");
         }
+        values.resize(1);
       }
     } else if (parameter.in == ParameterLocation::kPath) {
       for (const std::string& path : CandidatePaths(url->path)) {  // the base path taken off
         if (auto params = op.MatchPath(path)) {
           for (const auto& [name, text] : *params) {
             if (name == parameter.name) {
-              value = traffic::PercentDecode(text, traffic::PlusIs::kPlus);
+              values = {traffic::PercentDecode(text, traffic::PlusIs::kPlus)};
             }
           }
           break;
@@ -648,21 +892,18 @@ void ExchangeValidator::CheckRequest(const Operation& op, const traffic::Exchang
       }
     } else if (parameter.in == ParameterLocation::kHeader) {
       if (auto header = traffic::FindHeader(exchange.request.headers, parameter.name)) {
-        value = std::string(*header);
+        values = {std::string(*header)};
       }
     } else {
       continue;
     }
-    if (!value) {
+    if (values.empty()) {
       if (parameter.required) {
-        report("required " + std::string(ParameterLocationName(parameter.in)) + " parameter '" + parameter.name +
-               "' is missing");
+        report("required " + location + " parameter '" + parameter.name + "' is missing");
       }
       continue;
     }
-    if (auto problem = ParameterProblem(parameter.schema, *value)) {
-      report(std::string(ParameterLocationName(parameter.in)) + " parameter '" + parameter.name + "': " + *problem);
-    }
+    check(values, "");
   }
 }
 

@@ -51,9 +51,11 @@ struct ExchangeVerdict {
 
 class ExchangeValidator {
  public:
-  // Compiles every response schema of the contract. Fails with kInvalidArgument when
-  // `options.operation_id` names no operation or a schema cannot be compiled. The contract
-  // must outlive the validator.
+  // Compiles every response and parameter schema of the contract, in its dialect (OpenAPI 3.0
+  // for 3.0 documents and the Mintlify rendering, as the spec loader reads them; 3.1
+  // otherwise). Fails with kInvalidArgument when `options.operation_id` names no operation or
+  // a response schema cannot be compiled; a parameter whose schema cannot be is not checked.
+  // The contract must outlive the validator.
   static Result<std::unique_ptr<ExchangeValidator>> Create(const Contract& contract,
                                                            ExchangeCheckOptions options);
 
@@ -93,10 +95,14 @@ class ExchangeValidator {
 
   const Contract& contract_;
   ExchangeCheckOptions options_;
+  CompileOptions compile_options_;  // the contract's dialect, for every schema compiled
   const Operation* forced_ = nullptr;
   // The path part of each server URL that has one, without a trailing '/' ("/{basePath}/v2").
   std::vector<std::string> base_paths_;
   std::vector<CompiledMedia> compiled_;
+  // The compiled schema of each parameter that has one (none for `{}`, or one that does not
+  // compile); parameters with the same schema share it.
+  std::map<const Parameter*, std::shared_ptr<const SchemaValidator>> parameter_schemas_;
   mutable std::mutex masked_mutex_;
   mutable std::map<std::string, std::shared_ptr<const SchemaValidator>> masked_;
 };
@@ -111,9 +117,5 @@ struct RpcStatus {
 };
 // nullopt when `body` is neither shape.
 std::optional<RpcStatus> ReadRpcStatus(const nlohmann::json& body);
-
-// Whether a query/path parameter's text satisfies its schema (integers, numbers, booleans,
-// enums, formats). Returns a one-line reason when it does not.
-std::optional<std::string> ParameterProblem(const nlohmann::json& schema, std::string_view text);
 
 }  // namespace conform::validator

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <variant>
 
 #include "aip/time.h"
@@ -508,6 +509,42 @@ class ValijsonEngine final : public StructuralEngine {
     return text.substr(0, prefix.size()) == prefix;
   }
 
+  // The keyword a valijson 1.0 root-cause message is about; empty for a failed anyOf/oneOf.
+  static std::string KeywordOf(std::string_view text) {
+    static constexpr std::pair<std::string_view, std::string_view> kKeywords[] = {
+        {"Value type not permitted", "type"},
+        {"Failed to match against any enum values", "enum"},
+        {"Missing required property", "required"},
+        {"Object contains a property that could not be validated", "additionalProperties"},
+        {"String should be a valid", "format"},
+        {"Failed to match expected value set by 'const'", "const"},
+        {"String should be no fewer than", "minLength"},
+        {"String should be no more than", "maxLength"},
+        {"Expected number greater than or equal to", "minimum"},
+        {"Expected number greater than", "exclusiveMinimum"},
+        {"Expected number less than or equal to", "maximum"},
+        {"Expected number less than", "exclusiveMaximum"},
+        {"Value should be a multiple of", "multipleOf"},
+        {"Value could not be converted", "multipleOf"},
+        {"Array should contain no fewer than", "minItems"},
+        {"Array should contain no more than", "maxItems"},
+        {"Array contains more items than allowed", "additionalItems"},
+        {"Elements at indexes", "uniqueItems"},
+        {"Object should have no fewer than", "minProperties"},
+        {"Object should have no more than", "maxProperties"},
+        {"Failed to match regex specified by 'pattern'", "pattern"},
+        {"Target should not validate against schema specified in 'not'", "not"},
+        {"Failed to any values against subschema in 'contains'", "contains"},
+        {"Missing dependency", "dependencies"},
+    };
+    for (const auto& [prefix, keyword] : kKeywords) {
+      if (StartsWith(text, prefix)) {
+        return std::string(keyword);
+      }
+    }
+    return {};
+  }
+
   // valijson reports the root cause and then one "failed to validate ..." line per enclosing
   // schema; keep the root causes only, and fold the explanations of a failed anyOf/oneOf
   // into one violation.
@@ -534,17 +571,18 @@ class ValijsonEngine final : public StructuralEngine {
       if (!violation.message.empty() && violation.message.back() == '.') {
         violation.message.pop_back();
       }
-      if (StartsWith(text, "Value type not permitted")) {
+      violation.keyword = KeywordOf(text);
+      if (violation.keyword == "type") {
         violation.check_id = "response.schema.type";
-      } else if (StartsWith(text, "Failed to match against any enum values")) {
+      } else if (violation.keyword == "enum") {
         violation.check_id = "response.schema.enum";
-      } else if (StartsWith(text, "Missing required property")) {
+      } else if (violation.keyword == "required") {
         violation.check_id = "response.schema.required";
         violation.pointer = internal::AppendPointer(violation.pointer, Quoted(text));
-      } else if (StartsWith(text, "Object contains a property that could not be validated")) {
+      } else if (violation.keyword == "additionalProperties") {
         violation.check_id = "response.schema.additional_property";
         violation.pointer = internal::AppendPointer(violation.pointer, Quoted(text));
-      } else if (StartsWith(text, "String should be a valid")) {
+      } else if (violation.keyword == "format") {
         violation.check_id = "response.schema.format";
       } else {
         violation.check_id = "response.schema.constraint";
@@ -753,13 +791,13 @@ struct SchemaValidator::Plan {
                      "pattern not checked: the string is " + std::to_string(text.size()) +
                          " bytes, over the " + std::to_string(kMaxPatternSubject) +
                          " the regex engine matches safely",
-                     expected, internal::DescribeValue(Json(text))});
+                     expected, internal::DescribeValue(Json(text)), "pattern"});
       return;
     }
     if (node.linear ? !node.linear->Search(text) : !std::regex_search(text, *node.pattern)) {
       out.push_back({"response.schema.constraint", path.Pointer(),
                      "string does not match the pattern /" + node.pattern_text + "/", expected,
-                     internal::DescribeValue(Json(text))});
+                     internal::DescribeValue(Json(text)), "pattern"});
     }
   }
 
@@ -788,7 +826,8 @@ struct SchemaValidator::Plan {
       if (!ok) {
         out.push_back({"response.schema.format", path.Pointer(),
                        "value is not a valid " + std::string(FormatName(node.format)),
-                       std::string(FormatExpectation(node.format)), internal::DescribeValue(value)});
+                       std::string(FormatExpectation(node.format)), internal::DescribeValue(value),
+                       "format"});
       }
     }
     if ((node.pattern || node.linear) && value.is_string()) {
@@ -802,7 +841,7 @@ struct SchemaValidator::Plan {
           if (nodes[static_cast<size_t>(property->second)].write_only) {
             out.push_back({"response.schema.write_only", path.Pointer(),
                            "writeOnly property '" + key + "' appears in a response",
-                           "absent from responses", internal::DescribeValue(child)});
+                           "absent from responses", internal::DescribeValue(child), "writeOnly"});
           }
           Walk(property->second, child, path, options, out);
           path.Pop();
@@ -1006,11 +1045,13 @@ Json IntegralFloatsAsIntegers(const Json& value) {
 SchemaValidator::SchemaValidator() = default;
 SchemaValidator::~SchemaValidator() = default;
 
-Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(const Json& schema,
-                                                                       const Json& definitions) {
+Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(
+    const Json& schema, const Json& definitions, const CompileOptions& options) {
   std::shared_ptr<SchemaValidator> compiled(new SchemaValidator());
   compiled->schema_ = schema;
-  bool recursive = !definitions.empty() && schema.dump().find("\"#/definitions/") != std::string::npos;
+  compiled->dialect_ = options.dialect;
+  bool recursive =
+      !definitions.empty() && schema.dump().find("\"#/definitions/") != std::string::npos;
   if (recursive && compiled->schema_.is_object()) {
     // Recursive targets are not canonicalised (the loader resolves them), but a discriminator
     // in one must still select its branch.
@@ -1089,9 +1130,10 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
     }
   }
   // Only a body holding 1.0 or 1e2 is copied, with those as integers: then `type: integer`
-  // and integer formats (int32 range...) judge them as the integers they are.
+  // and integer formats (int32 range...) judge them as the integers they are. Not in OpenAPI
+  // 3.0, where they are numbers.
   std::optional<Json> as_integers;
-  if (HoldsIntegralFloat(instance)) {
+  if (dialect_ != Dialect::kOpenApi30 && HoldsIntegralFloat(instance)) {
     as_integers = IntegralFloatsAsIntegers(instance);
   }
   const Json& subject = as_integers ? *as_integers : instance;
@@ -1142,7 +1184,10 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
         if (actual != nullptr && actual->is_number_float() &&
             std::find(types.begin(), types.end(), "integer") != types.end()) {
           const double v = actual->get<double>();
-          if (std::isfinite(v) && std::trunc(v) == v) {
+          if (dialect_ == Dialect::kOpenApi30 && IsIntegralFloat(*actual)) {
+            violation.message += " (" + internal::DescribeValue(*actual) +
+                                 " is a number: OpenAPI 3.0 integers have no fraction part)";
+          } else if (std::isfinite(v) && std::trunc(v) == v) {
             violation.message += " (a whole number outside the int64 and uint64 range)";
           }
         }

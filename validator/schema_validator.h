@@ -3,7 +3,8 @@
 // can implement StructuralEngine later); formats, writeOnly and undeclared-property drift are
 // checked by our own compiled walk, because Debian's valijson 1.0 compiles a std::regex per
 // date-time value (~0.5 ms each) and knows nothing of int32 or writeOnly.
-//   auto schema = SchemaValidator::Compile(response_schema, contract.definitions);
+//   auto schema = SchemaValidator::Compile(response_schema, contract.definitions,
+//                                          {.dialect = Dialect::kOpenApi30});
 //   std::vector<SchemaViolation> found = (*schema)->Validate(body, {.strict = true});
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "validator/schema_util.h"
 
 namespace conform::validator {
 
@@ -25,6 +27,9 @@ struct SchemaViolation {
   std::string message;   // one line
   std::string expected;
   std::string actual;
+  // The schema keyword that failed ("type", "minLength", "pattern", "format"...) at the schema
+  // of `pointer`; empty when no one keyword names the cause (a failed anyOf, writeOnly drift).
+  std::string keyword = {};
 };
 
 struct ValidateOptions {
@@ -45,16 +50,24 @@ class StructuralEngine {
 // cannot parse the schema.
 Result<std::unique_ptr<StructuralEngine>> MakeValijsonEngine(const nlohmann::json& schema);
 
+struct CompileOptions {
+  // The dialect the schema was written in. It decides what an integer is: in OpenAPI 3.1
+  // (JSON Schema 2020-12, as in draft 6+) a number with a zero fractional part (1.0, 1e2) is
+  // one; in OpenAPI 3.0 (draft 4's `type: integer`) it is a number, not an integer.
+  Dialect dialect = Dialect::kOpenApi31;
+};
+
 class SchemaValidator {
  public:
   // Compiles a canonical schema (validator::CanonicalSchema). `definitions` holds the targets
   // of recursive "#/definitions/..." references (Contract::definitions).
   static Result<std::shared_ptr<const SchemaValidator>> Compile(const nlohmann::json& schema,
-                                                                const nlohmann::json& definitions);
+                                                                const nlohmann::json& definitions,
+                                                                const CompileOptions& options = {});
 
-  // Every violation of `instance`, in document order. Thread-safe. A number with a zero
-  // fractional part (1.0, 1e2) that fits int64/uint64 counts as an integer (JSON Schema draft 6+,
-  // 2020-12): the body is copied with such numbers as integers, only when it holds one.
+  // Every violation of `instance`, in document order. Thread-safe. In OpenAPI 3.1 a number with
+  // a zero fractional part (1.0, 1e2) that fits int64/uint64 counts as an integer: the body is
+  // copied with such numbers as integers, only when it holds one. In 3.0 it stays a number.
   std::vector<SchemaViolation> Validate(const nlohmann::json& instance,
                                         const ValidateOptions& options = {}) const;
 
@@ -73,6 +86,7 @@ class SchemaValidator {
   SchemaValidator();
   struct Plan;
   nlohmann::json schema_;  // canonical, with definitions: for expected-value messages
+  Dialect dialect_ = Dialect::kOpenApi31;
   std::unique_ptr<StructuralEngine> engine_;
   // engine_ without the patterns and formats inside anyOf/oneOf/not, for documents holding a
   // string over kMaxRegexSubject; null when the schema has none there.

@@ -319,7 +319,8 @@ TEST_F(ExchangeValidatorTest, AQueryParameterGivenTwiceIsReportedAndEachValueChe
     messages.push_back(finding.check_id + ": " + finding.message);
   }
   EXPECT_THAT(messages, Contains(HasSubstr("request.parameter.schema: query parameter 'pageSize' is given 2 times")));
-  EXPECT_THAT(messages, Contains(HasSubstr("(value 2): 'abc' is not an integer")));
+  EXPECT_THAT(messages,
+              Contains(HasSubstr("query parameter pageSize=abc (value 2): expected an integer")));
   EXPECT_THAT(messages, Contains(HasSubstr("request.parameter.invalid_accepted")));
 }
 

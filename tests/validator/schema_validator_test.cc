@@ -356,6 +356,48 @@ TEST(SchemaValidator, InvalidPatternIsACompileError) {
   EXPECT_THAT(compiled, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("pattern \"([\"")));
 }
 
+// OpenAPI 3.0's `type: integer` is draft 4's: 1.0 and 1e2 are numbers. 3.1, and callers that
+// name no dialect, count them as integers (draft 6+, 2020-12).
+TEST(SchemaValidator, AWholeNumberWithAFractionIsAnIntegerOnlyOutsideOpenApi30) {
+  const Json schema =
+      Json::parse(R"({"properties": {"n": {"type": "integer", "format": "int32"}}})");
+  auto thirty = SchemaValidator::Compile(schema, Json::object(), {.dialect = Dialect::kOpenApi30});
+  ASSERT_THAT(thirty, IsOk());
+  for (const char* text : {R"({"n": 1.0})", R"({"n": 1e2})"}) {
+    std::vector<SchemaViolation> found = (*thirty)->Validate(Json::parse(text));
+    ASSERT_THAT(found, ElementsAre(AllOf(Field(&SchemaViolation::check_id, "response.schema.type"),
+                                         Field(&SchemaViolation::pointer, "/n"))))
+        << text;
+    EXPECT_THAT(found[0].message,
+                HasSubstr("is a number: OpenAPI 3.0 integers have no fraction part"))
+        << text;
+  }
+  EXPECT_THAT((*thirty)->Validate(Json::parse(R"({"n": 1})")), ElementsAre());
+  for (const CompileOptions& options :
+       {CompileOptions{.dialect = Dialect::kOpenApi31}, CompileOptions{}}) {
+    auto compiled = SchemaValidator::Compile(schema, Json::object(), options);
+    ASSERT_THAT(compiled, IsOk());
+    EXPECT_THAT((*compiled)->Validate(Json::parse(R"({"n": 1.0})")), ElementsAre());
+  }
+}
+
+// Each root cause names the keyword that failed, for callers that phrase their own messages.
+TEST(SchemaValidator, ViolationsNameTheirKeyword) {
+  auto schema = Compile(Json::parse(R"({"properties": {
+      "a": {"type": "string", "minLength": 3}, "b": {"type": "number", "exclusiveMinimum": 0},
+      "c": {"type": "integer", "multipleOf": 5}, "d": {"type": "string", "pattern": "^x"},
+      "e": {"type": "string", "format": "date-time"}, "f": {"type": "integer"}}})"));
+  ASSERT_NE(schema, nullptr);
+  auto keyword = [](const std::string& pointer, const std::string& name) {
+    return AllOf(Field(&SchemaViolation::pointer, pointer), Field(&SchemaViolation::keyword, name));
+  };
+  EXPECT_THAT(schema->Validate(
+                  Json::parse(R"({"a": "ab", "b": 0, "c": 7, "d": "y", "e": "now", "f": "1"})")),
+              ElementsAre(keyword("/a", "minLength"), keyword("/b", "exclusiveMinimum"),
+                          keyword("/c", "multipleOf"), keyword("/d", "pattern"),
+                          keyword("/e", "format"), keyword("/f", "type")));
+}
+
 TEST(SchemaValidator, ManyViolationsAreCollapsedWithoutQuadraticWork) {
   // 100,000 failing items took minutes when each cause was compared with every other.
   auto schema = Compile(Json::parse(
