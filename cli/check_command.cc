@@ -27,7 +27,7 @@ CLI::App* RegisterCheck(CLI::App& app, CheckOptions& options) {
   command->add_option("--exclude-checks", options.exclude_checks, "Leave out these check ids or prefixes")
       ->delimiter(',')
       ->type_name("IDS");
-  AddPageSizeOptions(*command, options.default_page_size, options.max_page_size);
+  AddPageSizeOptions(*command, options.page_sizes);
   AddOutputOptions(*command, options.output);
   return command;
 }
@@ -56,10 +56,14 @@ Result<int> RunCheck(const CheckOptions& options, const Environment& env, std::o
                                       .api_key = target->api_key,
                                       .other_account = target->other_account,
                                       .other_api_key = target->other_api_key};
+  auto page_sizes = PageSizesFor(options.page_sizes, *target->operation);
+  if (!page_sizes) {
+    return page_sizes.error();
+  }
   validator::SuiteOptions suite_options{.include = options.checks,
                                         .exclude = options.exclude_checks,
-                                        .default_page_size = options.default_page_size,
-                                        .max_page_size = options.max_page_size,
+                                        .default_page_size = page_sizes->default_size,
+                                        .max_page_size = page_sizes->max_size,
                                         .strict = options.output.strict};
   const ResolvedTarget& resolved = *target;
   validator::CheckSuite suite(resolved.contract, *resolved.operation,
@@ -94,6 +98,7 @@ Result<int> RunCheck(const CheckOptions& options, const Environment& env, std::o
   }
   report.errors = result->errors;
   report.stats.emplace_back("requests", std::to_string(result->requests));
+  report.stats.emplace_back("page sizes", page_sizes->origin);
   report.stats.emplace_back("wall time", Fixed(seconds, "%.2f s"));
   if (seconds > 0) {
     report.stats.emplace_back("rate", Fixed(result->requests / seconds, "%.0f requests/s"));

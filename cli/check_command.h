@@ -22,8 +22,7 @@ struct CheckOptions {
   TargetOptions target;
   std::vector<std::string> checks;          // ids or prefixes to run
   std::vector<std::string> exclude_checks;  // ids or prefixes to leave out
-  int64_t default_page_size = 50;
-  int64_t max_page_size = 200;
+  PageSizeFlags page_sizes;
   OutputOptions output;
 };
 

@@ -116,11 +116,11 @@ std::string Reproduction(const FuzzOptions& options, int runs, const std::string
   if (!target.operation.empty()) {
     add("--operation", target.operation);
   }
-  if (options.default_page_size != 50) {
-    line += " --default-page-size " + std::to_string(options.default_page_size);
+  if (options.page_sizes.default_given) {
+    line += " --default-page-size " + std::to_string(options.page_sizes.default_page_size);
   }
-  if (options.max_page_size != 200) {
-    line += " --max-page-size " + std::to_string(options.max_page_size);
+  if (options.page_sizes.max_given) {
+    line += " --max-page-size " + std::to_string(options.page_sizes.max_page_size);
   }
   if (options.output.strict) {
     line += " --strict";
@@ -260,7 +260,7 @@ CLI::App* RegisterFuzz(CLI::App& app, FuzzOptions& options) {
       ->delimiter(',')
       ->type_name("NAME");
   command->add_flag("--list-properties", options.list_properties, "Print the properties and exit");
-  AddPageSizeOptions(*command, options.default_page_size, options.max_page_size);
+  AddPageSizeOptions(*command, options.page_sizes);
   AddOutputOptions(*command, options.output);
   return command;
 }
@@ -300,6 +300,10 @@ Result<int> RunFuzz(const FuzzOptions& options, const Environment& env, std::ost
     return target.error();
   }
   const ResolvedTarget& resolved = *target;
+  auto page_sizes = PageSizesFor(options.page_sizes, *resolved.operation);
+  if (!page_sizes) {
+    return page_sizes.error();
+  }
   fuzz::FuzzTarget fuzz_target{.base_url = resolved.base_url,
                                .account = resolved.account,
                                .api_key = resolved.api_key,
@@ -312,8 +316,8 @@ Result<int> RunFuzz(const FuzzOptions& options, const Environment& env, std::ost
       .runs = runs,
       .duration = duration,
       .properties = options.properties,
-      .page_sizes = {.default_page_size = options.default_page_size,
-                     .max_page_size = options.max_page_size},
+      .page_sizes = {.default_page_size = page_sizes->default_size,
+                     .max_page_size = page_sizes->max_size},
       .strictness = options.output.strict ? fuzz::FuzzOptions::Strictness::kShouldFails
                                           : fuzz::FuzzOptions::Strictness::kMustFails,
       .progress = [&printer](const fuzz::Progress& progress) { printer(progress); }};

@@ -34,8 +34,7 @@ struct FuzzOptions {
                          // empty --duration is refused while parsing)
   std::vector<std::string> properties;  // names; empty: all
   bool list_properties = false;
-  int64_t default_page_size = 50;
-  int64_t max_page_size = 200;
+  PageSizeFlags page_sizes;
   OutputOptions output;
 };
 

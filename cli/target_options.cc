@@ -110,24 +110,44 @@ void AddTargetOptions(CLI::App& command, TargetOptions& options) {
       ->check(CLI::Range(size_t{0}, size_t{1000000}));
 }
 
-void AddPageSizeOptions(CLI::App& command, int64_t& default_page_size, int64_t& max_page_size) {
-  command
-      .add_option("--default-page-size", default_page_size,
-                  "The page size the contract promises by default")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  command.add_option("--max-page-size", max_page_size, "The largest page the contract allows")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+void AddPageSizeOptions(CLI::App& command, PageSizeFlags& flags) {
+  CLI::Option* default_option =
+      command
+          .add_option("--default-page-size", flags.default_page_size,
+                      "The page size the contract promises by default (default: what the spec "
+                      "states, else 50)")
+          ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  CLI::Option* max_option =
+      command
+          .add_option(
+              "--max-page-size", flags.max_page_size,
+              "The largest page the contract allows (default: what the spec states, else 200)")
+          ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
   // Once every option is converted; thrown from parse(), so it is reported like the others.
-  command.callback([&default_page_size, &max_page_size] {
-    if (default_page_size > max_page_size) {
+  command.callback([&flags, default_option, max_option] {
+    flags.default_given = default_option->count() > 0;
+    flags.max_given = max_option->count() > 0;
+    if (flags.default_given && flags.max_given && flags.default_page_size > flags.max_page_size) {
       throw CLI::ValidationError("--default-page-size",
-                                 std::to_string(default_page_size) + " is above --max-page-size " +
-                                     std::to_string(max_page_size) +
+                                 std::to_string(flags.default_page_size) +
+                                     " is above --max-page-size " +
+                                     std::to_string(flags.max_page_size) +
                                      " (the default page cannot be larger than the largest)");
     }
   });
+}
+
+Result<validator::PageSizes> PageSizesFor(const PageSizeFlags& flags,
+                                          const validator::Operation& op) {
+  validator::PageSizes sizes =
+      validator::ResolvePageSizes(op, flags.given_default(), flags.given_max());
+  if (sizes.default_size > sizes.max_size) {
+    return InvalidArgument("--default-page-size " + std::to_string(sizes.default_size) +
+                           " is above the largest page " + op.operation_id + " allows, " +
+                           std::to_string(sizes.max_size) + " (" + sizes.origin +
+                           "; pass --max-page-size too)");
+  }
+  return sizes;
 }
 
 Result<ResolvedTarget> ResolveTarget(const TargetOptions& options, const Environment& env) {

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include "common/result.h"
 #include "traffic/http_client.h"
 #include "validator/contract.h"
+#include "validator/list_shape.h"
 
 namespace conform::server {
 class RunningServer;
@@ -50,10 +52,30 @@ struct TargetOptions {
 // userinfo redacted).
 void AddTargetOptions(CLI::App& command, TargetOptions& options);
 
-// Binds --default-page-size and --max-page-size (check and fuzz), each 1..1000000, and sets
-// the command's callback to refuse a default above the maximum: a usage error like any option
-// CLI11 refuses.
-void AddPageSizeOptions(CLI::App& command, int64_t& default_page_size, int64_t& max_page_size);
+// --default-page-size and --max-page-size, as given. Not given, the spec decides what it states
+// (validator::ResolvePageSizes), else the seed's 50 and 200.
+struct PageSizeFlags {
+  int64_t default_page_size = 50;
+  int64_t max_page_size = 200;
+  bool default_given = false;
+  bool max_given = false;
+  std::optional<int64_t> given_default() const {
+    return default_given ? std::optional<int64_t>(default_page_size) : std::nullopt;
+  }
+  std::optional<int64_t> given_max() const {
+    return max_given ? std::optional<int64_t>(max_page_size) : std::nullopt;
+  }
+};
+
+// Binds --default-page-size and --max-page-size (check, fuzz, validate), each 1..1000000, and
+// sets the command's callback to note which were given and to refuse a default above the
+// maximum: a usage error like any option CLI11 refuses.
+void AddPageSizeOptions(CLI::App& command, PageSizeFlags& flags);
+
+// The page sizes `op` is judged by. kInvalidArgument when --default-page-size is above the
+// maximum the spec states.
+Result<validator::PageSizes> PageSizesFor(const PageSizeFlags& flags,
+                                          const validator::Operation& op);
 
 // What the options resolve to: a contract, the List operation, a client and the principals.
 struct ResolvedTarget {

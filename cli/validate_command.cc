@@ -59,7 +59,7 @@ CLI::App* RegisterValidate(CLI::App& app, ValidateOptions& options) {
       ->capture_default_str()
       ->type_name("SIZE");
   command->add_option("-j,--jobs", options.jobs, "Threads (0: one per core)")->check(CLI::Range(0, 256));
-  AddPageSizeOptions(*command, options.default_page_size, options.max_page_size);
+  AddPageSizeOptions(*command, options.page_sizes);
   AddOutputOptions(*command, options.output);
   return command;
 }
@@ -131,8 +131,8 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
   // The list semantics across exchanges: the walks the recording holds, page by page.
   validator::RecordedLists lists =
       validator::CheckRecordedLists(exchanges, verdicts,
-                                    {.default_page_size = options.default_page_size,
-                                     .max_page_size = options.max_page_size,
+                                    {.default_page_size = options.page_sizes.given_default(),
+                                     .max_page_size = options.page_sizes.given_max(),
                                      .threads = options.jobs});
   for (auto& [index, finding] : lists.findings) {
     verdicts[index].findings.push_back(std::move(finding));

@@ -14,6 +14,7 @@
 
 #include "cli/app.h"
 #include "cli/output_options.h"
+#include "cli/target_options.h"
 #include "common/result.h"
 
 namespace conform::cli {
@@ -26,8 +27,7 @@ struct ValidateOptions {
   int status = 200;                   // status of bare response bodies
   std::string max_body_size = "32MiB";
   int jobs = 0;  // threads; 0 = one per core
-  int64_t default_page_size = 50;  // seed: "If unspecified, the default is 50"
-  int64_t max_page_size = 200;     // seed: "The maximum page_size is 200"
+  PageSizeFlags page_sizes;
   OutputOptions output;
 };
 

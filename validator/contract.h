@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,11 @@ struct ListShape {
   std::string filter_param;
   std::string order_by_param;
   std::string read_mask_param;
+  // What the spec states of the page size parameter: its schema's `default` and `maximum`, or
+  // its description's words ("If unspecified, the default is 50", "The maximum page_size is
+  // 200"). nullopt when it states nothing: commands then assume the seed's 50 and 200.
+  std::optional<int64_t> stated_default_page_size;
+  std::optional<int64_t> stated_max_page_size;
 };
 
 struct Operation {

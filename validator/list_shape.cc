@@ -1,5 +1,7 @@
 #include "validator/list_shape.h"
 
+#include <cctype>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -136,7 +138,101 @@ void AddFields(const Json& schema, const std::string& prefix, aip::FieldCatalog&
   }
 }
 
+// A positive whole number in a schema keyword, if it holds one.
+std::optional<int64_t> PositiveInteger(const Json& schema, const char* keyword) {
+  auto value = schema.find(keyword);
+  if (value == schema.end() || !value->is_number()) {
+    return std::nullopt;
+  }
+  double number = value->get<double>();
+  if (number < 1 || number > 1e9 || number != static_cast<double>(static_cast<int64_t>(number))) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(number);
+}
+
+// The first number after `keyword` in a sentence of `text` that holds it (case-insensitive):
+// "If unspecified, the default is 50." -> 50 for "default". Sentences end at ". " or a line end.
+std::optional<int64_t> NumberAfter(std::string_view text, std::string_view keyword) {
+  std::string lower(text);
+  for (char& c : lower) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  for (size_t at = lower.find(keyword); at != std::string::npos; at = lower.find(keyword, at + 1)) {
+    for (size_t i = at + keyword.size(); i < lower.size(); ++i) {
+      char c = lower[i];
+      if (c == '\n' || (c == '.' && (i + 1 == lower.size() || lower[i + 1] == ' '))) {
+        break;  // the sentence ends without a number
+      }
+      if (std::isdigit(static_cast<unsigned char>(c))) {
+        int64_t value = 0;
+        for (size_t j = i; j < lower.size() && std::isdigit(static_cast<unsigned char>(lower[j])) &&
+                           value < 1000000000;
+             ++j) {
+          value = value * 10 + (lower[j] - '0');
+        }
+        if (value >= 1) {
+          return value;
+        }
+        break;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// ListShape::stated_default_page_size and stated_max_page_size from the parameter's schema,
+// else from its description (the seed states both only in words).
+void ReadStatedPageSizes(const Parameter& size, ListShape& shape) {
+  shape.stated_default_page_size = PositiveInteger(size.schema, "default");
+  shape.stated_max_page_size = PositiveInteger(size.schema, "maximum");
+  std::string text =
+      size.description.empty() ? size.schema.value("description", "") : size.description;
+  if (!shape.stated_default_page_size) {
+    shape.stated_default_page_size = NumberAfter(text, "default");
+  }
+  if (!shape.stated_max_page_size) {
+    shape.stated_max_page_size = NumberAfter(text, "maximum");
+  }
+  if (!shape.stated_max_page_size) {
+    shape.stated_max_page_size = NumberAfter(text, "coerced to");
+  }
+  if (shape.stated_default_page_size && shape.stated_max_page_size &&
+      *shape.stated_default_page_size > *shape.stated_max_page_size) {
+    shape.stated_default_page_size.reset();  // a misreading: neither number is trusted for it
+  }
+}
+
 }  // namespace
+
+PageSizes ResolvePageSizes(const Operation& op, std::optional<int64_t> given_default,
+                           std::optional<int64_t> given_max) {
+  PageSizes sizes;
+  const ListShape* list = op.list ? &*op.list : nullptr;
+  auto pick = [](std::optional<int64_t> given, std::optional<int64_t> stated, int64_t& into) {
+    if (given) {
+      into = *given;
+      return "given";
+    }
+    if (stated) {
+      into = *stated;
+      return "spec";
+    }
+    return "seed";
+  };
+  std::string default_origin =
+      pick(given_default, list != nullptr ? list->stated_default_page_size : std::nullopt,
+           sizes.default_size);
+  std::string max_origin =
+      pick(given_max, list != nullptr ? list->stated_max_page_size : std::nullopt, sizes.max_size);
+  if (!given_default && sizes.default_size > sizes.max_size) {
+    sizes.default_size = sizes.max_size;
+    default_origin = "the maximum";
+  }
+  sizes.origin = "default " + std::to_string(sizes.default_size) + " (" + default_origin +
+                 "), maximum " + std::to_string(sizes.max_size) + " (" + max_origin + ")";
+  return sizes;
+}
 
 aip::FieldCatalog BuildFieldCatalog(const Json& resource_schema) {
   aip::FieldCatalog catalog;
@@ -185,6 +281,10 @@ void DeriveListShape(Operation& op) {
         return {};
       };
       shape.page_size_param = param({"pageSize", "page_size"});
+      if (const Parameter* size =
+              op.FindParameter(shape.page_size_param, ParameterLocation::kQuery)) {
+        ReadStatedPageSizes(*size, shape);
+      }
       shape.page_token_param = param({"pageToken", "page_token"});
       shape.filter_param = param({"filter"});
       shape.order_by_param = param({"orderBy", "order_by"});

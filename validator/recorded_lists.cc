@@ -14,6 +14,7 @@
 #include "aip/order_by.h"
 #include "traffic/url.h"
 #include "validator/list_oracles.h"
+#include "validator/list_shape.h"
 #include "validator/list_walk.h"
 
 namespace conform::validator {
@@ -386,12 +387,13 @@ std::vector<std::pair<size_t, Finding>> CheckWalk(const PlannedWalk& planned,
     walk.pages.push_back(ReadPage(op, exchanges[index]));
   }
   JudgedQuery judged = JudgeQuery(op, walk.pages.front().exchange, planned.query);
+  PageSizes sizes = ResolvePageSizes(op, options.default_page_size, options.max_page_size);
   std::vector<Finding> found;
   CheckTermination(walk, found);
   CheckDisjoint(walk, found);
-  CheckPageSizesRespected(walk, options.max_page_size, found);
+  CheckPageSizesRespected(walk, sizes.max_size, found);
   if (!op.list->page_size_param.empty()) {
-    CheckDefaultPageSize(walk, options.default_page_size, found);
+    CheckDefaultPageSize(walk, sizes.default_size, found);
   }
   CheckTotalSize(walk, found);
   CheckLastPageToken(walk, found);

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -25,8 +26,10 @@
 namespace conform::validator {
 
 struct RecordedListOptions {
-  int64_t default_page_size = 50;  // seed: "If unspecified, the default is 50"
-  int64_t max_page_size = 200;     // seed: "The maximum page_size is 200"
+  // Given on the command line; nullopt: what each operation's spec states, else the seed's 50
+  // and 200 (ResolvePageSizes).
+  std::optional<int64_t> default_page_size;
+  std::optional<int64_t> max_page_size;
   int threads = 0;                 // walks checked at once; 0: one per core
 };
 

@@ -77,7 +77,7 @@ class Recording {
     exchanges_.push_back(std::move(exchange));
     // What ExchangeValidator::Check says of it, as far as chaining is concerned.
     ExchangeVerdict verdict;
-    verdict.operation = &ListDpoJobs();
+    verdict.operation = op_;
     Json parsed = Json::parse(body, nullptr, false);
     if (status == 200 && parsed.is_object()) {
       verdict.list_page.emplace();
@@ -89,6 +89,8 @@ class Recording {
     return exchanges_.size() - 1;
   }
 
+  // The operation later exchanges belong to.
+  void set_operation(const Operation* op) { op_ = op; }
   std::vector<traffic::Exchange>& exchanges() { return exchanges_; }
   std::vector<ExchangeVerdict>& verdicts() { return verdicts_; }
 
@@ -97,6 +99,7 @@ class Recording {
   }
 
  private:
+  const Operation* op_ = &ListDpoJobs();
   std::vector<traffic::Exchange> exchanges_;
   std::vector<ExchangeVerdict> verdicts_;
 };
@@ -353,6 +356,19 @@ TEST(RecordedLists, PageSizesAgainstTheRequestTheDefaultAndTheMaximum) {
                           "page_size.default_filled@2", "page_size.respected@3"));
   EXPECT_THAT(Ids(r.Check({.default_page_size = 60, .max_page_size = 300})),
               ElementsAre("page_size.respected", "page_size.default_filled"));
+}
+
+TEST(RecordedLists, PageSizesAreWhatTheSpecStatesUnlessGiven) {
+  Operation op = ListDpoJobs();
+  op.list->stated_default_page_size = 20;
+  op.list->stated_max_page_size = 100;
+  Recording r;
+  r.set_operation(&op);
+  r.Get({}, Jobs(0, 20), "t");                 // the stated default, more remaining: right
+  r.Get({{"pageSize", "150"}}, Jobs(0, 101));  // over the stated maximum
+  EXPECT_THAT(Placed(r.Check()), ElementsAre("page_size.respected@1"));
+  EXPECT_THAT(Placed(r.Check({.default_page_size = 50, .max_page_size = 200})),
+              ElementsAre("page_size.default_filled@0"));
 }
 
 TEST(RecordedLists, CredentialsInClearAreReportedButRedactedOnesAreNot) {

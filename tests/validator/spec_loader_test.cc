@@ -3,9 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "tests/support/result_matchers.h"
+#include "validator/list_shape.h"
 #include "validator/schema_util.h"
 
 namespace conform::validator {
@@ -86,6 +88,75 @@ TEST(SpecLoader, SeedRenderingAndOpenApiDocumentLoadTheSameOperation) {
   EXPECT_EQ(ok_a->content[0].name, ok_b->content[0].name);
   EXPECT_EQ(StructuralSchema(*ok_a->content[0].schema), StructuralSchema(*ok_b->content[0].schema));
   EXPECT_EQ(a.catalog.fields().size(), b->catalog.fields().size());
+}
+
+TEST(SpecLoader, PageSizesAreReadFromWhatTheSpecStates) {
+  // The seed states both only in words, in either rendering.
+  for (const char* file : {"openapi.yaml", "list_dpo_jobs.mintlify.yaml"}) {
+    auto seed = LoadContractFile(SpecPath(file));
+    ASSERT_THAT(seed, IsOk());
+    const ListShape& list = *seed->operations[0].list;
+    EXPECT_EQ(list.stated_default_page_size, 50) << file;
+    EXPECT_EQ(list.stated_max_page_size, 200) << file;
+  }
+  auto spec = [](const std::string& page_size) {
+    return "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/books:\n    get:\n"
+           "      operationId: ListBooks\n      parameters:\n        - name: pageSize\n"
+           "          in: query\n" +
+           page_size +
+           "      responses:\n        '200':\n          description: ok\n          content:\n"
+           "            application/json:\n              schema:\n                type: object\n"
+           "                properties:\n                  books: {type: array, items: {type: "
+           "object, "
+           "properties: {name: {type: string}}}}\n                  nextPageToken: {type: "
+           "string}\n";
+  };
+  struct Case {
+    std::string page_size;
+    std::optional<int64_t> want_default;
+    std::optional<int64_t> want_max;
+  };
+  const Case cases[] = {
+      {"          schema: {type: integer, default: 20, maximum: 100}\n", 20, 100},
+      {"          description: Defaults to 25. At most 1000 (larger values are coerced to 1000).\n"
+       "          schema: {type: integer}\n",
+       25, 1000},
+      {"          description: The maximum number of books to return.\n          schema: {type: "
+       "integer}\n",
+       std::nullopt, std::nullopt},
+      {"          schema: {type: integer, default: 0, maximum: 2.5}\n", std::nullopt, std::nullopt},
+      // A default read above the maximum is a misreading: not trusted.
+      {"          description: the default is 500\n          schema: {type: integer, maximum: "
+       "100}\n",
+       std::nullopt, 100},
+  };
+  for (const Case& c : cases) {
+    auto contract = LoadContract(spec(c.page_size), "books.yaml");
+    ASSERT_THAT(contract, IsOk()) << c.page_size;
+    const ListShape& list = *contract->operations[0].list;
+    EXPECT_EQ(list.stated_default_page_size, c.want_default) << c.page_size;
+    EXPECT_EQ(list.stated_max_page_size, c.want_max) << c.page_size;
+  }
+}
+
+TEST(SpecLoader, PageSizesGivenWinOverTheSpecWhichWinsOverTheSeed) {
+  Operation op;
+  EXPECT_EQ(ResolvePageSizes(op, std::nullopt, std::nullopt).origin,
+            "default 50 (seed), maximum 200 (seed)");
+  op.list.emplace();
+  op.list->stated_default_page_size = 20;
+  op.list->stated_max_page_size = 100;
+  PageSizes stated = ResolvePageSizes(op, std::nullopt, std::nullopt);
+  EXPECT_EQ(stated.default_size, 20);
+  EXPECT_EQ(stated.max_size, 100);
+  EXPECT_EQ(ResolvePageSizes(op, 30, std::nullopt).origin,
+            "default 30 (given), maximum 100 (spec)");
+  op.list->stated_default_page_size.reset();
+  op.list->stated_max_page_size = 10;  // the seed's default 50 cannot be above it
+  EXPECT_EQ(ResolvePageSizes(op, std::nullopt, std::nullopt).origin,
+            "default 10 (the maximum), maximum 10 (spec)");
+  EXPECT_EQ(ResolvePageSizes(op, 60, std::nullopt).default_size,
+            60);  // given: the command refuses it
 }
 
 TEST(SpecLoader, MintlifyRenderingHasNoDefaultErrorResponse) {
