@@ -104,7 +104,8 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
   }
   report.subject = operations + " from " + contract->source;
   if (!contract->servers.empty()) {
-    report.base_url = traffic::RedactUrl(contract->servers.front());  // curl lines: no userinfo
+    // Curl lines: server variables at their defaults, no userinfo.
+    report.base_url = traffic::RedactUrl(contract->servers.front().UrlWithDefaults());
   }
   report.api_key_env = "FIREWORKS_API_KEY";
 

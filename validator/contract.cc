@@ -144,4 +144,26 @@ const Operation* Contract::MatchOperation(std::string_view method, std::string_v
   return best;
 }
 
+ParameterStyle DefaultParameterStyle(ParameterLocation in) {
+  return in == ParameterLocation::kPath || in == ParameterLocation::kHeader ? ParameterStyle::kSimple
+                                                                            : ParameterStyle::kForm;
+}
+
+std::string Server::UrlWithDefaults() const {
+  std::string out;
+  for (size_t at = 0; at < url.size();) {
+    size_t left = url.find('{', at);
+    size_t right = left == std::string::npos ? left : url.find('}', left);
+    if (right == std::string::npos) {
+      out += url.substr(at);
+      break;
+    }
+    auto found = variable_defaults.find(url.substr(left + 1, right - left - 1));
+    out += url.substr(at, left - at);
+    out += found != variable_defaults.end() ? found->second : url.substr(left, right - left + 1);
+    at = right + 1;
+  }
+  return out;
+}
+
 }  // namespace conform::validator

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,10 +22,30 @@ namespace conform::validator {
 enum class ParameterLocation { kPath, kQuery, kHeader, kCookie };
 std::string_view ParameterLocationName(ParameterLocation in);
 
+// How a parameter's value is serialised (OpenAPI `style`): form `ids=1&ids=2` or `ids=1,2`,
+// simple `1,2`, label `.1.2`, matrix `;ids=1,2`, spaceDelimited `1%202`, pipeDelimited `1|2`,
+// deepObject `filter[state]=x`.
+enum class ParameterStyle {
+  kForm,
+  kSimple,
+  kLabel,
+  kMatrix,
+  kSpaceDelimited,
+  kPipeDelimited,
+  kDeepObject
+};
+// The OpenAPI default for a parameter in `in`: form for query and cookie, simple for path and
+// header.
+ParameterStyle DefaultParameterStyle(ParameterLocation in);
+
 struct Parameter {
   std::string name;
   ParameterLocation in = ParameterLocation::kQuery;
   bool required = false;
+  // As the spec states them, else OpenAPI's defaults for `in` (the spec loader fills them):
+  // explode defaults to true for form only.
+  ParameterStyle style = ParameterStyle::kForm;
+  bool explode = true;
   nlohmann::json schema = nlohmann::json::object();  // normalised, annotations kept
   std::string description;
 };
@@ -79,11 +100,20 @@ struct Operation {
       std::string_view path) const;
 };
 
+// One entry of `servers`: its URL, which may hold `{variable}`s, and each variable's default.
+struct Server {
+  std::string url;                                       // "https://{region}.api.example.com/v2"
+  std::map<std::string, std::string> variable_defaults;  // {"region": "eu"}
+
+  // `url` with each variable replaced by its default; a variable without one stays as is.
+  std::string UrlWithDefaults() const;
+};
+
 struct Contract {
   std::string source;  // file path, or "<embedded ListDpoJobs>"
   std::string format;  // "OpenAPI 3.1.0", "OpenAPI 3.0.3", "Mintlify rendering"
   std::string title;
-  std::vector<std::string> servers;
+  std::vector<Server> servers;
   std::vector<Operation> operations;
   // Recursive schemas, referenced as "#/definitions/<name>" from inside operation schemas.
   nlohmann::json definitions = nlohmann::json::object();

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <string_view>
 
 #include "aip/read_mask.h"
 #include "common/utf8.h"
@@ -480,26 +482,91 @@ std::vector<Json> ScalarReadings(const std::string& text, const std::vector<std:
   return readings;
 }
 
-std::vector<std::string> SplitCommas(const std::string& text) {
+// `text` cut at each `separator`: "" is no piece, "a," is "a" and "".
+std::vector<std::string> SplitOn(std::string_view text, char separator) {
   std::vector<std::string> pieces;
   for (size_t start = 0; !text.empty();) {
-    size_t comma = text.find(',', start);
-    pieces.push_back(
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) {
+    size_t cut = text.find(separator, start);
+    pieces.emplace_back(text.substr(start, cut == std::string_view::npos ? cut : cut - start));
+    if (cut == std::string_view::npos) {
       break;
     }
-    start = comma + 1;
+    start = cut + 1;
   }
   return pieces;
 }
 
+// `value` without the prefix its style puts before it: label ".5" is "5", matrix ";id=5" (or
+// the empty ";id") is "5". A value without the prefix is taken as it is.
+std::string_view Unprefixed(const Parameter& parameter, std::string_view value) {
+  if (parameter.style == ParameterStyle::kLabel && value.starts_with('.')) {
+    return value.substr(1);
+  }
+  if (parameter.style == ParameterStyle::kMatrix && value.starts_with(';') &&
+      value.substr(1).starts_with(parameter.name)) {
+    std::string_view rest = value.substr(1 + parameter.name.size());
+    if (rest.empty() || rest.starts_with('=')) {
+      return rest.empty() ? rest : rest.substr(1);
+    }
+  }
+  return value;
+}
+
+// The items of an array parameter given as `values`, as its style and explode say (OpenAPI's
+// style table, with RFC 6570 for label: `.a,b` unexploded, `.a.b` exploded). Form, and the
+// delimited styles, with explode: one item per repeated value (one value with a comma is one
+// item). Without explode: each value split on ',' (form, simple), ' ' (spaceDelimited, the
+// query's %20 or '+' already decoded) or '|' (pipeDelimited). Simple ignores explode for
+// arrays. Matrix exploded: `;ids=a;ids=b`. nullopt for deepObject, which has no array form:
+// such a parameter is left unchecked.
+std::optional<std::vector<std::string>> ArrayItems(const Parameter& parameter,
+                                                   const std::vector<std::string>& values) {
+  char separator = ',';
+  switch (parameter.style) {
+    case ParameterStyle::kDeepObject:
+      return std::nullopt;
+    case ParameterStyle::kForm:
+    case ParameterStyle::kSpaceDelimited:
+    case ParameterStyle::kPipeDelimited:
+      if (parameter.explode) {
+        return values.size() == 1 && values[0].empty() ? std::vector<std::string>{} : values;
+      }
+      separator = parameter.style == ParameterStyle::kSpaceDelimited  ? ' '
+                  : parameter.style == ParameterStyle::kPipeDelimited ? '|'
+                                                                      : ',';
+      break;
+    case ParameterStyle::kLabel:
+      separator = parameter.explode ? '.' : ',';
+      break;
+    case ParameterStyle::kSimple:
+    case ParameterStyle::kMatrix:
+      break;
+  }
+  std::vector<std::string> items;
+  for (const std::string& value : values) {
+    if (parameter.style == ParameterStyle::kMatrix && parameter.explode) {
+      // ";ids=a;ids=b": each piece after a ';' is "ids=a".
+      std::string_view rest = value;
+      rest.remove_prefix(rest.starts_with(';') ? 1 : 0);
+      for (const std::string& piece : SplitOn(rest, ';')) {
+        if (piece == parameter.name) {
+          continue;  // ";ids" is the empty array
+        }
+        items.emplace_back(Unprefixed(parameter, ";" + piece));
+      }
+      continue;
+    }
+    for (std::string& piece : SplitOn(Unprefixed(parameter, value), separator)) {
+      items.push_back(std::move(piece));
+    }
+  }
+  return items;
+}
+
 // The JSON values the text of `parameter` can be read as, the one a finding describes first.
-// A scalar is coerced to the schema's type (ScalarReadings). An array is split as its style
-// says: form with explode (the query default) gives one item per repeated value; form without
-// explode, and simple (path, header), one item per comma-separated piece. Parameter does not
-// keep `explode`, so a single query value with a comma is read both ways. Objects (deepObject
-// and the like) are not read: empty.
+// A scalar is coerced to the schema's type (ScalarReadings), after its label or matrix prefix.
+// An array is split as its style and explode say (ArrayItems), one way only. Objects (form,
+// deepObject and the like) are not read: empty.
 std::vector<Json> ParameterReadings(const Parameter& parameter,
                                     const std::vector<std::string>& values) {
   const std::vector<std::string> types = ParameterTypes(parameter.schema);
@@ -512,27 +579,19 @@ std::vector<Json> ParameterReadings(const Parameter& parameter,
     const std::vector<std::string> item_types =
         items != parameter.schema.end() && items->is_object() ? ParameterTypes(*items)
                                                               : std::vector<std::string>{};
-    auto array_of = [&item_types](const std::vector<std::string>& pieces) {
+    if (std::optional<std::vector<std::string>> pieces = ArrayItems(parameter, values)) {
       Json array = Json::array();
-      for (const std::string& piece : pieces) {
+      for (const std::string& piece : *pieces) {
         array.push_back(ScalarReadings(piece, item_types).front());
       }
-      return array;
-    };
-    if (values.size() > 1) {
-      readings.push_back(array_of(values));
-    } else {
-      readings.push_back(array_of(SplitCommas(values[0])));
-      if (parameter.in == ParameterLocation::kQuery && values[0].find(',') != std::string::npos) {
-        readings.push_back(array_of(values));
-      }
+      readings.push_back(std::move(array));
     }
   }
   const bool scalar =
       types.empty() || std::any_of(types.begin(), types.end(),
                                    [](const std::string& type) { return type != "array"; });
   if (values.size() == 1 && scalar) {
-    for (Json& reading : ScalarReadings(values[0], types)) {
+    for (Json& reading : ScalarReadings(std::string(Unprefixed(parameter, values[0])), types)) {
       readings.push_back(std::move(reading));
     }
   }
@@ -682,8 +741,8 @@ Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contr
                              contract.source + " (it has: " + known + ")");
     }
   }
-  for (const std::string& server : contract.servers) {
-    std::optional<std::string> base = ServerPath(server);
+  for (const Server& server : contract.servers) {
+    std::optional<std::string> base = ServerPath(server.url);
     while (base && base->ends_with('/')) {
       base->pop_back();  // "/api/" is the base path "/api"; "/" is none
     }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -658,7 +659,17 @@ class Loader {
     }
     for (const Json& server : *servers) {
       if (server.is_object() && server.contains("url") && server["url"].is_string()) {
-        contract.servers.push_back(server["url"].get<std::string>());
+        Server read{.url = server["url"].get<std::string>()};
+        if (auto variables = server.find("variables");
+            variables != server.end() && variables->is_object()) {
+          for (const auto& [name, variable] : variables->items()) {
+            auto fallback = variable.is_object() ? variable.find("default") : variable.end();
+            if (variable.is_object() && fallback != variable.end() && fallback->is_string()) {
+              read.variable_defaults[name] = fallback->get<std::string>();
+            }
+          }
+        }
+        contract.servers.push_back(std::move(read));
       }
     }
   }
@@ -669,6 +680,8 @@ class Loader {
     parameter.name = name;
     parameter.in = in;
     parameter.required = in == ParameterLocation::kPath;
+    parameter.style = DefaultParameterStyle(in);
+    parameter.explode = parameter.style == ParameterStyle::kForm;
     auto schemas = spec.find("schema");
     if (!spec.is_object() || schemas == spec.end() || !schemas->is_array() || schemas->empty()) {
       return Fail("parameter '" + name + "' has no schema list", pointer);
@@ -691,6 +704,35 @@ class Loader {
     }
     parameter.schema = alternatives.size() == 1 ? alternatives[0] : Json{{"anyOf", alternatives}};
     return parameter;
+  }
+
+  // A parameter's `style`, or the default for where it is `in`.
+  Result<ParameterStyle> StyleMember(const Json& spec, ParameterLocation in,
+                                     const std::string& pointer) const {
+    static constexpr std::pair<std::string_view, ParameterStyle> kStyles[] = {
+        {"form", ParameterStyle::kForm},
+        {"simple", ParameterStyle::kSimple},
+        {"label", ParameterStyle::kLabel},
+        {"matrix", ParameterStyle::kMatrix},
+        {"spaceDelimited", ParameterStyle::kSpaceDelimited},
+        {"pipeDelimited", ParameterStyle::kPipeDelimited},
+        {"deepObject", ParameterStyle::kDeepObject}};
+    auto name = StringMember(spec, "style", "", pointer);
+    if (!name) {
+      return name.error();
+    }
+    if (name->empty()) {
+      return DefaultParameterStyle(in);
+    }
+    for (const auto& [known, style] : kStyles) {
+      if (*name == known) {
+        return style;
+      }
+    }
+    const std::string names =
+        "form, simple, label, matrix, spaceDelimited, pipeDelimited, deepObject";
+    return Fail("'style' must be one of " + names + "; not '" + *name + "'",
+                AppendPointer(pointer, "style"));
   }
 
   Result<std::vector<Parameter>> ReadParameters(const Json& list, const std::string& pointer) const {
@@ -735,6 +777,17 @@ class Loader {
       }
       parameter.required = *required;
       parameter.description = *std::move(description);
+      auto style = StyleMember(spec, parameter.in, item);
+      if (!style) {
+        return style.error();
+      }
+      parameter.style = *style;
+      // OpenAPI: explode defaults to true for form, false for every other style.
+      auto explode = BoolMember(spec, "explode", parameter.style == ParameterStyle::kForm, item);
+      if (!explode) {
+        return explode.error();
+      }
+      parameter.explode = *explode;
       if (auto schema = spec.find("schema"); schema != spec.end()) {
         parameter.schema = Canonical(*schema);
       } else if (auto content = spec.find("content"); content != spec.end() && content->is_object() &&

@@ -281,6 +281,29 @@ TEST(ValidateCommand, JsonFormatIsMachineReadable) {
   EXPECT_TRUE(saw_enum);
 }
 
+TEST(ValidateCommand, CurlLinesUseTheServerVariablesDefaults) {
+  testing::TempDir dir;
+  std::string path = dir.Write(
+      "thing.jsonl",
+      R"({"request": {"method": "GET", "url": "/v1/things/7"}, "response": {"status": 200, "headers": [{"name": "Content-Type", "value": "application/json"}], "body": {"name": 5}}})"
+      "\n");
+  RunResult run =
+      Conform({"validate", "--format", "json", "--spec", SpecCase("server_variables.yaml"), path});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  nlohmann::json report = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << run.out;
+  std::string curl;
+  for (const auto& c : report["cases"]) {
+    for (const auto& f : c["findings"]) {
+      if (f.contains("curl")) {
+        curl += f["curl"].dump();
+      }
+    }
+  }
+  EXPECT_THAT(curl, AllOf(HasSubstr("https://eu.api.example.com/api/v2/v1/things/7"),
+                          Not(HasSubstr("{region}"))));
+}
+
 TEST(ValidateCommand, VerdictsDoNotDependOnThreads) {
   auto strip = [](std::string json_text) {
     nlohmann::json report = nlohmann::json::parse(json_text);

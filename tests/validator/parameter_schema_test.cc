@@ -187,6 +187,108 @@ TEST(ParameterSchema, ARepeatedScalarIsReportedAndEachValueChecked) {
           Is("request.parameter.invalid_accepted", "step=7 (value 2): not a multiple of 5")));
 }
 
+// Arrays under each style and explode, in both dialects: GET /v1/styles/{ids}/{dots}/{semi}.
+// `plain` and `ids` and `X-Ids` take the defaults (form exploded, simple), the rest say theirs.
+std::string StylesSpec(const std::string& version) {
+  return "openapi: " + version + R"(
+info: {title: styles, version: v1}
+paths:
+  /v1/styles/{ids}/{dots}/{semi}:
+    get:
+      operationId: GetStyles
+      parameters:
+        - {name: ids, in: path, required: true, schema: {type: array, items: {type: integer}}}
+        - {name: dots, in: path, required: true, style: label, explode: true, schema: {type: array, items: {type: integer}}}
+        - {name: semi, in: path, required: true, style: matrix, schema: {type: array, items: {type: integer}}}
+        - {name: plain, in: query, schema: {type: array, items: {type: string, enum: [a, b]}}}
+        - {name: exploded, in: query, style: form, explode: true, schema: {type: array, items: {type: integer}}}
+        - {name: csv, in: query, style: form, explode: false, schema: {type: array, maxItems: 2, items: {type: string}}}
+        - {name: spaced, in: query, style: spaceDelimited, schema: {type: array, items: {type: integer}}}
+        - {name: spacedx, in: query, style: spaceDelimited, explode: true, schema: {type: array, items: {type: integer}}}
+        - {name: piped, in: query, style: pipeDelimited, explode: false, schema: {type: array, items: {type: integer}}}
+        - {name: pipedx, in: query, style: pipeDelimited, explode: true, schema: {type: array, items: {type: integer}}}
+        - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}}}
+        - {name: X-Exploded, in: header, explode: true, schema: {type: array, items: {type: integer}}}
+      responses:
+        '200': {description: ok}
+)";
+}
+
+traffic::Exchange GetStyles(const std::string& target) {
+  traffic::Exchange exchange = Get("");
+  exchange.request.url = "https://api.example.com/v1/styles/" + target;
+  return exchange;
+}
+
+class BrokenStyledArray : public ::testing::TestWithParam<BrokenCase> {};
+
+TEST_P(BrokenStyledArray, IsReadAsItsStyleSays) {
+  for (const std::string version : {"3.0.3", "3.1.0"}) {
+    EXPECT_THAT(Findings(Load(StylesSpec(version)), GetStyles(GetParam().target)),
+                Contains(Is("request.parameter.schema", GetParam().message)))
+        << version;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Styles, BrokenStyledArray,
+    ::testing::Values(
+        // form, explode (the query default): one value with a comma is one item.
+        BrokenCase{"DefaultFormExplodedCommaIsOneItem", "1/.1/;semi=1?plain=a,b",
+                   "query parameter plain=a,b: item 1 (a,b): not one of a, b"},
+        BrokenCase{"DefaultFormExplodedRepeated", "1/.1/;semi=1?plain=a&plain=c",
+                   "query parameter plain=a&plain=c: item 2 (c): not one of a, b"},
+        BrokenCase{"FormExplodedCommaIsOneItem", "1/.1/;semi=1?exploded=1,2",
+                   "query parameter exploded=1,2: item 1 (1,2): expected an integer"},
+        BrokenCase{"FormCommaSplit", "1/.1/;semi=1?csv=a,b,c",
+                   "query parameter csv=a,b,c: more items than maxItems 2"},
+        BrokenCase{"FormRepeatedCommaSplit", "1/.1/;semi=1?csv=a,b&csv=c",
+                   "query parameter csv=a,b&csv=c: more items than maxItems 2"},
+        BrokenCase{"SpaceDelimited", "1/.1/;semi=1?spaced=1%20x",
+                   "query parameter spaced=1 x: item 2 (x): expected an integer"},
+        BrokenCase{"SpaceDelimitedPlus", "1/.1/;semi=1?spaced=x+1",
+                   "query parameter spaced=x 1: item 1 (x): expected an integer"},
+        BrokenCase{"SpaceDelimitedExplodedCommaIsOneItem", "1/.1/;semi=1?spacedx=1,2",
+                   "query parameter spacedx=1,2: item 1 (1,2): expected an integer"},
+        BrokenCase{"PipeDelimited", "1/.1/;semi=1?piped=1%7Cx",
+                   "query parameter piped=1|x: item 2 (x): expected an integer"},
+        BrokenCase{"PipeDelimitedExplodedRepeated", "1/.1/;semi=1?pipedx=1&pipedx=x",
+                   "query parameter pipedx=1&pipedx=x: item 2 (x): expected an integer"},
+        BrokenCase{"PathSimple", "1,x/.1/;semi=1",
+                   "path parameter ids=1,x: item 2 (x): expected an integer"},
+        BrokenCase{"PathLabelExploded", "1/.1.x/;semi=1",
+                   "path parameter dots=.1.x: item 2 (x): expected an integer"},
+        BrokenCase{"PathMatrix", "1/.1/;semi=1,x",
+                   "path parameter semi=;semi=1,x: item 2 (x): expected an integer"}),
+    [](const ::testing::TestParamInfo<BrokenCase>& param) { return param.param.name; });
+
+TEST(ParameterStyle, ArraysWrittenInTheirStylePass) {
+  for (const std::string version : {"3.0.3", "3.1.0"}) {
+    Contract contract = Load(StylesSpec(version));
+    for (const std::string target :
+         {"1,2,3/.1.2/;semi=1,2", "1/.1/;semi=1?plain=a&plain=b&plain=a", "1/.1/;semi=1?plain=b",
+          "1/.1/;semi=1?exploded=1&exploded=2", "1/.1/;semi=1?csv=a,b", "1/.1/;semi=1?csv=a&csv=b",
+          "1/.1/;semi=1?spaced=1%202+3", "1/.1/;semi=1?spacedx=1&spacedx=2",
+          "1/.1/;semi=1?piped=1%7C2%7C3", "1/.1/;semi=1?pipedx=1&pipedx=2"}) {
+      EXPECT_THAT(Findings(contract, GetStyles(target)), IsEmpty()) << version << " " << target;
+    }
+  }
+}
+
+TEST(ParameterStyle, HeaderArraysAreCommaSeparatedWhateverExplodeSays) {
+  traffic::Exchange exchange = GetStyles("1/.1/;semi=1");
+  exchange.request.headers = {{"X-Ids", "1,x"}};
+  EXPECT_THAT(Findings(Load(StylesSpec("3.1.0")), exchange),
+              Contains(Is("request.parameter.schema",
+                          "header parameter X-Ids=1,x: item 2 (x): expected an integer")));
+  exchange.request.headers = {{"X-Exploded", "1,x"}};
+  EXPECT_THAT(Findings(Load(StylesSpec("3.1.0")), exchange),
+              Contains(Is("request.parameter.schema",
+                          "header parameter X-Exploded=1,x: item 2 (x): expected an integer")));
+  exchange.request.headers = {{"X-Ids", "1,2"}, {"X-Exploded", "3,4"}};
+  EXPECT_THAT(Findings(Load(StylesSpec("3.1.0")), exchange), IsEmpty());
+}
+
 // The spec loader accepted it: a parameter schema the engine cannot compile, or none at all,
 // neither refuses the contract nor finds anything.
 TEST(ParameterSchema, ASchemaThatDoesNotCompileIsNotCheckedAndRefusesNothing) {

@@ -14,6 +14,7 @@ namespace conform::validator {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::Field;
 using ::testing::HasSubstr;
 
 std::string SpecPath(const std::string& name) { return std::string(CONFORM_SOURCE_DIR) + "/spec/" + name; }
@@ -35,7 +36,7 @@ TEST(EmbeddedContract, IsListDpoJobs) {
   EXPECT_EQ(op->list->total_size_field, "totalSize");
   EXPECT_EQ(op->list->page_size_param, "pageSize");
   EXPECT_EQ(op->list->read_mask_param, "readMask");
-  EXPECT_THAT(contract->servers, ElementsAre("https://api.fireworks.ai"));
+  EXPECT_THAT(contract->servers, ElementsAre(Field(&Server::url, "https://api.fireworks.ai")));
 }
 
 TEST(EmbeddedContract, CatalogIsTypedFromTheSchema) {
@@ -216,6 +217,94 @@ TEST(Contract, MatchesOperationsByMethodAndUrl) {
   EXPECT_EQ(contract->MatchOperation("GET", "/v1/accounts//dpoJobs"), nullptr);
 }
 
+TEST(SpecLoader, ServerVariableDefaultsAreKept) {
+  for (const std::string version : {"3.0.3", "3.1.0"}) {
+    auto contract = LoadContract("openapi: " + version + R"(
+info: {title: t, version: '1'}
+servers:
+  - url: https://{region}.api.example.com/{basePath}/v2
+    variables:
+      region: {default: eu, enum: [eu, us]}
+      basePath: {default: api}
+  - url: https://{tenant}.example.com/{region}
+    variables:
+      tenant: {enum: [a, b]}
+      region: {default: us}
+paths:
+  /v1/things:
+    get:
+      responses: {'200': {description: ok}}
+)",
+                                 "servers.yaml");
+    ASSERT_THAT(contract, IsOk()) << version;
+    ASSERT_EQ(contract->servers.size(), 2u) << version;
+    EXPECT_EQ(contract->servers[0].url, "https://{region}.api.example.com/{basePath}/v2");
+    EXPECT_EQ(contract->servers[0].UrlWithDefaults(), "https://eu.api.example.com/api/v2");
+    // A variable without a default (invalid in OpenAPI) stays as it is.
+    EXPECT_EQ(contract->servers[1].UrlWithDefaults(), "https://{tenant}.example.com/us");
+  }
+}
+
+TEST(SpecLoader, ParameterStyleAndExplodeAreReadWithOpenApiDefaults) {
+  for (const std::string version : {"3.0.3", "3.1.0"}) {
+    auto contract = LoadContract("openapi: " + version + R"(
+info: {title: t, version: '1'}
+paths:
+  /v1/things/{id}/{dots}:
+    get:
+      operationId: GetThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: dots, in: path, required: true, style: label, explode: true, schema: {type: string}}
+        - {name: q, in: query, schema: {type: string}}
+        - {name: csv, in: query, explode: false, schema: {type: array}}
+        - {name: spaced, in: query, style: spaceDelimited, schema: {type: array}}
+        - {name: piped, in: query, style: pipeDelimited, explode: true, schema: {type: array}}
+        - {name: X-Ids, in: header, schema: {type: array}}
+        - {name: c, in: cookie, schema: {type: string}}
+      responses: {'200': {description: ok}}
+)",
+                                 "styles.yaml");
+    ASSERT_THAT(contract, IsOk()) << version;
+    const Operation* op = contract->FindOperation("GetThing");
+    ASSERT_NE(op, nullptr);
+    struct Want {
+      std::string name;
+      ParameterLocation in;
+      ParameterStyle style;
+      bool explode;
+    };
+    for (const Want& want : std::vector<Want>{
+             {"id", ParameterLocation::kPath, ParameterStyle::kSimple, false},
+             {"dots", ParameterLocation::kPath, ParameterStyle::kLabel, true},
+             {"q", ParameterLocation::kQuery, ParameterStyle::kForm, true},
+             {"csv", ParameterLocation::kQuery, ParameterStyle::kForm, false},
+             {"spaced", ParameterLocation::kQuery, ParameterStyle::kSpaceDelimited, false},
+             {"piped", ParameterLocation::kQuery, ParameterStyle::kPipeDelimited, true},
+             {"X-Ids", ParameterLocation::kHeader, ParameterStyle::kSimple, false},
+             {"c", ParameterLocation::kCookie, ParameterStyle::kForm, true}}) {
+      const Parameter* parameter = op->FindParameter(want.name, want.in);
+      ASSERT_NE(parameter, nullptr) << want.name;
+      EXPECT_EQ(parameter->style, want.style) << version << " " << want.name;
+      EXPECT_EQ(parameter->explode, want.explode) << version << " " << want.name;
+    }
+  }
+}
+
+TEST(SpecLoader, MintlifyParametersTakeTheDefaultStyles) {
+  auto seed = LoadContractFile(SpecPath("list_dpo_jobs.mintlify.yaml"));
+  ASSERT_THAT(seed, IsOk());
+  const Operation& op = seed->operations[0];
+  const Parameter* account = op.FindParameter("account_id", ParameterLocation::kPath);
+  ASSERT_NE(account, nullptr);
+  EXPECT_EQ(account->style, ParameterStyle::kSimple);
+  EXPECT_FALSE(account->explode);
+  const Parameter* page_size = op.FindParameter("pageSize", ParameterLocation::kQuery);
+  ASSERT_NE(page_size, nullptr);
+  EXPECT_EQ(page_size->style, ParameterStyle::kForm);
+  EXPECT_TRUE(page_size->explode);
+}
+
 struct BadSpecCase {
   std::string file;
   ErrorCode code;
@@ -375,7 +464,14 @@ TEST(SpecLoader, WronglyTypedMembersNameTheirPosition) {
            {"      parameters: [{name: q, in: query, description: 7, schema: {type: string}}]\n",
             "'description' must be a string"},
            {"      parameters: [{name: q, in: query, content: {application/json: 5}}]\n",
-            "a media type must be an object"}}) {
+            "a media type must be an object"},
+           {"      parameters: [{name: q, in: query, style: sideways, schema: {type: string}}]\n",
+            "m.yaml:6:48: 'style' must be one of form, simple, label, matrix, spaceDelimited, "
+            "pipeDelimited, deepObject; not 'sideways'"},
+           {"      parameters: [{name: q, in: query, style: 3, schema: {type: string}}]\n",
+            "'style' must be a string, not number"},
+           {"      parameters: [{name: q, in: query, explode: yes please, schema: {}}]\n",
+            "'explode' must be true or false, not \"yes please\""}}) {
     auto contract = LoadContract(SpecWith("{type: object}", "", c.operation), "m.yaml");
     EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr(c.message))) << c.operation;
   }
