@@ -3,10 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -15,6 +14,7 @@
 #include "server/http_server.h"
 #include "tests/support/run_conform.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_names.h"
 #include "validator/finding.h"
 
 namespace conform::server {
@@ -93,19 +93,10 @@ TEST(CheckCatchesFault, TimestampsComparedAsTextWhateverTheData) {
   EXPECT_THAT(run.out, ::testing::HasSubstr("+05:30"));
 }
 
-INSTANTIATE_TEST_SUITE_P(ReferenceServer, CheckCatchesFault, ::testing::ValuesIn(server::AllFaults()),
+INSTANTIATE_TEST_SUITE_P(ReferenceServer, CheckCatchesFault,
+                         ::testing::ValuesIn(server::AllFaults()),
                          [](const ::testing::TestParamInfo<server::FaultInfo>& param_info) {
-                           std::string name;
-                           bool upper = true;
-                           for (char c : param_info.param.name) {
-                             if (c == '-') {
-                               upper = true;
-                               continue;
-                             }
-                             name.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
-                             upper = false;
-                           }
-                           return name;
+                           return conform::testing::CamelCase(param_info.param.name);
                          });
 
 }  // namespace

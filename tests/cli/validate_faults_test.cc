@@ -15,6 +15,7 @@
 #include "tests/server/server_test_util.h"
 #include "tests/support/run_conform.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_names.h"
 #include "traffic/har.h"
 
 namespace conform::cli {
@@ -162,18 +163,7 @@ INSTANTIATE_TEST_SUITE_P(
                       FaultCase{"token-on-last-page", "page_walk.last_page_token", 0},
                       FaultCase{"premature-end", "total_size.matches_walk", 1}),
     [](const ::testing::TestParamInfo<FaultCase>& param_info) {
-      std::string name;
-      bool upper = true;
-      for (const char* p = param_info.param.fault; *p != '\0'; ++p) {
-        if (*p == '-') {
-          upper = true;
-          continue;
-        }
-        name.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(*p)))
-                             : *p);
-        upper = false;
-      }
-      return name;
+      return conform::testing::CamelCase(param_info.param.fault);
     });
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "fuzz/fuzzer.h"
 #include "server/faults.h"
 #include "tests/fuzz/fuzz_test_util.h"
+#include "tests/support/test_names.h"
 
 namespace conform::fuzz {
 namespace {
@@ -193,19 +194,7 @@ TEST_P(FuzzFindsFault, ThePropertyForItsRuleFindsIt) {
 
 INSTANTIATE_TEST_SUITE_P(ReferenceServer, FuzzFindsFault, ::testing::ValuesIn(FaultCases()),
                          [](const ::testing::TestParamInfo<FaultCase>& param_info) {
-                           std::string name;
-                           bool upper = true;
-                           for (char c : param_info.param.fault) {
-                             if (c == '-') {
-                               upper = true;
-                               continue;
-                             }
-                             name.push_back(upper ? static_cast<char>(
-                                                        std::toupper(static_cast<unsigned char>(c)))
-                                                  : c);
-                             upper = false;
-                           }
-                           return name;
+                           return conform::testing::CamelCase(param_info.param.fault);
                          });
 
 }  // namespace

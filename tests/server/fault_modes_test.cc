@@ -16,6 +16,7 @@
 #include "server/http_server.h"
 #include "server/served_contract.h"
 #include "tests/server/server_test_util.h"
+#include "tests/support/test_names.h"
 #include "traffic/http_client.h"
 #include "validator/exchange_validator.h"
 
@@ -354,17 +355,7 @@ std::vector<std::string> FaultNames() {
 
 // "page-drops-item" -> "PageDropsItem".
 std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
-  std::string name;
-  bool upper = true;
-  for (char c : info.param) {
-    if (c == '-') {
-      upper = true;
-      continue;
-    }
-    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-    upper = false;
-  }
-  return name;
+  return conform::testing::CamelCase(info.param);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllFaults, FaultModeTest, ::testing::ValuesIn(FaultNames()), TestName);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/support/result_matchers.h"
+#include "tests/support/test_names.h"
 #include "validator/list_shape.h"
 #include "validator/schema_util.h"
 
@@ -328,30 +329,25 @@ INSTANTIATE_TEST_SUITE_P(
     Specs, BadSpec,
     ::testing::Values(
         BadSpecCase{"missing.yaml", ErrorCode::kNotFound, "missing.yaml: no such file"},
-        BadSpecCase{"malformed.yaml", ErrorCode::kInvalidArgument, "malformed.yaml:11:1: malformed YAML"},
+        BadSpecCase{"malformed.yaml", ErrorCode::kInvalidArgument,
+                    "malformed.yaml:11:1: malformed YAML"},
         BadSpecCase{"broken_ref.yaml", ErrorCode::kInvalidArgument,
                     "broken_ref.yaml:12:23: broken $ref '#/components/schemas/Missing'"},
-        BadSpecCase{"cyclic_ref.yaml", ErrorCode::kInvalidArgument, "cyclic $ref '#/components/schemas/"},
-        BadSpecCase{"external_ref.yaml", ErrorCode::kInvalidArgument,
-                    "external_ref.yaml:12:23: external $ref 'other.yaml#/components/schemas/Thing'"},
-        BadSpecCase{"swagger2.yaml", ErrorCode::kInvalidArgument, "swagger2.yaml:1:10: Swagger 2.0 is not supported"},
+        BadSpecCase{"cyclic_ref.yaml", ErrorCode::kInvalidArgument,
+                    "cyclic $ref '#/components/schemas/"},
+        BadSpecCase{
+            "external_ref.yaml", ErrorCode::kInvalidArgument,
+            "external_ref.yaml:12:23: external $ref 'other.yaml#/components/schemas/Thing'"},
+        BadSpecCase{"swagger2.yaml", ErrorCode::kInvalidArgument,
+                    "swagger2.yaml:1:10: Swagger 2.0 is not supported"},
         BadSpecCase{"not_openapi.yaml", ErrorCode::kInvalidArgument, "no 'openapi' version field"},
         BadSpecCase{"no_operations.yaml", ErrorCode::kInvalidArgument, "declares no operations"},
         BadSpecCase{"bad_parameter.yaml", ErrorCode::kInvalidArgument,
-                    "bad_parameter.yaml:8:15: parameter 'pageSize': 'in' must be path, query, header or cookie"}),
+                    "bad_parameter.yaml:8:15: parameter 'pageSize': 'in' must be path, query, "
+                    "header or cookie"}),
     [](const ::testing::TestParamInfo<BadSpecCase>& param_info) {
-      std::string name = param_info.param.file.substr(0, param_info.param.file.find('.'));
-      std::string out;
-      bool upper = true;
-      for (char c : name) {
-        if (c == '_') {
-          upper = true;
-          continue;
-        }
-        out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
-        upper = false;
-      }
-      return out;
+      return conform::testing::CamelCase(
+          param_info.param.file.substr(0, param_info.param.file.find('.')));
     });
 
 TEST(SpecLoader, CyclicRefNamesItsPosition) {
