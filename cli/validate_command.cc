@@ -98,9 +98,15 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
 
   Report report;
   report.command = "validate";
+  // A few operations by name; a large spec (GitHub's has ~1,100) by count.
+  constexpr size_t kNamedOperations = 5;
   std::string operations;
-  for (const validator::Operation& op : contract->operations) {
-    operations += (operations.empty() ? "" : ", ") + op.operation_id;
+  const size_t count = contract->operations.size();
+  for (size_t i = 0; i < count && i < kNamedOperations; ++i) {
+    operations += (operations.empty() ? "" : ", ") + contract->operations[i].operation_id;
+  }
+  if (count > kNamedOperations) {
+    operations = std::to_string(count) + " operations (" + operations + ", ...)";
   }
   report.subject = operations + " from " + contract->source;
   if (!contract->servers.empty()) {

@@ -741,6 +741,9 @@ Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contr
                              contract.source + " (it has: " + known + ")");
     }
   }
+  validator->aip_errors_ = contract.format.starts_with("Mintlify") ||
+                           std::any_of(contract.operations.begin(), contract.operations.end(),
+                                       [](const Operation& op) { return op.list.has_value(); });
   for (const Server& server : contract.servers) {
     std::optional<std::string> base = ServerPath(server.url);
     while (base && base->ends_with('/')) {
@@ -1007,7 +1010,7 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
   }
 
   // Which media type the body should be, and its schema.
-  bool expects_json = is_error;  // AIP-193 errors are JSON even where the spec is silent
+  bool expects_json = is_error && aip_errors_;  // AIP-193 errors are JSON where the spec is silent
   const MediaType* media = nullptr;
   auto content_type = traffic::FindHeader(response.headers, "content-type");
   std::string actual_media = content_type ? MediaTypeOf(*content_type) : "";
@@ -1043,8 +1046,8 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
       }
     }
     expects_json = media != nullptr && IsJsonMedia(media->name);
-  } else if (is_error && (!response.body.empty() || exchange.body_over_read_limit) && content_type &&
-             !IsJsonMedia(actual_media)) {
+  } else if (is_error && aip_errors_ && (!response.body.empty() || exchange.body_over_read_limit) &&
+             content_type && !IsJsonMedia(actual_media)) {
     Finding finding = MakeFinding("response.content_type",
                                   "error response has Content-Type '" + std::string(*content_type) +
                                       "'; AIP-193 errors are JSON");
@@ -1090,8 +1093,9 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
     }
   }
 
-  if (is_error && !(media != nullptr && media->schema &&
-                     DeclaresOwnErrorBody(*media->schema, contract_.definitions))) {
+  const bool error_schema = media != nullptr && media->schema;
+  if (is_error &&
+      (error_schema ? !DeclaresOwnErrorBody(*media->schema, contract_.definitions) : aip_errors_)) {
     // The shape is the root cause: when it is wrong, the schema's oneOf failing says nothing new.
     std::vector<Finding> error_findings;
     CheckErrorBody(value, response.status, error_findings);

@@ -39,8 +39,8 @@ const std::vector<CheckInfo>& AllChecks() {
        "The Content-Type of a response with a body is one of the media types declared for its "
        "status (`application/json` for ListDpoJobs)",
        "OpenAPI 3.1 Media Type Object"},
-      {"response.body.json", Level::kMust,
-       "A JSON response body is well-formed UTF-8 JSON", "RFC 8259; seed: application/json"},
+      {"response.body.json", Level::kMust, "A JSON response body is well-formed UTF-8 JSON",
+       "RFC 8259; seed: application/json"},
       {"response.body.duplicate_member", Level::kMust,
        "No object in a JSON body gives a member name twice: readers disagree on which value "
        "counts, so the body has no single meaning to check",
@@ -56,14 +56,17 @@ const std::vector<CheckInfo>& AllChecks() {
        "Required properties are present (outside a read mask they may be omitted)",
        "JSON Schema `required` (gatewayDpoJob.dataset); AIP-157"},
       {"response.schema.format", Level::kMust,
-       "Values match their format: date-time is RFC 3339 with an offset, int32/int64 within "
-       "range, float/double finite and in range",
-       "OpenAPI 3.1 Data Types; RFC 3339 §5.6"},
+       "Values match their format: date-time, date and time are RFC 3339 (with an offset), "
+       "int32/int64/uint32/uint64 within range, float/double finite and in range, uuid, email, "
+       "hostname, ipv4, ipv6, uri, uri-reference and byte (base64) as their RFCs write them; "
+       "other formats are annotations",
+       "OpenAPI 3.1 Data Types; JSON Schema Validation §7.3; RFC 3339 §5.6, 4122, 5321, 1123, "
+       "4291, 3986, 4648"},
       {"response.schema.additional_property", Level::kMust,
        "No property beyond those declared where the schema sets additionalProperties: false",
        "JSON Schema `additionalProperties`"},
-      {"response.schema.write_only", Level::kMust, "writeOnly properties never appear in a response",
-       "OpenAPI 3.1 Schema Object `writeOnly`"},
+      {"response.schema.write_only", Level::kMust,
+       "writeOnly properties never appear in a response", "OpenAPI 3.1 Schema Object `writeOnly`"},
       {"response.schema.constraint", Level::kMust,
        "Every other schema keyword holds (minimum, maximum, length, pattern, oneOf, anyOf, not, "
        "const, items...)",
@@ -89,7 +92,8 @@ const std::vector<CheckInfo>& AllChecks() {
        "AIP-157; seed: readMask \"The fields to be returned in the response\""},
       {"response.error.shape", Level::kMust,
        "An error body is a google.rpc.Status: {\"code\",\"message\",\"details\"} (grpc-gateway) "
-       "or {\"error\":{\"code\",\"message\",\"status\"}} (AIP-193)",
+       "or {\"error\":{\"code\",\"message\",\"status\"}} (AIP-193); where the spec gives the "
+       "error no schema, only for an AIP-style API (one with an AIP-158 List)",
        "AIP-193; seed: gatewayStatus"},
       {"response.error.code_mapping", Level::kMust,
        "The HTTP status of an error matches its google.rpc code by the mapping table",
@@ -136,8 +140,7 @@ const std::vector<CheckInfo>& AllChecks() {
       {"page_walk.terminates", Level::kMust,
        "Following nextPageToken reaches a last page: no token cycle, no endless walk",
        "AIP-158 (next_page_token empty at the end)"},
-      {"page_walk.disjoint", Level::kMust, "Pages of one walk never repeat a resource",
-       "AIP-158"},
+      {"page_walk.disjoint", Level::kMust, "Pages of one walk never repeat a resource", "AIP-158"},
       {"page_walk.complete", Level::kMust,
        "Walking every page returns every resource: the union of the pages has totalSize items "
        "and a short or empty page is not the end",
@@ -149,12 +152,12 @@ const std::vector<CheckInfo>& AllChecks() {
       {"page_walk.last_page_token", Level::kShould,
        "The page that holds the last resources has no nextPageToken (not a token that leads to "
        "an empty page)",
-       "AIP-158 (\"if the end of the collection has been reached, next_page_token must be empty\")"},
+       "AIP-158 (\"if the end of the collection has been reached, next_page_token must be "
+       "empty\")"},
       {"total_size.stable", Level::kMust, "totalSize is the same on every page of a walk",
        "seed: totalSize \"The total number of dpo jobs\""},
       {"total_size.matches_walk", Level::kMust,
-       "totalSize equals the number of resources a full walk returns",
-       "seed: totalSize; AIP-158"},
+       "totalSize equals the number of resources a full walk returns", "seed: totalSize; AIP-158"},
       {"total_size.filtered", Level::kMust,
        "With a filter, totalSize counts the matching resources, not the collection or the page",
        "seed: totalSize; AIP-160"},

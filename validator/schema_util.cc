@@ -244,12 +244,15 @@ void TranslateDiscriminator(Json& out) {
     branches_typed = branches_typed && !branch_types.empty();
     AddTypes(branch_types, types);
   }
-  // Only objects are discriminated: another value is held to the types of the branches (and
-  // of this schema, e.g. "null" where it is nullable), or left to this schema's own keywords.
-  Json any_object = {{"if", {{"type", "object"}}},
-                     {"then",
-                      {{"required", Json::array({name})},
-                       {"properties", {{name, {{"enum", std::move(values->all)}}}}}}}};
+  // An object with the property must name a branch. Without it, OpenAPI leaves the choice
+  // undefined and says a discriminator "MUST NOT change the validation outcome" (3.0.4, 3.1.1):
+  // the plain oneOf/anyOf judges it. Only objects are discriminated: another value is held to
+  // the types of the branches (and of this schema, e.g. "null" where it is nullable), or left
+  // to this schema's own keywords.
+  Json named = {{"if", {{"required", Json::array({name})}}},
+                {"then", {{"properties", {{name, {{"enum", std::move(values->all)}}}}}}},
+                {"else", {{keyword, *alternatives}}}};
+  Json any_object = {{"if", {{"type", "object"}}}, {"then", std::move(named)}};
   if (branches_typed) {
     AddTypes(SchemaTypes(out), types);
     any_object["else"] = {{"type", types.size() == 1 ? Json(types[0]) : Json(types)}};
@@ -274,6 +277,29 @@ Json TranslateDiscriminators(const Json& schema) {
   return out;
 }
 
+namespace {
+
+// Whether each alternative of `plain` ({"oneOf": [...]} or {"anyOf": [...]}) requires `name`
+// itself (a branch still written as a $ref cannot be told, and does not count).
+bool RequiredByEveryBranch(const Json& plain, const std::string& name) {
+  if (!plain.is_object() || plain.size() != 1) {
+    return false;
+  }
+  const Json& alternatives = plain.begin().value();
+  if (!alternatives.is_array() || alternatives.empty()) {
+    return false;
+  }
+  return std::all_of(alternatives.begin(), alternatives.end(), [&](const Json& branch) {
+    if (!branch.is_object() || !branch.contains("required") || !branch["required"].is_array()) {
+      return false;
+    }
+    const Json& required = branch["required"];
+    return std::find(required.begin(), required.end(), Json(name)) != required.end();
+  });
+}
+
+}  // namespace
+
 std::optional<TranslatedDiscriminator> FindTranslatedDiscriminator(const Json& schema) {
   if (!schema.is_object() || !schema.contains("discriminator") || !schema.contains("allOf") ||
       !schema["allOf"].is_array()) {
@@ -285,24 +311,27 @@ std::optional<TranslatedDiscriminator> FindTranslatedDiscriminator(const Json& s
     return std::nullopt;
   }
   const std::string& name = discriminator["propertyName"].get_ref<const std::string&>();
-  // The item TranslateDiscriminator writes last: {"if": {"type": "object"}, "then": {"required":
-  // [name], "properties": {name: {"enum": [...]}}}, "else"?}.
-  const Json required = Json::array({name});
+  // The item TranslateDiscriminator writes last: {"if": {"type": "object"}, "then": {"if":
+  // {"required": [name]}, "then": {"properties": {name: {"enum": [...]}}}, "else": ...},
+  // "else"?}.
+  const Json has_name = {{"required", Json::array({name})}};
   for (const Json& item : schema["allOf"]) {
     if (!item.is_object() || !item.contains("if") || item["if"] != Json{{"type", "object"}} ||
         !item.contains("then")) {
       continue;
     }
-    const Json& then = item["then"];
-    if (!then.is_object() || then.size() != 2 || !then.contains("required") ||
-        then["required"] != required || !then.contains("properties")) {
+    const Json& named = item["then"];
+    if (!named.is_object() || !named.contains("if") || named["if"] != has_name ||
+        !named.contains("then") || !named["then"].is_object() ||
+        !named["then"].contains("properties")) {
       continue;
     }
-    const Json& properties = then["properties"];
+    const Json& properties = named["then"]["properties"];
     if (properties.is_object() && properties.size() == 1 && properties.contains(name) &&
         properties[name].is_object() && properties[name].size() == 1 &&
         properties[name].contains("enum") && properties[name]["enum"].is_array()) {
-      return TranslatedDiscriminator{name, properties[name]["enum"]};
+      return TranslatedDiscriminator{name, properties[name]["enum"],
+                                     RequiredByEveryBranch(named.value("else", Json()), name)};
     }
   }
   return std::nullopt;

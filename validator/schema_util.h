@@ -34,8 +34,10 @@ inline constexpr char kDiscriminatorBranchRefs[] = "x-conform-branch-refs";
 // An OpenAPI `discriminator` beside oneOf (or anyOf) selects the branch by the value of its
 // property, where plain JSON Schema demands exactly one match (two open objects both match):
 // the oneOf/anyOf becomes allOf items {"if": {object whose property is one of the values of
-// branch i}, "then": branch i}, and one that requires the property, with one of all the values,
-// of any object (a non-object is held to the types the branches and the schema declare).
+// branch i}, "then": branch i}, and one that holds an object with the property to one of all
+// the values (a non-object is held to the types the branches and the schema declare). An object
+// without the property is judged by the plain oneOf/anyOf: OpenAPI leaves that case undefined
+// and says a discriminator "MUST NOT change the validation outcome".
 // Values come from `mapping` (a $ref or a bare component name), then from the last token of each
 // branch's $ref (implicit mapping). Left untranslated when that is not clear: a branch no value
 // selects (an inline one), a mapping entry naming no branch, a discriminator that is not an
@@ -48,6 +50,8 @@ nlohmann::json TranslateDiscriminators(const nlohmann::json& schema);
 struct TranslatedDiscriminator {
   std::string property;
   nlohmann::json values;  // a list of strings
+  // Every branch lists the property in its own `required`: no object without it can match.
+  bool required_by_every_branch = false;
 };
 std::optional<TranslatedDiscriminator> FindTranslatedDiscriminator(const nlohmann::json& schema);
 

@@ -20,6 +20,7 @@
 #include "aip/time.h"
 #include "validator/internal/document.h"
 #include "validator/internal/linear_regex.h"
+#include "validator/internal/string_formats.h"
 #include "validator/internal/value_text.h"
 #include "validator/schema_util.h"
 
@@ -28,56 +29,63 @@ namespace {
 
 using Json = nlohmann::json;
 
-enum class Format : uint8_t { kNone, kDateTime, kDate, kInt32, kInt64, kUint32, kUint64, kFloat, kDouble };
+enum class Format : uint8_t {
+  kNone,
+  kDateTime,
+  kDate,
+  kTime,
+  kInt32,
+  kInt64,
+  kUint32,
+  kUint64,
+  kFloat,
+  kDouble,
+  kUuid,
+  kEmail,
+  kHostname,
+  kIpv4,
+  kIpv6,
+  kUri,
+  kUriReference,
+  kByte,
+};
+
+// The formats conform asserts; any other name is an annotation (JSON Schema lets a validator
+// ignore formats it does not know).
+constexpr std::pair<std::string_view, Format> kFormatNames[] = {
+    {"date-time", Format::kDateTime},
+    {"date", Format::kDate},
+    {"time", Format::kTime},
+    {"int32", Format::kInt32},
+    {"int64", Format::kInt64},
+    {"uint32", Format::kUint32},
+    {"uint64", Format::kUint64},
+    {"float", Format::kFloat},
+    {"double", Format::kDouble},
+    {"uuid", Format::kUuid},
+    {"email", Format::kEmail},
+    {"hostname", Format::kHostname},
+    {"ipv4", Format::kIpv4},
+    {"ipv6", Format::kIpv6},
+    {"uri", Format::kUri},
+    {"uri-reference", Format::kUriReference},
+    {"byte", Format::kByte},
+};
 
 Format ParseFormat(std::string_view name) {
-  if (name == "date-time") {
-    return Format::kDateTime;
-  }
-  if (name == "date") {
-    return Format::kDate;
-  }
-  if (name == "int32") {
-    return Format::kInt32;
-  }
-  if (name == "int64") {
-    return Format::kInt64;
-  }
-  if (name == "uint32") {
-    return Format::kUint32;
-  }
-  if (name == "uint64") {
-    return Format::kUint64;
-  }
-  if (name == "float") {
-    return Format::kFloat;
-  }
-  if (name == "double") {
-    return Format::kDouble;
+  for (const auto& [text, format] : kFormatNames) {
+    if (text == name) {
+      return format;
+    }
   }
   return Format::kNone;
 }
 
 std::string_view FormatName(Format format) {
-  switch (format) {
-    case Format::kDateTime:
-      return "date-time";
-    case Format::kDate:
-      return "date";
-    case Format::kInt32:
-      return "int32";
-    case Format::kInt64:
-      return "int64";
-    case Format::kUint32:
-      return "uint32";
-    case Format::kUint64:
-      return "uint64";
-    case Format::kFloat:
-      return "float";
-    case Format::kDouble:
-      return "double";
-    case Format::kNone:
-      break;
+  for (const auto& [text, known] : kFormatNames) {
+    if (known == format) {
+      return text;
+    }
   }
   return "";
 }
@@ -88,6 +96,24 @@ std::string_view FormatExpectation(Format format) {
       return "an RFC 3339 date-time with a UTC offset, e.g. 2023-11-07T05:31:56Z";
     case Format::kDate:
       return "an RFC 3339 full-date, e.g. 2023-11-07";
+    case Format::kTime:
+      return "an RFC 3339 full-time with a UTC offset, e.g. 05:31:56Z";
+    case Format::kUuid:
+      return "an RFC 4122 UUID, e.g. 3f2c9a1e-8b7d-4c2a-9e1f-0a1b2c3d4e5f";
+    case Format::kEmail:
+      return "an RFC 5321 mailbox, e.g. ann@example.com";
+    case Format::kHostname:
+      return "an RFC 1123 hostname, e.g. api.example.com";
+    case Format::kIpv4:
+      return "an IPv4 dotted quad, e.g. 192.0.2.1";
+    case Format::kIpv6:
+      return "an RFC 4291 IPv6 address, e.g. 2001:db8::1";
+    case Format::kUri:
+      return "an RFC 3986 URI with a scheme, e.g. https://example.com/a";
+    case Format::kUriReference:
+      return "an RFC 3986 URI reference, e.g. /a/b?c=d";
+    case Format::kByte:
+      return "RFC 4648 base64, e.g. aGVsbG8=";
     case Format::kInt32:
       return "an int32: -2147483648..2147483647";
     case Format::kInt64:
@@ -147,11 +173,32 @@ bool CheckString(Format format, std::string_view value) {
       full += "T00:00:00Z";
       return aip::ParseRfc3339(full).has_value();
     }
+    case Format::kTime: {
+      std::string full = "1970-01-01T";
+      full += value;
+      return aip::ParseRfc3339(full).has_value();
+    }
     case Format::kInt32:
     case Format::kInt64:
     case Format::kUint32:
     case Format::kUint64:
       return CheckIntegerText(format, value);
+    case Format::kUuid:
+      return internal::IsUuid(value);
+    case Format::kEmail:
+      return internal::IsEmail(value);
+    case Format::kHostname:
+      return internal::IsHostname(value);
+    case Format::kIpv4:
+      return internal::IsIpv4(value);
+    case Format::kIpv6:
+      return internal::IsIpv6(value);
+    case Format::kUri:
+      return internal::IsUri(value);
+    case Format::kUriReference:
+      return internal::IsUriReference(value);
+    case Format::kByte:
+      return internal::IsBase64(value);
     default:
       return true;
   }
@@ -952,11 +999,52 @@ void CollectUncheckedKeywords(const Json& schema, const std::string& pointer, in
   }
 }
 
+// When `violation` is the failed oneOf/anyOf of an object without the property of a
+// discriminator TranslateDiscriminators wrote (the plain alternatives judge such an object),
+// says so; when every branch requires the property, its absence is the finding (as a missing
+// property) and returns true.
+bool ExplainAbsentDiscriminator(const Json& schema, const Json& instance,
+                                SchemaViolation& violation) {
+  const Json* object_schema = SchemaAt(schema, violation.pointer, instance);
+  std::optional<TranslatedDiscriminator> discriminator =
+      object_schema != nullptr ? FindTranslatedDiscriminator(*object_schema) : std::nullopt;
+  if (!discriminator) {
+    return false;
+  }
+  const Json* object = nullptr;
+  try {
+    Json::json_pointer pointer(violation.pointer);
+    object = instance.contains(pointer) ? &instance.at(pointer) : nullptr;
+  } catch (const Json::exception&) {
+    object = nullptr;
+  }
+  if (object == nullptr || !object->is_object() || object->contains(discriminator->property)) {
+    return false;
+  }
+  const std::string allowed = internal::DescribeEnum(discriminator->values);
+  if (!discriminator->required_by_every_branch) {
+    violation.message += "; discriminator property '" + discriminator->property +
+                         "' absent, so every schema was tried";
+    return false;
+  }
+  violation.check_id = "response.schema.required";
+  violation.keyword = "required";
+  violation.pointer = internal::AppendPointer(violation.pointer, discriminator->property);
+  violation.message = "discriminator property '" + discriminator->property +
+                      "' is missing: its value selects the schema, " + allowed;
+  violation.expected = "property present, " + allowed;
+  violation.actual = "absent";
+  return true;
+}
+
 // When `violation` (a missing property, or a value not in an enum) is about the property of a
 // discriminator TranslateDiscriminators wrote, rewrites it to say so and returns true: the
 // property is missing, or its value selects no branch (not merely outside the property's own
 // enum, which the caller explains).
 bool ExplainDiscriminator(const Json& schema, const Json& instance, SchemaViolation& violation) {
+  if (violation.check_id == "response.schema.constraint" && violation.keyword.empty()) {
+    return ExplainAbsentDiscriminator(schema, instance, violation);
+  }
   std::vector<std::string> tokens = PointerTokens(violation.pointer);
   if (tokens.empty()) {
     return false;
@@ -1146,7 +1234,8 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
       continue;
     }
     if ((violation.check_id == "response.schema.required" ||
-         violation.check_id == "response.schema.enum") &&
+         violation.check_id == "response.schema.enum" ||
+         violation.check_id == "response.schema.constraint") &&
         ExplainDiscriminator(schema_, instance, violation)) {
       continue;
     }

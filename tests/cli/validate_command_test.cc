@@ -304,6 +304,34 @@ TEST(ValidateCommand, CurlLinesUseTheServerVariablesDefaults) {
                           Not(HasSubstr("{region}"))));
 }
 
+// The report names a few operations; a spec of a thousand (GitHub's) is not one long line.
+TEST(ValidateCommand, ALargeSpecIsNamedByItsOperationCount) {
+  testing::TempDir dir;
+  std::string spec = "openapi: 3.0.3\ninfo: {title: many, version: '1'}\npaths:\n";
+  for (int i = 0; i < 40; ++i) {
+    spec += "  /things" + std::to_string(i) + ":\n    get:\n      operationId: GetThing" +
+            std::to_string(i) + "\n      responses: {'200': {description: ok}}\n";
+  }
+  std::string spec_path = dir.Write("many.yaml", spec);
+  std::string path =
+      dir.Write("thing.jsonl",
+                R"({"request": {"method": "GET", "url": "/things3"}, "response": {"status": 200}})"
+                "\n");
+  RunResult run = Conform({"validate", "--format", "json", "--spec", spec_path, path});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  nlohmann::json report = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << run.out;
+  const std::string subject = report["subject"].get<std::string>();
+  EXPECT_THAT(subject, AllOf(::testing::StartsWith("40 operations (GetThing"),
+                             ::testing::EndsWith(", ...) from " + spec_path)));
+  size_t named = 0;
+  for (size_t at = subject.find("GetThing"); at != std::string::npos;
+       at = subject.find("GetThing", at + 1)) {
+    ++named;
+  }
+  EXPECT_EQ(named, 5u) << subject;
+}
+
 TEST(ValidateCommand, VerdictsDoNotDependOnThreads) {
   auto strip = [](std::string json_text) {
     nlohmann::json report = nlohmann::json::parse(json_text);

@@ -109,6 +109,19 @@ TEST_P(Discriminator, MissingPropertyIsOneFinding) {
   EXPECT_THAT(found[0].message, HasSubstr("discriminator property 'petType' is missing"));
 }
 
+// OpenAPI leaves an absent property undefined and says a discriminator "MUST NOT change the
+// validation outcome": where the branches do not require it, the plain oneOf judges.
+TEST_P(Discriminator, AbsentOptionalPropertyLeavesThePlainOneOf) {
+  EXPECT_THAT(Check("GetVisitor", R"({"name": "Ann"})"), IsEmpty());
+  EXPECT_THAT(Check("GetVisitor", R"({"name": "Bob", "memberId": 7})"), IsEmpty());
+  auto found = Check("GetVisitor", R"({"memberId": "7"})");
+  ASSERT_THAT(found, ElementsAre(Violation("response.schema.constraint", "")));
+  EXPECT_THAT(found[0].message, HasSubstr("discriminator property 'kind' absent"));
+  // Present, the value still selects: a member's fields on a guest.
+  EXPECT_THAT(Check("GetVisitor", R"({"kind": "guest", "name": "Bob", "memberId": 7})"),
+              ElementsAre(Violation("response.schema.additional_property", "/memberId")));
+}
+
 TEST_P(Discriminator, NonObjectIsHeldToTheBranchTypes) {
   EXPECT_THAT(Check("GetPet", R"("cat")"), ElementsAre(Violation("response.schema.type", "")));
 }

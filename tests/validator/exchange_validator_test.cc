@@ -382,6 +382,74 @@ TEST(ExchangeValidator, AnotherApisBasePathAndErrorBodyAreReadAsItsSpecSays) {
               ::testing::ElementsAre("request.parameter.schema", "request.parameter.invalid_accepted"));
 }
 
+// AIP-193 (errors are a JSON google.rpc.Status) is a rule of AIP-style APIs: where another
+// API's spec gives an error no schema, its body and Content-Type are not held to it.
+TEST(ExchangeValidator, SchemalessErrorsAreHeldToAip193OnlyForAipStyleApis) {
+  constexpr char kSpec[] = R"(openapi: 3.0.3
+info: {title: widgets, version: '1'}
+paths:
+  /widgets/{id}:
+    get:
+      operationId: GetWidget
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}
+        '404':
+          description: not found
+          content: {application/json: {examples: {gone: {value: {missing: gone}}}}}
+%LIST%)";
+  constexpr char kList[] = R"(  /widgets:
+    get:
+      operationId: ListWidgets
+      parameters:
+        - {name: pageSize, in: query, schema: {type: integer}}
+        - {name: pageToken, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  widgets: {type: array, items: {type: object}}
+                  nextPageToken: {type: string}
+)";
+  auto ids = [](const std::string& spec, int status, const std::string& content_type,
+                const std::string& body) {
+    std::vector<std::string> found;
+    auto contract = LoadContract(spec, "widgets.yaml");
+    EXPECT_THAT(contract, IsOk());
+    if (!contract.ok()) {
+      return found;
+    }
+    auto validator = ExchangeValidator::Create(*contract, {});
+    EXPECT_THAT(validator, IsOk());
+    traffic::Exchange exchange;
+    exchange.request.method = "GET";
+    exchange.request.url = "https://api.example.com/widgets/w1";
+    exchange.response.status = status;
+    exchange.response.headers = {{"Content-Type", content_type}};
+    exchange.response.body = body;
+    for (const Finding& finding : (*validator)->Check(exchange).findings) {
+      found.push_back(finding.check_id);
+    }
+    return found;
+  };
+  std::string plain = kSpec;
+  plain.replace(plain.find("%LIST%"), 6, "");
+  std::string aip = kSpec;
+  aip.replace(aip.find("%LIST%"), 6, kList);
+  EXPECT_THAT(ids(plain, 404, "application/json", R"({"missing": "gone"})"), IsEmpty());
+  EXPECT_THAT(ids(plain, 503, "text/html", "<h1>down</h1>"), IsEmpty());
+  EXPECT_THAT(ids(aip, 404, "application/json", R"({"missing": "gone"})"),
+              ::testing::ElementsAre("response.error.shape"));
+  EXPECT_THAT(ids(aip, 503, "text/html", "<h1>down</h1>"),
+              ::testing::ElementsAre("response.content_type", "response.body.json"));
+}
+
 TEST(ExchangeValidator, UnknownOperationIdIsAConfigurationError) {
   auto contract = EmbeddedContract();
   ASSERT_THAT(contract, IsOk());
