@@ -75,7 +75,9 @@ const std::vector<CheckInfo>& AllChecks() {
        "A pattern conform cannot match safely was not checked: one with lookaround or "
        "backreferences against a string over 8 KiB; patterns and formats inside anyOf/oneOf/not "
        "and patternProperties in a response holding such a string or property name, or when "
-       "one of them may backtrack exponentially",
+       "one of them may backtrack exponentially or std::regex cannot compile it; a valid "
+       "ECMA-262 pattern neither of conform's engines compiles (Unicode property escapes "
+       "such as \\p{ASCII})",
        "JSON Schema `pattern`; conform limits"},
       {"response.schema.keyword_unchecked", Level::kMay,
        "A schema keyword the validation engine (JSON Schema draft 7) cannot check was not "

@@ -462,9 +462,26 @@ bool MayBacktrackExponentially(std::string_view pattern) {
   return false;
 }
 
+// Why valijson must not get `pattern` (it matches with std::regex), or nullopt.
+std::optional<std::string> UnfitForEngine(const std::string& pattern) {
+  if (MayBacktrackExponentially(pattern)) {
+    return "may take exponential time in the regex engine that would match it (a repeated "
+           "group holding a quantifier or '|')";
+  }
+  try {
+    std::regex compiled(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return std::string("cannot be compiled by the regex engine that would match it: ") + e.what();
+  }
+  return std::nullopt;
+}
+
+using EnginePattern = SchemaValidator::EnginePattern;
+
 // The first pattern valijson would match itself (inside anyOf/oneOf/not, or a
-// patternProperties key) that may backtrack exponentially.
-std::optional<std::string> BacktrackingPatternForEngine(const Json& schema, bool inside_alternative) {
+// patternProperties key) that it must not get (UnfitForEngine).
+std::optional<EnginePattern> BacktrackingPatternForEngine(const Json& schema,
+                                                          bool inside_alternative) {
   if (schema.is_array()) {
     for (const Json& item : schema) {
       if (auto found = BacktrackingPatternForEngine(item, inside_alternative)) {
@@ -477,9 +494,10 @@ std::optional<std::string> BacktrackingPatternForEngine(const Json& schema, bool
     return std::nullopt;
   }
   for (const auto& [key, value] : schema.items()) {
-    if (key == "pattern" && inside_alternative && value.is_string() &&
-        MayBacktrackExponentially(value.get_ref<const std::string&>())) {
-      return value.get<std::string>();
+    if (key == "pattern" && inside_alternative && value.is_string()) {
+      if (auto why = UnfitForEngine(value.get<std::string>())) {
+        return EnginePattern{value.get<std::string>(), *why};
+      }
     }
     if (key == "enum" || key == "const" || key == "default" || key == "required" || key == "example" ||
         key == "examples") {
@@ -487,8 +505,8 @@ std::optional<std::string> BacktrackingPatternForEngine(const Json& schema, bool
     }
     if (key == "patternProperties" && value.is_object()) {
       for (const auto& [name, sub] : value.items()) {
-        if (MayBacktrackExponentially(name)) {
-          return name;
+        if (auto why = UnfitForEngine(name)) {
+          return EnginePattern{name, *why};
         }
       }
     }
@@ -713,6 +731,7 @@ struct SchemaValidator::Plan {
     std::shared_ptr<const internal::LinearRegex> linear;
     std::shared_ptr<const std::regex> pattern;
     std::string pattern_text;
+    std::string pattern_unsupported;  // why neither engine takes pattern_text: not checked
     bool write_only = false;
     bool declares_properties = false;
     bool additional_given = false;  // additionalProperties written in the schema
@@ -727,7 +746,6 @@ struct SchemaValidator::Plan {
   std::vector<Node> nodes;
   std::unordered_map<std::string, int> definition_nodes;
   const Json* definitions = nullptr;
-  std::string error;  // the first pattern that does not compile
 
   int NewNode() {
     nodes.emplace_back();
@@ -760,17 +778,16 @@ struct SchemaValidator::Plan {
     if (auto pattern = schema.find("pattern"); pattern != schema.end() && pattern->is_string()) {
       Node& node = nodes[static_cast<size_t>(n)];
       const std::string& text = pattern->get_ref<const std::string&>();
-      try {
-        auto compiled = std::make_shared<const std::regex>(text, std::regex::ECMAScript);
-        node.pattern_text = text;
-        if (auto linear = internal::LinearRegex::Compile(text)) {
-          node.linear = std::make_shared<const internal::LinearRegex>(*std::move(linear));
-        } else {
-          node.pattern = std::move(compiled);  // lookaround or backreferences: backtracking
-        }
-      } catch (const std::regex_error& e) {
-        if (error.empty()) {
-          error = "pattern " + pattern->dump() + " is not a regular expression: " + e.what();
+      node.pattern_text = text;
+      // The linear engine reads code points (a class of CJK ranges is fine there, not in
+      // std::regex, which reads bytes); std::regex takes lookaround and backreferences.
+      if (auto linear = internal::LinearRegex::Compile(text)) {
+        node.linear = std::make_shared<const internal::LinearRegex>(*std::move(linear));
+      } else {
+        try {
+          node.pattern = std::make_shared<const std::regex>(text, std::regex::ECMAScript);
+        } catch (const std::regex_error& e) {
+          node.pattern_unsupported = linear.error().message + "; std::regex: " + e.what();
         }
       }
     }
@@ -833,6 +850,13 @@ struct SchemaValidator::Plan {
   static void CheckPattern(const Node& node, const std::string& text, const PathStack& path,
                            std::vector<SchemaViolation>& out) {
     const std::string expected = "a string matching /" + node.pattern_text + "/";
+    if (!node.pattern_unsupported.empty()) {
+      out.push_back({"response.schema.pattern_unchecked", path.Pointer(),
+                     "pattern not checked: conform's regex engines cannot compile it (" +
+                         node.pattern_unsupported + ")",
+                     expected, internal::DescribeValue(Json(text)), "pattern"});
+      return;
+    }
     if (!node.linear && text.size() > kMaxPatternSubject) {
       out.push_back({"response.schema.pattern_unchecked", path.Pointer(),
                      "pattern not checked: the string is " + std::to_string(text.size()) +
@@ -877,7 +901,7 @@ struct SchemaValidator::Plan {
                        "format"});
       }
     }
-    if ((node.pattern || node.linear) && value.is_string()) {
+    if ((node.pattern || node.linear || !node.pattern_unsupported.empty()) && value.is_string()) {
       CheckPattern(node, value.get_ref<const std::string&>(), path, out);
     }
     if (value.is_object()) {
@@ -1176,9 +1200,6 @@ Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(
   }
   int root = compiled->plan_->NewNode();
   compiled->plan_->CompileInto(root, compiled->schema_, 0);
-  if (!compiled->plan_->error.empty()) {
-    return InvalidArgument(compiled->plan_->error);
-  }
   return std::shared_ptr<const SchemaValidator>(std::move(compiled));
 }
 
@@ -1203,8 +1224,8 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
     violations.push_back(
         {"response.schema.pattern_unchecked", "",
          "patterns and formats inside anyOf/oneOf/not, and patternProperties, not checked: the "
-         "pattern /" + *backtracking_pattern_ + "/ among them may take exponential time in the "
-         "regex engine that would match it (a repeated group holding a quantifier or '|')",
+         "pattern /" +
+             backtracking_pattern_->pattern + "/ among them " + backtracking_pattern_->why,
          "", ""});
   } else if (engine_without_alternative_regexes_ != nullptr) {
     if (std::optional<std::string> pointer = LongStringPointer(instance, "")) {
@@ -1293,10 +1314,17 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
 }
 
 std::optional<std::string> PatternError(const std::string& pattern) {
+  auto linear = internal::LinearRegex::Compile(pattern);
+  if (linear || linear.error().code != ErrorCode::kInvalidArgument) {
+    return std::nullopt;  // compiled, or valid syntax the linear engine leaves to std::regex
+  }
   try {
     std::regex compiled(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    return std::string(e.what());
+    if (pattern.find("\\p{") != std::string::npos || pattern.find("\\P{") != std::string::npos) {
+      return std::nullopt;  // Unicode property escapes: ECMA-262 with `u`, not checked
+    }
+    return linear.error().message + " (std::regex: " + e.what() + ")";
   }
   return std::nullopt;
 }

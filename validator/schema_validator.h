@@ -82,6 +82,12 @@ class SchemaValidator {
   SchemaValidator(const SchemaValidator&) = delete;
   SchemaValidator& operator=(const SchemaValidator&) = delete;
 
+  // A pattern valijson must not match (see backtracking_pattern_ below), and why.
+  struct EnginePattern {
+    std::string pattern;
+    std::string why;  // "may take exponential time ...", "cannot be compiled ..."
+  };
+
  private:
   SchemaValidator();
   struct Plan;
@@ -92,16 +98,21 @@ class SchemaValidator {
   // string over kMaxRegexSubject; null when the schema has none there.
   std::unique_ptr<StructuralEngine> engine_without_alternative_regexes_;
   // A pattern inside anyOf/oneOf/not (or a patternProperties key) that std::regex may take
-  // exponential time on: then engine_ has none of them, and every response says so.
-  std::optional<std::string> backtracking_pattern_;
+  // exponential time on, or cannot compile (the why): then engine_ has none of them, and
+  // every response says so.
+  std::optional<EnginePattern> backtracking_pattern_;
   // "keyword at /schema/pointer" for each keyword valijson cannot check (unevaluatedProperties,
   // maxContains...): every response gets a may-level response.schema.keyword_unchecked.
   std::vector<std::string> unchecked_keywords_;
   std::unique_ptr<Plan> plan_;
 };
 
-// Why `pattern` is not a regular expression std::regex (ECMAScript) compiles, or nullopt.
-// std::regex is instantiated in schema_validator.cc only (see validator/CMakeLists.txt).
+// Why `pattern` is not a regular expression, or nullopt: neither the linear engine nor
+// std::regex (ECMAScript) compiles it and it uses no ECMA-262 syntax they lack (Unicode
+// property escapes \p{...}, valid with the `u` flag JSON Schema patterns assume). A pattern
+// that is one but that conform cannot compile is not an error: values are reported as not
+// checked against it (response.schema.pattern_unchecked). std::regex is instantiated in
+// schema_validator.cc only (see validator/CMakeLists.txt).
 std::optional<std::string> PatternError(const std::string& pattern);
 
 // Format checks, exposed for tests and other modules. `format` is the OpenAPI format name.

@@ -99,11 +99,9 @@ std::optional<std::string> TemplateProblem(std::string_view path) {
 Status CheckRegex(const Document& doc, const std::string& what, const std::string& regex,
                   const std::string& pointer) {
   if (std::optional<std::string> error = PatternError(regex)) {
-    return InvalidArgument(what + " " + Json(regex).dump() +
-                               " is not a regular expression std::regex (ECMAScript, without "
-                               "lookbehind) compiles: " +
-                               *error,
-                           doc.Where(pointer));
+    return InvalidArgument(
+        what + " " + Json(regex).dump() + " is not a regular expression: " + *error,
+        doc.Where(pointer));
   }
   return OkStatus();
 }
@@ -198,6 +196,105 @@ enum class SpecFormat { kOpenApi, kMintlify };
 // What a $ref stands for where it is written.
 enum class RefTo { kSchema, kObject };
 
+// Annotations and extensions are data, not OpenAPI objects or schemas: an example may hold a
+// member called "$ref" or "schema" of its own (Shutterstock's and Microsoft Graph's specs), an
+// `x-` extension a $ref into another extension (Spotify's). DropData removes them, where they
+// are keywords and not names an author chose (a property or header called "example" stays),
+// before the document is checked and its $refs resolved: nothing reads them.
+void DropSchemaData(Json& schema);
+
+// `parent` is the member `node` is the value of: in the Paths and Responses objects an `x-`
+// name is an extension, elsewhere in a map of names it is a name.
+void DropData(Json& node, Members members, const std::string& parent) {
+  if (node.is_array()) {
+    for (Json& item : node) {
+      DropData(item, members, parent);
+    }
+    return;
+  }
+  if (!node.is_object()) {
+    return;
+  }
+  std::vector<std::string> dropped;
+  for (auto& [key, value] : node.items()) {
+    const bool extension = key.rfind("x-", 0) == 0;
+    if (members == Members::kNames) {
+      if (extension && (parent == "paths" || parent == "responses")) {
+        dropped.push_back(key);
+      } else {
+        DropData(value, Members::kFields, key);
+      }
+    } else if (members == Members::kGroups) {
+      if (key == "examples") {
+        dropped.push_back(key);
+      } else if (key == "schemas" && value.is_object()) {
+        for (auto& [name, schema] : value.items()) {
+          DropSchemaData(schema);
+        }
+      } else {
+        DropData(value, Members::kNames, "");  // component names, not status codes or paths
+      }
+    } else if (extension || key == "example" || key == "examples") {
+      dropped.push_back(key);
+    } else if (key == "schema") {
+      DropSchemaData(value);
+    } else if (key == "components" || key == "callbacks" ||
+               (key == "parameters" && value.is_object())) {
+      DropData(value, Members::kGroups, key);
+    } else {
+      DropData(value, MapsNames(key) ? Members::kNames : Members::kFields, key);
+    }
+  }
+  for (const std::string& key : dropped) {
+    node.erase(key);
+  }
+}
+
+void DropSchemaData(Json& schema) {
+  static const std::unordered_set<std::string> kSchemaMaps = {
+      "properties", "patternProperties", "definitions", "$defs", "dependentSchemas"};
+  static const std::unordered_set<std::string> kSubschemas = {"items",
+                                                              "additionalProperties",
+                                                              "additionalItems",
+                                                              "not",
+                                                              "if",
+                                                              "then",
+                                                              "else",
+                                                              "contains",
+                                                              "propertyNames",
+                                                              "unevaluatedItems",
+                                                              "unevaluatedProperties",
+                                                              "contentSchema",
+                                                              "allOf",
+                                                              "anyOf",
+                                                              "oneOf",
+                                                              "prefixItems"};
+  if (!schema.is_object()) {
+    return;
+  }
+  std::vector<std::string> dropped;
+  for (auto& [key, value] : schema.items()) {
+    if (kSchemaMaps.count(key) > 0 && value.is_object()) {
+      for (auto& [name, sub] : value.items()) {
+        DropSchemaData(sub);
+      }
+    } else if (kSubschemas.count(key) > 0) {
+      if (value.is_array()) {
+        for (Json& sub : value) {
+          DropSchemaData(sub);
+        }
+      } else {
+        DropSchemaData(value);
+      }
+    } else if (key.rfind("x-", 0) == 0 || key == "example" || key == "examples") {
+      dropped.push_back(key);
+    }
+  }
+  for (const std::string& key : dropped) {
+    schema.erase(key);
+  }
+}
+
 // Checks every schema of the document before anything uses one, so an error names
 // file:line:col: a keyword whose value has the wrong JSON type (`properties: "x"` was accepted
 // and checked nothing; `items: 3` failed later without a position), a multipleOf of 0 (which
@@ -267,6 +364,9 @@ class SchemaChecker {
       if (members == Members::kNames) {
         checked = Walk(value, at, Members::kFields);
       } else if (members == Members::kGroups) {
+        if (key == "examples" || key.rfind("x-", 0) == 0) {
+          continue;  // data: an example's value is not the spec's
+        }
         checked = key == "schemas" ? CheckSchemaMap(value, at, "'schemas'")
                                    : Walk(value, at, Members::kNames);
       } else if (key.rfind("x-", 0) == 0 || key == "example" || key == "examples") {
@@ -457,6 +557,7 @@ class SchemaChecker {
 
 class Loader {
  public:
+  Dialect dialect() const { return dialect_; }  // set by LoadOpenApi / LoadMintlify
   Loader(const Document& doc, const Json& root) : doc_(doc), root_(root) {}
 
   Error Fail(const std::string& message, const std::string& pointer) const {
@@ -926,6 +1027,21 @@ Result<Contract> LoadContractOrThrow(std::string_view text, const std::string& n
     }
     *components = std::move(kept);
   }
+  if (format == SpecFormat::kOpenApi) {
+    // The data in what the operations say is not resolved, nor the data inside the component
+    // schemas their $refs reach. Other targets stay: a $ref may point into an extension
+    // (`#/x-defs/A`), and that is the author's schema.
+    DropData(used, Members::kFields, "");
+    if (auto components = doc->root.find("components");
+        components != doc->root.end() && components->is_object()) {
+      if (auto schemas = components->find("schemas");
+          schemas != components->end() && schemas->is_object()) {
+        for (auto& [component, schema] : schemas->items()) {
+          DropSchemaData(schema);
+        }
+      }
+    }
+  }
   // OpenAPI 3.1 schemas are JSON Schema 2020-12, where an $id sets the base of the $refs in it.
   auto version = doc->root.find("openapi");
   const bool is_31 = version != doc->root.end() && version->is_string() &&
@@ -959,7 +1075,12 @@ Result<Contract> LoadContractOrThrow(std::string_view text, const std::string& n
     return contract.error();
   }
   contract->source = name;
-  contract->definitions = resolver.definitions();
+  // Recursive targets are schemas of the same dialect: a 3.0 `nullable` or boolean
+  // exclusiveMaximum in one means what it means in the response schemas that reach it.
+  contract->definitions = Json::object();
+  for (const auto& [definition, target] : resolver.definitions().items()) {
+    contract->definitions[definition] = CanonicalSchema(target, loader.dialect());
+  }
   for (Operation& op : contract->operations) {
     DeriveListShape(op);
   }

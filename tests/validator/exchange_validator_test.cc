@@ -450,6 +450,62 @@ paths:
               ::testing::ElementsAre("response.content_type", "response.body.json"));
 }
 
+// A recursive schema (Groundhog -> predictions -> Prediction -> groundhog, from
+// groundhog-day.com's spec) is read in the document's dialect like the others: in 3.0,
+// `nullable` admits null and a boolean exclusiveMaximum qualifies maximum. Both failed
+// before (a false type finding; valijson refusing the schema).
+TEST(ExchangeValidator, RecursiveSchemasOfA30SpecAreRead30) {
+  constexpr char kSpec[] = R"(openapi: 3.0.0
+info: {title: groundhogs, version: '1'}
+paths:
+  /groundhogs/{slug}:
+    get:
+      operationId: GetGroundhog
+      parameters: [{name: slug, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Groundhog'}}}
+components:
+  schemas:
+    Groundhog:
+      type: object
+      properties:
+        active: {type: integer, minimum: 0, maximum: 1, exclusiveMaximum: false}
+        nickname: {type: string, nullable: true}
+        predictions: {type: array, items: {$ref: '#/components/schemas/Prediction'}}
+    Prediction:
+      type: object
+      properties:
+        shadow: {type: integer, maximum: 1, exclusiveMaximum: true, nullable: true}
+        groundhog: {$ref: '#/components/schemas/Groundhog'}
+)";
+  auto contract = LoadContract(kSpec, "groundhogs.yaml");
+  ASSERT_THAT(contract, IsOk());
+  auto validator = ExchangeValidator::Create(*contract, {});
+  ASSERT_THAT(validator, IsOk());
+  auto ids = [&](const std::string& body) {
+    traffic::Exchange exchange;
+    exchange.request.method = "GET";
+    exchange.request.url = "https://api.example.com/groundhogs/phil";
+    exchange.response.status = 200;
+    exchange.response.headers = {{"Content-Type", "application/json"}};
+    exchange.response.body = body;
+    std::vector<std::string> found;
+    for (const Finding& finding : (*validator)->Check(exchange).findings) {
+      found.push_back(finding.check_id + " " + finding.json_pointer);
+    }
+    return found;
+  };
+  EXPECT_THAT(ids(R"({"active": 1, "nickname": null, "predictions": [{"shadow": null,
+                      "groundhog": {"active": 1, "nickname": null}}]})"),
+              IsEmpty());
+  EXPECT_THAT(ids(R"({"active": 1, "predictions": [{"shadow": 1, "groundhog": {"active": 2}}]})"),
+              ::testing::UnorderedElementsAre("response.schema.constraint /predictions/0/shadow",
+                                              "response.schema.constraint "
+                                              "/predictions/0/groundhog/active"));
+}
+
 TEST(ExchangeValidator, UnknownOperationIdIsAConfigurationError) {
   auto contract = EmbeddedContract();
   ASSERT_THAT(contract, IsOk());

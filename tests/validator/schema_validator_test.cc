@@ -427,9 +427,47 @@ TEST(SchemaValidator, PatternPropertiesNeverSeeALongPropertyName) {
               ElementsAre(Field(&SchemaViolation::check_id, "response.schema.type")));
 }
 
-TEST(SchemaValidator, InvalidPatternIsACompileError) {
-  auto compiled = SchemaValidator::Compile(Json::parse(R"({"pattern": "(["})"), Json::object());
-  EXPECT_THAT(compiled, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("pattern \"([\"")));
+// The spec loader refuses a pattern that is no regex at all; one that is (ECMA-262 with the
+// `u` flag) but that neither engine compiles is reported, on each value it would judge, as not
+// checked: never a silent pass, never a refused spec.
+TEST(SchemaValidator, PatternNeitherEngineCompilesIsReportedUnchecked) {
+  auto compiled = SchemaValidator::Compile(
+      Json::parse(R"({"properties": {"a": {"type": "string", "pattern": "^\\p{ASCII}*$"}}})"),
+      Json::object());
+  ASSERT_THAT(compiled, IsOk());
+  auto found = (*compiled)->Validate(Json::parse(R"({"a": "x"})"));
+  ASSERT_THAT(found, ElementsAre(Field(&SchemaViolation::pointer, "/a")));
+  EXPECT_EQ(found[0].check_id, "response.schema.pattern_unchecked");
+  EXPECT_THAT(found[0].message, HasSubstr("cannot compile"));
+  EXPECT_THAT(PatternError("^\\p{ASCII}*$"), ::testing::Eq(std::nullopt));
+  EXPECT_THAT(PatternError("(["), ::testing::Ne(std::nullopt));
+}
+
+// std::regex reads bytes: a class of CJK characters is "an invalid range" to it. The linear
+// engine reads code points and checks it.
+TEST(SchemaValidator, NonAsciiClassesAreChecked) {
+  auto compiled = SchemaValidator::Compile(
+      Json::parse(R"({"properties": {"a": {"type": "string", "pattern": "^[一-龿]+$"}}})"),
+      Json::object());
+  ASSERT_THAT(compiled, IsOk());
+  EXPECT_THAT((*compiled)->Validate(Json::parse(R"({"a": "漢字"})")), IsEmpty());
+  auto found = (*compiled)->Validate(Json::parse(R"({"a": "kanji"})"));
+  ASSERT_THAT(found, ElementsAre(Field(&SchemaViolation::pointer, "/a")));
+  EXPECT_EQ(found[0].check_id, "response.schema.constraint");
+}
+
+// A patternProperties key valijson's std::regex cannot compile (lookbehind) was an internal
+// error at validation time; now those keys are left out of the engine and every response says
+// they were not checked.
+TEST(SchemaValidator, PatternPropertiesKeyStdRegexCannotCompileIsUnchecked) {
+  auto compiled = SchemaValidator::Compile(
+      Json::parse(R"({"type": "object", "patternProperties": {"(?<=a)b": {"type": "integer"}}})"),
+      Json::object());
+  ASSERT_THAT(compiled, IsOk());
+  auto found = (*compiled)->Validate(Json::parse(R"({"ab": "x"})"));
+  ASSERT_THAT(found,
+              ElementsAre(Field(&SchemaViolation::check_id, "response.schema.pattern_unchecked")));
+  EXPECT_THAT(found[0].message, HasSubstr("cannot be compiled"));
 }
 
 // OpenAPI 3.0's `type: integer` is draft 4's: 1.0 and 1e2 are numbers. 3.1, and callers that
