@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 
 #include "aip/read_mask.h"
 #include "common/utf8.h"
@@ -753,20 +754,28 @@ Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contr
       validator->base_paths_.push_back(*std::move(base));
     }
   }
+  std::unordered_map<std::string, std::shared_ptr<const SchemaValidator>> compiled_responses;
   for (const Operation& op : contract.operations) {
     for (const ResponseSpec& response : op.responses) {
       for (const MediaType& media : response.content) {
         if (!media.schema) {
           continue;
         }
-        auto schema = SchemaValidator::Compile(*media.schema, contract.definitions,
-                                               validator->compile_options_);
-        if (!schema) {
-          return InvalidArgument(schema.error().message, contract.source + ": " + op.operation_id +
-                                                             " response " + response.status + " " +
-                                                             media.name);
+        // The same response schema (an error body, a shared resource) is compiled once:
+        // Presalytics' spec gives one schema to 191 responses.
+        std::string text = media.schema->dump();
+        auto known = compiled_responses.find(text);
+        if (known == compiled_responses.end()) {
+          auto schema = SchemaValidator::Compile(*media.schema, contract.definitions,
+                                                 validator->compile_options_);
+          if (!schema) {
+            return InvalidArgument(schema.error().message, contract.source + ": " +
+                                                               op.operation_id + " response " +
+                                                               response.status + " " + media.name);
+          }
+          known = compiled_responses.emplace(std::move(text), *std::move(schema)).first;
         }
-        validator->compiled_.push_back({&op, &response, &media, *std::move(schema)});
+        validator->compiled_.push_back({&op, &response, &media, known->second});
       }
     }
   }

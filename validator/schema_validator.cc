@@ -1152,6 +1152,26 @@ Json IntegralFloatsAsIntegers(const Json& value) {
   return Json(static_cast<uint64_t>(v));
 }
 
+// The names of the "#/definitions/<name>" $refs in `schema`, appended to `out`.
+void CollectDefinitionRefs(const Json& schema, std::vector<std::string>& out) {
+  if (schema.is_object()) {
+    for (const auto& [key, value] : schema.items()) {
+      if (key == "$ref" && value.is_string()) {
+        const std::string& ref = value.get_ref<const std::string&>();
+        if (ref.rfind("#/definitions/", 0) == 0) {
+          out.push_back(ref.substr(14));
+        }
+      } else if (key != "enum" && key != "const" && key != "default") {
+        CollectDefinitionRefs(value, out);
+      }
+    }
+  } else if (schema.is_array()) {
+    for (const Json& item : schema) {
+      CollectDefinitionRefs(item, out);
+    }
+  }
+}
+
 }  // namespace
 
 SchemaValidator::SchemaValidator() = default;
@@ -1162,16 +1182,28 @@ Result<std::shared_ptr<const SchemaValidator>> SchemaValidator::Compile(
   std::shared_ptr<SchemaValidator> compiled(new SchemaValidator());
   compiled->schema_ = schema;
   compiled->dialect_ = options.dialect;
-  bool recursive =
-      !definitions.empty() && schema.dump().find("\"#/definitions/") != std::string::npos;
-  if (recursive && compiled->schema_.is_object()) {
-    // Recursive targets are not canonicalised (the loader resolves them), but a discriminator
-    // in one must still select its branch.
-    Json translated = Json::object();
-    for (const auto& [name, target] : definitions.items()) {
-      translated[name] = TranslateDiscriminators(target);
+  // The definitions this schema reaches, and only those: a large spec keeps hundreds of
+  // shared schemas there, and each compiled schema would otherwise copy them all.
+  Json reached = Json::object();
+  if (!definitions.empty()) {
+    std::vector<std::string> pending;
+    CollectDefinitionRefs(schema, pending);
+    while (!pending.empty()) {
+      std::string name = std::move(pending.back());
+      pending.pop_back();
+      auto target = definitions.find(name);
+      if (target == definitions.end() || reached.contains(name)) {
+        continue;
+      }
+      // A discriminator in one must still select its branch (callers other than the spec
+      // loader give them untranslated).
+      reached[name] = TranslateDiscriminators(*target);
+      CollectDefinitionRefs(*target, pending);
     }
-    compiled->schema_["definitions"] = std::move(translated);
+  }
+  const bool recursive = !reached.empty();
+  if (recursive && compiled->schema_.is_object()) {
+    compiled->schema_["definitions"] = std::move(reached);
   }
   // valijson matches patterns inside alternatives, and patternProperties keys, with std::regex:
   // one that may backtrack exponentially never reaches it (it would hang the run on a short
