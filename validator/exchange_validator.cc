@@ -41,8 +41,9 @@ Result<aip::ReadMask> KnownPathsOf(std::string_view text, const aip::FieldCatalo
 using Json = nlohmann::json;
 
 // Whether the spec declares an error body of its own (RFC 7807 problem details,
-// {"errorCode", "errorMessage"}...): a schema with properties, none of them the `code` of a
-// grpc-gateway google.rpc.Status nor the `error` of the Google JSON one. Such a body is held
+// {"errorCode", "errorMessage"}...): a schema with properties that is not a google.rpc.Status
+// (no `error` object of the Google JSON shape, no `code` beside a list of `details` of the
+// grpc-gateway one). Such a body is held
 // to its schema, not to AIP-193's shape; a schema that says nothing keeps AIP-193.
 bool DeclaresOwnErrorBody(const Json& schema, const Json& definitions) {
   const Json* node = &schema;
@@ -62,13 +63,26 @@ bool DeclaresOwnErrorBody(const Json& schema, const Json& definitions) {
     return false;
   }
   bool has_properties = false;
+  // Whether a property's schema admits `type` (an untyped one admits anything).
+  auto admits = [](const Json& property, const char* type) {
+    std::vector<std::string> types = SchemaTypes(property);
+    return types.empty() || std::find(types.begin(), types.end(), type) != types.end();
+  };
+  // A google.rpc.Status: an `error` object (Google JSON), or a `code` beside list `details`
+  // (grpc-gateway). HERE's {code: <HTTP status>, error: "Bad request", details: {...}} is not.
   auto look = [&](const Json& part) {
     auto properties = part.find("properties");
     if (properties == part.end() || !properties->is_object() || properties->empty()) {
       return false;
     }
     has_properties = true;
-    return properties->contains("code") || properties->contains("error");
+    auto error = properties->find("error");
+    if (error != properties->end()) {
+      return admits(*error, "object");
+    }
+    auto details = properties->find("details");
+    return properties->contains("code") &&
+           (details == properties->end() || admits(*details, "array"));
   };
   if (look(*node)) {
     return false;
@@ -1103,8 +1117,8 @@ void ExchangeValidator::CheckResponse(const Operation& op, const traffic::Exchan
   }
 
   const bool error_schema = media != nullptr && media->schema;
-  if (is_error &&
-      (error_schema ? !DeclaresOwnErrorBody(*media->schema, contract_.definitions) : aip_errors_)) {
+  if (is_error && aip_errors_ &&
+      !(error_schema && DeclaresOwnErrorBody(*media->schema, contract_.definitions))) {
     // The shape is the root cause: when it is wrong, the schema's oneOf failing says nothing new.
     std::vector<Finding> error_findings;
     CheckErrorBody(value, response.status, error_findings);

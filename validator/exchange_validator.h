@@ -99,9 +99,9 @@ class ExchangeValidator {
   const Operation* forced_ = nullptr;
   // The path part of each server URL that has one, without a trailing '/' ("/{basePath}/v2").
   std::vector<std::string> base_paths_;
-  // Whether an error the spec gives no body schema is held to AIP-193 (a JSON
-  // google.rpc.Status): for an AIP-style API only (the Mintlify rendering of the seed, or a
-  // contract with an AIP-158 List). Another API's schema-less error says nothing of its shape.
+  // Whether error bodies are held to AIP-193 (a JSON google.rpc.Status) where the spec gives
+  // them no schema or a Status one: for an AIP-style API only (the Mintlify rendering of the
+  // seed, or a contract with an AIP-158 List). Another API's errors are what its spec says.
   bool aip_errors_ = false;
   std::vector<CompiledMedia> compiled_;
   // The compiled schema of each parameter that has one (none for `{}`, or one that does not

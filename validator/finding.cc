@@ -94,8 +94,8 @@ const std::vector<CheckInfo>& AllChecks() {
        "AIP-157; seed: readMask \"The fields to be returned in the response\""},
       {"response.error.shape", Level::kMust,
        "An error body is a google.rpc.Status: {\"code\",\"message\",\"details\"} (grpc-gateway) "
-       "or {\"error\":{\"code\",\"message\",\"status\"}} (AIP-193); where the spec gives the "
-       "error no schema, only for an AIP-style API (one with an AIP-158 List)",
+       "or {\"error\":{\"code\",\"message\",\"status\"}} (AIP-193), in an AIP-style API (one "
+       "with an AIP-158 List) where the spec gives the error no schema or a Status one",
        "AIP-193; seed: gatewayStatus"},
       {"response.error.code_mapping", Level::kMust,
        "The HTTP status of an error matches its google.rpc code by the mapping table",

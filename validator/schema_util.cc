@@ -244,13 +244,14 @@ void TranslateDiscriminator(Json& out) {
     branches_typed = branches_typed && !branch_types.empty();
     AddTypes(branch_types, types);
   }
-  // An object with the property must name a branch. Without it, OpenAPI leaves the choice
-  // undefined and says a discriminator "MUST NOT change the validation outcome" (3.0.4, 3.1.1):
-  // the plain oneOf/anyOf judges it. Only objects are discriminated: another value is held to
-  // the types of the branches (and of this schema, e.g. "null" where it is nullable), or left
-  // to this schema's own keywords.
-  Json named = {{"if", {{"required", Json::array({name})}}},
-                {"then", {{"properties", {{name, {{"enum", std::move(values->all)}}}}}}},
+  // An object whose property names no branch (absent, or a value no mapping gives): OpenAPI
+  // leaves the choice undefined and says a discriminator "MUST NOT change the validation
+  // outcome" (3.0.4, 3.1.1), so the plain oneOf/anyOf judges it. Only objects are
+  // discriminated: another value is held to the types of the branches (and of this schema, e.g.
+  // "null" where it is nullable), or left to this schema's own keywords.
+  Json named = {{"if",
+                 {{"required", Json::array({name})},
+                  {"properties", {{name, {{"enum", std::move(values->all)}}}}}}},
                 {"else", {{keyword, *alternatives}}}};
   Json any_object = {{"if", {{"type", "object"}}}, {"then", std::move(named)}};
   if (branches_typed) {
@@ -312,21 +313,20 @@ std::optional<TranslatedDiscriminator> FindTranslatedDiscriminator(const Json& s
   }
   const std::string& name = discriminator["propertyName"].get_ref<const std::string&>();
   // The item TranslateDiscriminator writes last: {"if": {"type": "object"}, "then": {"if":
-  // {"required": [name]}, "then": {"properties": {name: {"enum": [...]}}}, "else": ...},
+  // {"required": [name], "properties": {name: {"enum": [...]}}}, "else": {oneOf/anyOf}},
   // "else"?}.
-  const Json has_name = {{"required", Json::array({name})}};
+  const Json required = Json::array({name});
   for (const Json& item : schema["allOf"]) {
     if (!item.is_object() || !item.contains("if") || item["if"] != Json{{"type", "object"}} ||
         !item.contains("then")) {
       continue;
     }
     const Json& named = item["then"];
-    if (!named.is_object() || !named.contains("if") || named["if"] != has_name ||
-        !named.contains("then") || !named["then"].is_object() ||
-        !named["then"].contains("properties")) {
+    if (!named.is_object() || !named.contains("if") || !named["if"].is_object() ||
+        named["if"].value("required", Json()) != required || !named["if"].contains("properties")) {
       continue;
     }
-    const Json& properties = named["then"]["properties"];
+    const Json& properties = named["if"]["properties"];
     if (properties.is_object() && properties.size() == 1 && properties.contains(name) &&
         properties[name].is_object() && properties[name].size() == 1 &&
         properties[name].contains("enum") && properties[name]["enum"].is_array()) {

@@ -1023,12 +1023,13 @@ void CollectUncheckedKeywords(const Json& schema, const std::string& pointer, in
   }
 }
 
-// When `violation` is the failed oneOf/anyOf of an object without the property of a
-// discriminator TranslateDiscriminators wrote (the plain alternatives judge such an object),
-// says so; when every branch requires the property, its absence is the finding (as a missing
-// property) and returns true.
-bool ExplainAbsentDiscriminator(const Json& schema, const Json& instance,
-                                SchemaViolation& violation) {
+// When `violation` is the failed oneOf/anyOf of an object whose discriminator property (one
+// TranslateDiscriminators wrote) selects no branch, so that the plain alternatives judged it,
+// explains it by the property and returns true: a value no mapping gives is the finding (as
+// an enum violation of the property), and so is its absence when every branch requires it;
+// an absence the branches allow is noted in the message (false).
+bool ExplainUnselectedDiscriminator(const Json& schema, const Json& instance,
+                                    SchemaViolation& violation) {
   const Json* object_schema = SchemaAt(schema, violation.pointer, instance);
   std::optional<TranslatedDiscriminator> discriminator =
       object_schema != nullptr ? FindTranslatedDiscriminator(*object_schema) : std::nullopt;
@@ -1042,10 +1043,26 @@ bool ExplainAbsentDiscriminator(const Json& schema, const Json& instance,
   } catch (const Json::exception&) {
     object = nullptr;
   }
-  if (object == nullptr || !object->is_object() || object->contains(discriminator->property)) {
+  if (object == nullptr || !object->is_object()) {
     return false;
   }
   const std::string allowed = internal::DescribeEnum(discriminator->values);
+  if (auto value = object->find(discriminator->property); value != object->end()) {
+    const Json& values = discriminator->values;
+    if (std::find(values.begin(), values.end(), *value) != values.end()) {
+      return false;  // it selects a branch: the failure is that branch's
+    }
+    violation.check_id = "response.schema.enum";
+    violation.keyword = "enum";
+    violation.pointer = internal::AppendPointer(violation.pointer, discriminator->property);
+    violation.message = "discriminator property '" + discriminator->property + "' is " +
+                        internal::DescribeValue(*value) +
+                        ", which selects none of its schemas, and none matches it: expected " +
+                        allowed;
+    violation.expected = allowed;
+    violation.actual = internal::DescribeValue(*value);
+    return true;
+  }
   if (!discriminator->required_by_every_branch) {
     violation.message += "; discriminator property '" + discriminator->property +
                          "' absent, so every schema was tried";
@@ -1067,7 +1084,7 @@ bool ExplainAbsentDiscriminator(const Json& schema, const Json& instance,
 // enum, which the caller explains).
 bool ExplainDiscriminator(const Json& schema, const Json& instance, SchemaViolation& violation) {
   if (violation.check_id == "response.schema.constraint" && violation.keyword.empty()) {
-    return ExplainAbsentDiscriminator(schema, instance, violation);
+    return ExplainUnselectedDiscriminator(schema, instance, violation);
   }
   std::vector<std::string> tokens = PointerTokens(violation.pointer);
   if (tokens.empty()) {

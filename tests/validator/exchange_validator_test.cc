@@ -448,6 +448,47 @@ paths:
               ::testing::ElementsAre("response.error.shape"));
   EXPECT_THAT(ids(aip, 503, "text/html", "<h1>down</h1>"),
               ::testing::ElementsAre("response.content_type", "response.body.json"));
+
+  // A declared error schema that is not a google.rpc.Status is the only rule for its body, in
+  // an AIP-style API too: HERE Tracking's {code: <HTTP status>, error: "...", details: {}}.
+  // One that is (a code beside a list of details) keeps AIP-193 there, and only there.
+  constexpr char kHere[] = R"(
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  code: {type: integer}
+                  error: {type: string}
+                  details: {type: object}
+                  id: {type: string}
+                  message: {type: string}
+        '409':
+          description: conflict
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  code: {type: integer}
+                  message: {type: string}
+                  details: {type: array, items: {type: object}}
+)";
+  auto with_errors = [&](std::string spec) {
+    spec.insert(spec.find("        '404':"), std::string(kHere).substr(1));
+    return spec;
+  };
+  const std::string here =
+      R"({"code": 400, "error": "Bad request", "details": {"hereErrorCode": 400306},
+                               "id": "5771b3d4", "message": "invalid"})";
+  EXPECT_THAT(ids(with_errors(aip), 400, "application/json", here), IsEmpty());
+  EXPECT_THAT(ids(with_errors(plain), 400, "application/json", here), IsEmpty());
+  const std::string http_code = R"({"code": 409, "message": "exists", "details": []})";
+  EXPECT_THAT(ids(with_errors(aip), 409, "application/json", http_code),
+              ::testing::ElementsAre("response.error.code_mapping"));
+  EXPECT_THAT(ids(with_errors(plain), 409, "application/json", http_code), IsEmpty());
 }
 
 // A recursive schema (Groundhog -> predictions -> Prediction -> groundhog, from
