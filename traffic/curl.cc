@@ -1,5 +1,6 @@
 #include "traffic/curl.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "traffic/url.h"
@@ -83,6 +84,18 @@ std::string CurlCommand(const Request& request, const CurlOptions& options) {
     std::string_view base = options.base_url;
     while (!base.empty() && base.back() == '/') {
       base.remove_suffix(1);
+    }
+    // A path already under the base's own path ("/api" of "https://x.io/api") gets the
+    // origin only: "/api/v4/login" is not "/api/api/v4/login".
+    const size_t scheme = base.find("://");
+    const size_t path_at = scheme == std::string_view::npos ? 0 : base.find('/', scheme + 3);
+    if (path_at != std::string_view::npos) {
+      std::string_view base_path = base.substr(path_at);
+      std::string_view rest = std::string_view(url).substr(std::min(url.size(), base_path.size()));
+      if (!base_path.empty() && std::string_view(url).starts_with(base_path) &&
+          (rest.empty() || rest.front() == '/' || rest.front() == '?')) {
+        base = base.substr(0, path_at);
+      }
     }
     url = std::string(base) + url;
   }

@@ -30,6 +30,22 @@ TEST(CurlCommand, RendersAuthorizationAsTheApiKeyVariable) {
   EXPECT_THAT(command, Not(HasSubstr("fw_REAL_SECRET")));
 }
 
+// A recorded path that already holds the server's base path is not given it twice.
+TEST(CurlCommand, APathUnderTheBasePathGetsTheOriginOnly) {
+  Request request;
+  request.method = "GET";
+  request.url = "/api/v4/nodes?x=1";
+  EXPECT_THAT(CurlCommand(request, {.base_url = "https://dracoon.team/api"}),
+              HasSubstr("'https://dracoon.team/api/v4/nodes?x=1'"));
+  EXPECT_THAT(CurlCommand(request, {.base_url = "/api"}), HasSubstr("'/api/v4/nodes?x=1'"));
+  request.url = "/apiary/v1";
+  EXPECT_THAT(CurlCommand(request, {.base_url = "https://x.io/api"}),
+              HasSubstr("'https://x.io/api/apiary/v1'"));
+  request.url = "/v1/things/7";
+  EXPECT_THAT(CurlCommand(request, {.base_url = "https://eu.api.example.com/api/v2"}),
+              HasSubstr("'https://eu.api.example.com/api/v2/v1/things/7'"));
+}
+
 TEST(CurlCommand, TheVariableNameIsConfigurableAndSanitised) {
   Request request{.url = "https://h/x", .headers = {{"authorization", "Basic dTpw"}}};
   EXPECT_THAT(CurlCommand(request, {.api_key_env = "MY_KEY"}),
