@@ -200,7 +200,8 @@ enum class RefTo { kSchema, kObject };
 // member called "$ref" or "schema" of its own (Shutterstock's and Microsoft Graph's specs), an
 // `x-` extension a $ref into another extension (Spotify's). DropData removes them, where they
 // are keywords and not names an author chose (a property or header called "example" stays),
-// before the document is checked and its $refs resolved: nothing reads them.
+// from what the operations say before its $refs are resolved: nothing reads them. (The
+// SchemaChecker skips them on its own.)
 void DropSchemaData(Json& schema);
 
 // `parent` is the member `node` is the value of: in the Paths and Responses objects an `x-`
