@@ -28,6 +28,11 @@ enum class FieldType {
 
 std::string_view FieldTypeName(FieldType type);
 
+// Error::reason of a filter or orderBy that names a field the resource does not have (an
+// unknown one, or one past a scalar field): what AIP-160 and AIP-132 say a server must refuse,
+// told apart from what a service may define or accept (a function, an upper-case DESC).
+inline constexpr char kUnknownFieldReason[] = "UNKNOWN_FIELD";
+
 struct FieldInfo {
   std::string path;  // dotted: "trainingConfig.learningRate"
   FieldType type = FieldType::kString;

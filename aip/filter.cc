@@ -297,7 +297,9 @@ class Checker {
     }
     internal::PathResolution resolution = internal::ResolvePath(catalog_, segments);
     if (!resolution.ok()) {
-      return ErrorAtColumn(parts[resolution.failed_segment].column, resolution.error);
+      Error error = ErrorAtColumn(parts[resolution.failed_segment].column, resolution.error);
+      error.reason = resolution.names_no_field ? kUnknownFieldReason : "";
+      return error;
     }
     for (size_t i = 0; i < resolution.steps.size(); ++i) {
       const FieldInfo* field = resolution.steps[i].field;

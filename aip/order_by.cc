@@ -26,7 +26,9 @@ Result<FieldInfo> SortableField(const FieldCatalog& catalog, std::string_view pa
   }
   internal::PathResolution resolution = internal::ResolvePath(catalog, segments);
   if (!resolution.ok()) {
-    return ErrorAt(starts[resolution.failed_segment], resolution.error);
+    Error error = ErrorAt(starts[resolution.failed_segment], resolution.error);
+    error.reason = resolution.names_no_field ? kUnknownFieldReason : "";
+    return error;
   }
   for (size_t i = 0; i + 1 < resolution.steps.size(); ++i) {
     const FieldInfo* field = resolution.steps[i].field;

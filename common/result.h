@@ -32,6 +32,9 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;  // one line, no trailing period
   std::string where;    // "file:line:col", "entry 3", a URL... empty when not applicable
+  // A machine-readable cause, where callers branch on it (as google.rpc.ErrorInfo's reason:
+  // "UNKNOWN_FIELD"); empty otherwise. Never parse `message` for one.
+  std::string reason = {};
 
   // "where: message" or just "message".
   std::string ToString() const {

@@ -128,7 +128,7 @@ JudgedQuery JudgeQuery(const Operation& op, const traffic::Exchange& exchange,
                           "400 INVALID_ARGUMENT"));
     } else if (auto filter = aip::CheckFilter(std::move(*syntax), op.catalog); filter) {
       judged.filter = std::move(*filter);
-    } else if (filter.error().message.find("unknown field") != std::string::npos) {
+    } else if (filter.error().reason == aip::kUnknownFieldReason) {
       judged.refused_accepted.push_back(
           AcceptedFinding("filter.invalid_rejected", exchange,
                           "the filter '" + text + "' names a field the resource does not have (" +
@@ -147,7 +147,7 @@ JudgedQuery JudgeQuery(const Operation& op, const traffic::Exchange& exchange,
                           {.max_length = std::max<size_t>(query.order_by->size(), 4096)});
     if (order_by) {
       judged.order_by = std::move(*order_by);
-    } else if (order_by.error().message.find("unknown field") != std::string::npos) {
+    } else if (order_by.error().reason == aip::kUnknownFieldReason) {
       judged.refused_accepted.push_back(AcceptedFinding(
           "order.unknown_field_rejected", exchange,
           "orderBy '" + *query.order_by + "' names a field the resource does not have (" +

@@ -22,6 +22,7 @@ PathResolution ResolvePath(const FieldCatalog& catalog, const std::vector<std::s
     }
     if (previous != nullptr && previous->field->type != FieldType::kMessage) {
       resolution.failed_segment = i;
+      resolution.names_no_field = true;
       const FieldType type = previous->field->type;
       resolution.error = "field " + Quote(previous->field->path) + " is " +
                          (type == FieldType::kInteger || type == FieldType::kEnum ? "an " : "a ") +
@@ -33,6 +34,7 @@ PathResolution ResolvePath(const FieldCatalog& catalog, const std::vector<std::s
     const FieldInfo* field = catalog.Find(path);
     if (field == nullptr) {
       resolution.failed_segment = i;
+      resolution.names_no_field = true;
       resolution.error = "unknown field " + Quote(parent_path.empty() ? segment : path) +
                          Suggestion(segment, ChildNames(catalog, parent_path));
       return resolution;

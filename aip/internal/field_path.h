@@ -21,6 +21,8 @@ struct PathResolution {
   std::vector<PathStep> steps;  // all segments when ok()
   size_t failed_segment = 0;    // index of the segment that failed, when !ok()
   std::string error;            // one-line reason, when !ok()
+  bool names_no_field =
+      false;  // the path names no field of the resource (unknown, or past a scalar)
   bool ok() const { return error.empty(); }
 };
 

@@ -291,6 +291,19 @@ INSTANTIATE_TEST_SUITE_P(
         TypeErrorCase{"BookIntegerFieldWord", "pages = many", 9, "'many' is not a number"}),
     [](const auto& test) { return test.param.name; });
 
+// Callers tell "names no field of the resource" (which AIP-160 says a server must refuse) from
+// other typing errors by Error::reason, never by the message's words.
+TEST(FilterCheck, AFieldTheResourceDoesNotHaveIsTheUnknownFieldReason) {
+  for (const char* text : {"nosuchfield = 1", "state.detail = 1", "trainingConfig.nosuch = 1"}) {
+    Result<Filter> filter = ParseFilter(text, testing::DpoJobCatalog());
+    ASSERT_FALSE(filter.ok()) << text;
+    EXPECT_EQ(filter.error().reason, kUnknownFieldReason) << text << ": " << filter.error().message;
+  }
+  Result<Filter> mismatch = ParseFilter("trainingConfig.epochs = many", testing::DpoJobCatalog());
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().reason, "");
+}
+
 TEST(FilterCheck, ReportsSyntaxErrorsBeforeTypes) {
   EXPECT_THAT(ParseFilter("stat = (", testing::DpoJobCatalog()),
               ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("unexpected end of filter")));

@@ -314,6 +314,16 @@ TEST(RecordedLists, AnOrderByOnAnUnknownFieldAnsweredWithAPageIsAFindingButAnUpp
   EXPECT_THAT(Placed(r.Check()), ElementsAre("order.unknown_field_rejected@0"));
 }
 
+// A path past a scalar field names no field either: "state.detail" was not reported (only
+// aip's "unknown field" message was recognised).
+TEST(RecordedLists, APathPastAScalarFieldAnsweredWithAPageIsAFinding) {
+  Recording r;
+  r.Get({{"filter", "state.detail = 1"}}, Jobs(0, 2));
+  r.Get({{"orderBy", "state.detail"}}, Jobs(0, 2));
+  EXPECT_THAT(Placed(r.Check()),
+              ElementsAre("filter.invalid_rejected@0", "order.unknown_field_rejected@1"));
+}
+
 TEST(RecordedLists, OrderIsCheckedWithinAndAcrossPagesByOrderByOrByName) {
   Recording descending;
   descending.Get({{"orderBy", "createTime desc"}, {"pageSize", "2"}},
