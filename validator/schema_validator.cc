@@ -1023,6 +1023,17 @@ void CollectUncheckedKeywords(const Json& schema, const std::string& pointer, in
   }
 }
 
+// The value at JSON pointer `pointer` in `instance`; nullptr when there is none (or the
+// pointer is malformed).
+const Json* ValueAt(const Json& instance, const std::string& pointer) {
+  try {
+    Json::json_pointer at(pointer);
+    return instance.contains(at) ? &instance.at(at) : nullptr;
+  } catch (const Json::exception&) {
+    return nullptr;
+  }
+}
+
 // When `violation` is the failed oneOf/anyOf of an object whose discriminator property (one
 // TranslateDiscriminators wrote) selects no branch, so that the plain alternatives judged it,
 // explains it by the property and returns true: a value no mapping gives is the finding (as
@@ -1036,13 +1047,7 @@ bool ExplainUnselectedDiscriminator(const Json& schema, const Json& instance,
   if (!discriminator) {
     return false;
   }
-  const Json* object = nullptr;
-  try {
-    Json::json_pointer pointer(violation.pointer);
-    object = instance.contains(pointer) ? &instance.at(pointer) : nullptr;
-  } catch (const Json::exception&) {
-    object = nullptr;
-  }
+  const Json* object = ValueAt(instance, violation.pointer);
   if (object == nullptr || !object->is_object()) {
     return false;
   }
@@ -1105,13 +1110,7 @@ bool ExplainDiscriminator(const Json& schema, const Json& instance, SchemaViolat
     violation.actual = "absent";
     return true;
   }
-  const Json* actual = nullptr;
-  try {
-    Json::json_pointer pointer(violation.pointer);
-    actual = instance.contains(pointer) ? &instance.at(pointer) : nullptr;
-  } catch (const Json::exception&) {
-    actual = nullptr;
-  }
+  const Json* actual = ValueAt(instance, violation.pointer);
   const Json& values = discriminator->values;
   if (actual == nullptr || std::find(values.begin(), values.end(), *actual) != values.end()) {
     return false;
@@ -1310,16 +1309,7 @@ std::vector<SchemaViolation> SchemaValidator::Validate(const Json& instance,
       continue;
     }
     const Json* schema = SchemaAt(schema_, violation.pointer, instance);
-    Json::json_pointer pointer;
-    const Json* actual = nullptr;
-    try {
-      pointer = Json::json_pointer(violation.pointer);
-      if (instance.contains(pointer)) {
-        actual = &instance.at(pointer);
-      }
-    } catch (const Json::exception&) {
-      actual = nullptr;
-    }
+    const Json* actual = ValueAt(instance, violation.pointer);
     if (violation.check_id == "response.schema.required") {
       violation.expected = "property present";
       violation.actual = "absent";
