@@ -1,5 +1,6 @@
 #include "cli/record_command.h"
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -7,8 +8,11 @@
 #include "cli/report.h"
 #include "cli/spec_option.h"
 #include "common/utf8.h"
+#include "recorder/cassette.h"
 #include "traffic/redact.h"
+#include "validator/batch.h"
 #include "validator/exchange_validator.h"
+#include "validator/recorded_lists.h"
 
 namespace conform::cli {
 namespace {
@@ -27,6 +31,49 @@ void PrintFindings(const recorder::SessionSummary& summary, std::ostream& out) {
   }
 }
 
+// What no single exchange shows: the page walks the clients made, checked over the finished
+// cassette by the same list pass as `conform validate` (page_walk.*, order.*, filter.*, ...).
+// Its findings are logged like the per-exchange ones and counted in `summary`.
+void CheckRecordedWalks(const std::string& cassette, uint64_t max_bytes,
+                        const validator::ExchangeValidator& checker,
+                        recorder::SessionSummary& summary, std::ostream& out, std::ostream& err) {
+  std::error_code size_error;
+  const uint64_t bytes = std::filesystem::file_size(cassette, size_error);
+  if (size_error) {
+    err << "conform record: page walks not checked: " << Printable(cassette) << ": "
+        << size_error.message() << "\n";
+    return;
+  }
+  if (bytes > max_bytes) {
+    out << "conform record: page walks not checked: the cassette is " << bytes << " bytes, over "
+        << max_bytes << "; run `conform validate " << Printable(cassette) << "` for them\n";
+    return;
+  }
+  traffic::ReadOptions read_options;
+  read_options.limits.over_limit_response = traffic::OverLimitBody::kMark;
+  auto exchanges = recorder::ReadTraffic(cassette, traffic::InputFormat::kHar, read_options);
+  if (!exchanges) {
+    err << "conform record: page walks not checked: " << Printable(exchanges.error().ToString())
+        << "\n";
+    return;
+  }
+  // The verdicts chain pages into walks; their own findings were logged as the exchanges went by.
+  std::vector<validator::ExchangeVerdict> verdicts =
+      validator::CheckAll(checker, *exchanges, /*threads=*/0);
+  validator::RecordedLists lists = validator::CheckRecordedLists(*exchanges, verdicts, {});
+  for (const auto& [index, finding] : lists.findings) {
+    const traffic::Request& request = (*exchanges)[index].request;
+    err << Printable(recorder::FindingLogLine(finding, request.method + " " + request.url)) << "\n";
+    ++summary.findings;
+    summary.failing_findings += finding.level == validator::Level::kMust ? 1 : 0;
+    ++summary.findings_by_check[finding.check_id];
+  }
+  if (lists.pages > 0) {
+    out << "conform record: list pages: " << lists.pages << " in " << lists.walks << " walks ("
+        << lists.complete_walks << " from first page to last)\n";
+  }
+}
+
 }  // namespace
 
 CLI::App* RegisterRecord(CLI::App& app, RecordOptions& options) {
@@ -41,7 +88,8 @@ CLI::App* RegisterRecord(CLI::App& app, RecordOptions& options) {
       ->required()
       ->type_name("FILE.har");
   command->add_flag("--validate", options.validate,
-                    "Check each exchange against the contract and log findings to stderr");
+                    "Check each exchange against the contract as it passes, and the page walks "
+                    "in the cassette at exit; findings go to stderr");
   command->add_flag("--fail-on-violation", options.fail_on_violation,
                     "Answer 502 instead of a response with a must finding (implies --validate)");
   command
@@ -108,6 +156,9 @@ Result<int> RunRecordUntil(const RecordOptions& options, std::ostream& out, std:
     out << ", " << summary.abandoned << " abandoned at shutdown (still in progress)";
   }
   out << "\n";
+  if (validate && !summary.cassette_error && summary.recorded > 0) {
+    CheckRecordedWalks(options.out, options.walk_check_max_bytes, *checker, summary, out, err);
+  }
   if (validate) {
     PrintFindings(summary, out);
   }

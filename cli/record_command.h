@@ -8,6 +8,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -27,15 +28,20 @@ struct RecordOptions {
   bool fail_on_violation = false;  // implies validate
   std::string spec;                // empty: the built-in ListDpoJobs contract
   ProxyOptions proxy;
+  // With validate, the page walks are checked at exit over a cassette up to this size; stopping
+  // a long recording must not load gigabytes back (`conform validate` checks a larger one).
+  // Not a flag: tests lower it.
+  uint64_t walk_check_max_bytes = uint64_t{256} << 20;
 };
 
 // Adds the subcommand to `app`; `options` is filled when it is parsed.
 CLI::App* RegisterRecord(CLI::App& app, RecordOptions& options);
 
 // Records until SIGINT or SIGTERM. Exit codes: 0; 1 with --validate when a `must` finding was
-// seen; 3 when the cassette could not be written. Errors: INVALID_ARGUMENT for bad options
-// (exit 2), UNAVAILABLE when the address cannot be bound or the cassette created (exit 3),
-// NOT_FOUND for a missing --spec or --ca-file (exit 3).
+// seen, on an exchange or, at exit, in the page walks the cassette holds; 3 when the cassette could
+// not be written. Errors: INVALID_ARGUMENT for bad options (exit 2), UNAVAILABLE when the address
+// cannot be bound or the cassette created (exit 3), NOT_FOUND for a missing --spec or --ca-file
+// (exit 3).
 Result<int> RunRecord(const RecordOptions& options, const Environment& env, std::ostream& out,
                       std::ostream& err);
 

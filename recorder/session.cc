@@ -113,6 +113,12 @@ Result<RecordMode> ParseRecordMode(std::string_view text) {
                          "' (none, once, new_episodes, all)");
 }
 
+std::string FindingLogLine(const validator::Finding& finding, std::string_view request) {
+  std::string where = finding.json_pointer.empty() ? "" : " " + finding.json_pointer;
+  return "conform record: finding " + std::string(validator::LevelName(finding.level)) + " " +
+         finding.check_id + where + ": " + finding.message + " [" + std::string(request) + "]";
+}
+
 std::string_view RecordModeName(RecordMode mode) {
   switch (mode) {
     case RecordMode::kNone:
@@ -456,12 +462,10 @@ struct Session::Impl {
     for (const validator::Finding& finding : verdict.findings) {
       bool fails = finding.level == validator::Level::kMust;
       failing += fails ? 1 : 0;
-      std::string where = finding.json_pointer.empty() ? "" : " " + finding.json_pointer;
-      LogBorrowed("conform record: finding " + std::string(validator::LevelName(finding.level)) +
-                  " " + finding.check_id + where + ": " + finding.message + " [" + request_text +
-                  "]");
+      LogBorrowed(FindingLogLine(finding, request_text));
       if (fails) {
         if (first_failing.empty()) {
+          std::string where = finding.json_pointer.empty() ? "" : " " + finding.json_pointer;
           first_failing = finding.check_id + where + ": " + finding.message;
         }
         details.push_back({{"@type", "type.googleapis.com/conform.Finding"},

@@ -51,6 +51,10 @@ enum class RecordMode {
 Result<RecordMode> ParseRecordMode(std::string_view text);
 std::string_view RecordModeName(RecordMode mode);
 
+// How a finding is logged: "conform record: finding must response.schema.enum /dpoJobs/3/state:
+// ... [GET https://...]". `request` is "METHOD URL" of the (redacted) exchange.
+std::string FindingLogLine(const validator::Finding& finding, std::string_view request);
+
 // What a proxied response that breaks the contract does (with a validator).
 enum class OnViolation {
   kPassThrough,  // logged; the client gets the upstream's response

@@ -167,6 +167,51 @@ TEST(RecordCommand, ValidateExitsOneWhenAMustFindingWasSeen) {
   EXPECT_THAT(err.str(), HasSubstr("finding must response.schema.enum /dpoJobs/0/state"));
 }
 
+// A page that repeats a resource of the page before is fine on its own: only the walk shows it.
+TEST(RecordCommand, ValidateChecksThePageWalksInTheCassetteAtExit) {
+  Upstream upstream([](httplib::Server& s) {
+    s.Get("/v1/accounts/a/dpoJobs", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content(
+          req.get_param_value("pageToken") == "t1"
+              ? R"({"dpoJobs":[{"name":"accounts/a/dpoJobs/j2","dataset":"d"}]})"
+              : R"({"dpoJobs":[{"name":"accounts/a/dpoJobs/j1","dataset":"d"},)"
+                R"({"name":"accounts/a/dpoJobs/j2","dataset":"d"}],"nextPageToken":"t1"})",
+          "application/json");
+    });
+  });
+  conform::testing::TempDir dir;
+  auto walk = [](const recorder::Session& session) {
+    httplib::Client client(session.url());
+    EXPECT_TRUE(client.Get("/v1/accounts/a/dpoJobs?pageSize=2"));
+    EXPECT_TRUE(client.Get("/v1/accounts/a/dpoJobs?pageSize=2&pageToken=t1"));
+  };
+  RecordOptions options{.upstream = upstream.Url(),
+                        .out = (dir.path() / "walk.har").string(),
+                        .validate = true,
+                        .proxy = {.listen = "127.0.0.1:0"}};
+  std::ostringstream out;
+  std::ostringstream err;
+  Result<int> code = RunRecordUntil(options, out, err, walk);
+  ASSERT_TRUE(code.ok());
+  EXPECT_EQ(*code, 1) << out.str() << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("list pages: 2 in 1 walks (1 from first page to last)"));
+  EXPECT_THAT(out.str(),
+              HasSubstr("validated 2 exchanges: 1 findings (1 must): page_walk.disjoint x1\n"));
+  EXPECT_THAT(err.str(), HasSubstr("finding must page_walk.disjoint"));
+  EXPECT_THAT(err.str(), HasSubstr("pageToken=t1]"));
+
+  // Over the size limit the walks are left to `conform validate`, and said so.
+  options.out = (dir.path() / "big.har").string();
+  options.walk_check_max_bytes = 1;
+  std::ostringstream big_out;
+  std::ostringstream big_err;
+  code = RunRecordUntil(options, big_out, big_err, walk);
+  ASSERT_TRUE(code.ok());
+  EXPECT_EQ(*code, 0) << big_out.str() << big_err.str();
+  EXPECT_THAT(big_out.str(), HasSubstr("page walks not checked: the cassette is"));
+  EXPECT_THAT(big_out.str(), HasSubstr("run `conform validate " + options.out + "` for them"));
+}
+
 TEST(ReplayCommand, BadInputIsOneLineWithTheDocumentedExitCode) {
   conform::testing::TempDir dir;
   RunResult missing = Conform({"replay", (dir.path() / "missing.har").string()});
