@@ -649,12 +649,7 @@ std::string Wants(const SchemaViolation& violation, const Json& schema, const Js
   }
   if (keyword == "type" && !SchemaTypes(*node).empty()) {
     const std::vector<std::string> types = SchemaTypes(*node);
-    const Json* actual = nullptr;
-    try {
-      actual = &instance.at(Json::json_pointer(violation.pointer));
-    } catch (const Json::exception&) {
-      actual = nullptr;
-    }
+    const Json* actual = ValueAt(instance, violation.pointer);
     // Only digits out of the int64 and uint64 range are read as a double for an integer.
     const bool too_large =
         actual != nullptr && actual->is_number_float() && Admits(types, "integer");
@@ -768,49 +763,46 @@ Result<std::unique_ptr<ExchangeValidator>> ExchangeValidator::Create(const Contr
       validator->base_paths_.push_back(*std::move(base));
     }
   }
-  std::unordered_map<std::string, std::shared_ptr<const SchemaValidator>> compiled_responses;
+  // A schema given to several responses or parameters (an error body, a shared resource,
+  // pageSize) is compiled once: Presalytics' spec gives one schema to 191 responses.
+  std::unordered_map<std::string, Result<std::shared_ptr<const SchemaValidator>>> by_text;
+  auto compile_once =
+      [&](const Json& schema) -> const Result<std::shared_ptr<const SchemaValidator>>& {
+    std::string text = schema.dump();
+    auto known = by_text.find(text);
+    if (known == by_text.end()) {
+      known = by_text
+                  .emplace(std::move(text), SchemaValidator::Compile(schema, contract.definitions,
+                                                                     validator->compile_options_))
+                  .first;
+    }
+    return known->second;
+  };
   for (const Operation& op : contract.operations) {
     for (const ResponseSpec& response : op.responses) {
       for (const MediaType& media : response.content) {
         if (!media.schema) {
           continue;
         }
-        // The same response schema (an error body, a shared resource) is compiled once:
-        // Presalytics' spec gives one schema to 191 responses.
-        std::string text = media.schema->dump();
-        auto known = compiled_responses.find(text);
-        if (known == compiled_responses.end()) {
-          auto schema = SchemaValidator::Compile(*media.schema, contract.definitions,
-                                                 validator->compile_options_);
-          if (!schema) {
-            return InvalidArgument(schema.error().message, contract.source + ": " +
-                                                               op.operation_id + " response " +
-                                                               response.status + " " + media.name);
-          }
-          known = compiled_responses.emplace(std::move(text), *std::move(schema)).first;
+        const auto& schema = compile_once(*media.schema);
+        if (!schema) {
+          return InvalidArgument(schema.error().message, contract.source + ": " + op.operation_id +
+                                                             " response " + response.status + " " +
+                                                             media.name);
         }
-        validator->compiled_.push_back({&op, &response, &media, known->second});
+        validator->compiled_.push_back({&op, &response, &media, *schema});
       }
     }
   }
-  // Parameter schemas repeat across operations (pageSize, pageToken): each is compiled once.
-  std::map<std::string, std::shared_ptr<const SchemaValidator>> by_text;
   for (const Operation& op : contract.operations) {
     for (const Parameter& parameter : op.parameters) {
       if (!parameter.schema.is_object() || parameter.schema.empty()) {
         continue;  // no schema: anything goes
       }
-      std::string text = parameter.schema.dump();
-      auto known = by_text.find(text);
-      if (known == by_text.end()) {
-        // The loader accepted the spec: a schema the engine cannot take goes unchecked, it
-        // does not refuse the contract.
-        auto schema = SchemaValidator::Compile(parameter.schema, contract.definitions,
-                                               validator->compile_options_);
-        known = by_text.emplace(std::move(text), schema ? *std::move(schema) : nullptr).first;
-      }
-      if (known->second != nullptr) {
-        validator->parameter_schemas_.emplace(&parameter, known->second);
+      // The loader accepted the spec: a parameter schema the engine cannot take goes
+      // unchecked, it does not refuse the contract.
+      if (const auto& schema = compile_once(parameter.schema)) {
+        validator->parameter_schemas_.emplace(&parameter, *schema);
       }
     }
   }

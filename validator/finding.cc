@@ -58,10 +58,11 @@ const std::vector<CheckInfo>& AllChecks() {
       {"response.schema.format", Level::kMust,
        "Values match their format: date-time, date and time are RFC 3339 (with an offset), "
        "int32/int64/uint32/uint64 within range, float/double finite and in range, uuid, email, "
-       "hostname, ipv4, ipv6, uri, uri-reference and byte (base64) as their RFCs write them; "
+       "hostname, ipv4, ipv6, uri, uri-reference, uri-template, json-pointer, "
+       "relative-json-pointer, duration, regex and byte (base64) as their RFCs write them; "
        "other formats are annotations",
-       "OpenAPI 3.1 Data Types; JSON Schema Validation §7.3; RFC 3339 §5.6, 4122, 5321, 1123, "
-       "4291, 3986, 4648"},
+       "OpenAPI 3.1 Data Types; JSON Schema Validation §7.3; RFC 3339 §5.6 and Appendix A, "
+       "4122, 5321, 1123, 4291, 3986, 6570, 6901, 4648"},
       {"response.schema.additional_property", Level::kMust,
        "No property beyond those declared where the schema sets additionalProperties: false",
        "JSON Schema `additionalProperties`"},

@@ -454,6 +454,15 @@ std::vector<std::string> SchemaTypes(const Json& schema) {
   return types;
 }
 
+const Json* ValueAt(const Json& instance, const std::string& pointer) {
+  try {
+    Json::json_pointer at(pointer);
+    return instance.contains(at) ? &instance.at(at) : nullptr;
+  } catch (const Json::exception&) {
+    return nullptr;
+  }
+}
+
 std::vector<std::string> PointerTokens(std::string_view pointer) {
   std::vector<std::string> tokens;
   size_t pos = 0;

@@ -75,4 +75,8 @@ const nlohmann::json* SchemaAt(const nlohmann::json& schema, std::string_view po
 // Splits a JSON pointer into unescaped tokens.
 std::vector<std::string> PointerTokens(std::string_view pointer);
 
+// The value at JSON pointer `pointer` in `instance`; nullptr when there is none (or the
+// pointer is malformed).
+const nlohmann::json* ValueAt(const nlohmann::json& instance, const std::string& pointer);
+
 }  // namespace conform::validator

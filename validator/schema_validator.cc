@@ -48,6 +48,11 @@ enum class Format : uint8_t {
   kUri,
   kUriReference,
   kByte,
+  kDuration,
+  kJsonPointer,
+  kRelativeJsonPointer,
+  kUriTemplate,
+  kRegex,
 };
 
 // The formats conform asserts; any other name is an annotation (JSON Schema lets a validator
@@ -70,6 +75,11 @@ constexpr std::pair<std::string_view, Format> kFormatNames[] = {
     {"uri", Format::kUri},
     {"uri-reference", Format::kUriReference},
     {"byte", Format::kByte},
+    {"duration", Format::kDuration},
+    {"json-pointer", Format::kJsonPointer},
+    {"relative-json-pointer", Format::kRelativeJsonPointer},
+    {"uri-template", Format::kUriTemplate},
+    {"regex", Format::kRegex},
 };
 
 Format ParseFormat(std::string_view name) {
@@ -114,6 +124,16 @@ std::string_view FormatExpectation(Format format) {
       return "an RFC 3986 URI reference, e.g. /a/b?c=d";
     case Format::kByte:
       return "RFC 4648 base64, e.g. aGVsbG8=";
+    case Format::kDuration:
+      return "an RFC 3339 (ISO 8601) duration, e.g. P1DT12H or PT90S";
+    case Format::kJsonPointer:
+      return "an RFC 6901 JSON Pointer, e.g. /items/0/name";
+    case Format::kRelativeJsonPointer:
+      return "a relative JSON Pointer, e.g. 1/name or 0#";
+    case Format::kUriTemplate:
+      return "an RFC 6570 URI Template, e.g. /users/{id}{?fields}";
+    case Format::kRegex:
+      return "a regular expression (ECMA-262), e.g. ^[a-z]+$";
     case Format::kInt32:
       return "an int32: -2147483648..2147483647";
     case Format::kInt64:
@@ -199,6 +219,17 @@ bool CheckString(Format format, std::string_view value) {
       return internal::IsUriReference(value);
     case Format::kByte:
       return internal::IsBase64(value);
+    case Format::kDuration:
+      return internal::IsDuration(value);
+    case Format::kJsonPointer:
+      return internal::IsJsonPointer(value);
+    case Format::kRelativeJsonPointer:
+      return internal::IsRelativeJsonPointer(value);
+    case Format::kUriTemplate:
+      return internal::IsUriTemplate(value);
+    case Format::kRegex:
+      // Malformed for every engine conform has, as a `pattern` must not be (PatternError).
+      return !PatternError(std::string(value)).has_value();
     default:
       return true;
   }
@@ -1020,17 +1051,6 @@ void CollectUncheckedKeywords(const Json& schema, const std::string& pointer, in
         CollectUncheckedKeywords(sub, internal::AppendPointer(at, name), depth + 1, out);
       }
     }
-  }
-}
-
-// The value at JSON pointer `pointer` in `instance`; nullptr when there is none (or the
-// pointer is malformed).
-const Json* ValueAt(const Json& instance, const std::string& pointer) {
-  try {
-    Json::json_pointer at(pointer);
-    return instance.contains(at) ? &instance.at(at) : nullptr;
-  } catch (const Json::exception&) {
-    return nullptr;
   }
 }
 

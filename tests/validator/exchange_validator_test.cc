@@ -31,23 +31,35 @@ Json Job(const std::string& id) {
           {"trainingConfig", {{"baseModel", "m"}, {"epochs", 2}, {"region", "US_IOWA_1"}}}};
 }
 
-traffic::Exchange Ok(const Json& body, const std::string& query = "") {
+// A GET of `url` answered `status` with `body` of `content_type`.
+traffic::Exchange Answered(const std::string& url, int status, const std::string& body,
+                           const std::string& content_type = "application/json") {
   traffic::Exchange exchange;
   exchange.request.method = "GET";
-  exchange.request.url = std::string(kUrl) + (query.empty() ? "" : "?" + query);
-  exchange.response.status = 200;
-  exchange.response.headers = {{"Content-Type", "application/json"}};
-  exchange.response.body = body.dump();
+  exchange.request.url = url;
+  exchange.response.status = status;
+  exchange.response.headers = {{"Content-Type", content_type}};
+  exchange.response.body = body;
   exchange.source = "test";
   return exchange;
 }
 
+traffic::Exchange Ok(const Json& body, const std::string& query = "") {
+  return Answered(std::string(kUrl) + (query.empty() ? "" : "?" + query), 200, body.dump());
+}
+
 traffic::Exchange WithStatus(int status, const std::string& body, const std::string& content_type = "application/json") {
-  traffic::Exchange exchange = Ok(Json::object());
-  exchange.response.status = status;
-  exchange.response.headers = {{"Content-Type", content_type}};
-  exchange.response.body = body;
-  return exchange;
+  return Answered(kUrl, status, body, content_type);
+}
+
+// The check ids of what `validator` finds in `exchange`; with `with_pointer`, "id /pointer".
+std::vector<std::string> FoundIds(const ExchangeValidator& validator,
+                                  const traffic::Exchange& exchange, bool with_pointer = false) {
+  std::vector<std::string> ids;
+  for (const Finding& finding : validator.Check(exchange).findings) {
+    ids.push_back(with_pointer ? finding.check_id + " " + finding.json_pointer : finding.check_id);
+  }
+  return ids;
 }
 
 class ExchangeValidatorTest : public ::testing::Test {
@@ -62,11 +74,7 @@ class ExchangeValidatorTest : public ::testing::Test {
   }
 
   std::vector<std::string> Ids(const traffic::Exchange& exchange) {
-    std::vector<std::string> ids;
-    for (const Finding& finding : validator_->Check(exchange).findings) {
-      ids.push_back(finding.check_id);
-    }
-    return ids;
+    return FoundIds(*validator_, exchange);
   }
 
   Contract contract_;
@@ -357,19 +365,10 @@ TEST(ExchangeValidator, AnotherApisBasePathAndErrorBodyAreReadAsItsSpecSays) {
   auto validator = ExchangeValidator::Create(*contract, {});
   ASSERT_THAT(validator, IsOk());
   auto ids = [&](int status, const Json& body) {
-    traffic::Exchange exchange;
-    exchange.request.method = "GET";
-    exchange.request.url = "https://api.example.com/v2/stores/main-1/orders?pageSize=-1";
-    exchange.response.status = status;
-    exchange.response.headers = {{"Content-Type", "application/json"}};
-    exchange.response.body = body.dump();
-    std::vector<std::string> found;
-    ExchangeVerdict verdict = (*validator)->Check(exchange);
-    EXPECT_EQ(verdict.skipped, "");
-    for (const Finding& finding : verdict.findings) {
-      found.push_back(finding.check_id);
-    }
-    return found;
+    traffic::Exchange exchange = Answered(
+        "https://api.example.com/v2/stores/main-1/orders?pageSize=-1", status, body.dump());
+    EXPECT_EQ((*validator)->Check(exchange).skipped, "");
+    return FoundIds(**validator, exchange);
   };
   // storeId is read from the path without the server's /v2 (it was "missing"); the 400 that
   // refuses pageSize=-1 is the spec's own error body, not a google.rpc.Status.
@@ -427,16 +426,11 @@ paths:
     }
     auto validator = ExchangeValidator::Create(*contract, {});
     EXPECT_THAT(validator, IsOk());
-    traffic::Exchange exchange;
-    exchange.request.method = "GET";
-    exchange.request.url = "https://api.example.com/widgets/w1";
-    exchange.response.status = status;
-    exchange.response.headers = {{"Content-Type", content_type}};
-    exchange.response.body = body;
-    for (const Finding& finding : (*validator)->Check(exchange).findings) {
-      found.push_back(finding.check_id);
+    if (!validator.ok()) {
+      return found;
     }
-    return found;
+    return FoundIds(**validator,
+                    Answered("https://api.example.com/widgets/w1", status, body, content_type));
   };
   std::string plain = kSpec;
   plain.replace(plain.find("%LIST%"), 6, "");
@@ -526,17 +520,8 @@ components:
   auto validator = ExchangeValidator::Create(*contract, {});
   ASSERT_THAT(validator, IsOk());
   auto ids = [&](const std::string& body) {
-    traffic::Exchange exchange;
-    exchange.request.method = "GET";
-    exchange.request.url = "https://api.example.com/groundhogs/phil";
-    exchange.response.status = 200;
-    exchange.response.headers = {{"Content-Type", "application/json"}};
-    exchange.response.body = body;
-    std::vector<std::string> found;
-    for (const Finding& finding : (*validator)->Check(exchange).findings) {
-      found.push_back(finding.check_id + " " + finding.json_pointer);
-    }
-    return found;
+    return FoundIds(**validator, Answered("https://api.example.com/groundhogs/phil", 200, body),
+                    /*with_pointer=*/true);
   };
   EXPECT_THAT(ids(R"({"active": 1, "nickname": null, "predictions": [{"shadow": null,
                       "groundhog": {"active": 1, "nickname": null}}]})"),

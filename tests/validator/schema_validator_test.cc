@@ -242,7 +242,7 @@ struct FormatCase {
 
 class StringFormats : public ::testing::TestWithParam<FormatCase> {};
 
-TEST_P(StringFormats, FollowRfc3339AndIntegerRanges) {
+TEST_P(StringFormats, FollowTheirRfcsAndIntegerRanges) {
   EXPECT_EQ(StringMatchesFormat(GetParam().format, GetParam().value), GetParam().valid)
       << GetParam().format << " " << GetParam().value;
 }
@@ -317,6 +317,38 @@ INSTANTIATE_TEST_SUITE_P(
         FormatCase{"byte", "aGVsbG8=", true}, FormatCase{"byte", "aGVsbG8h", true},
         FormatCase{"byte", "", true}, FormatCase{"byte", "aGVsbG8", false},
         FormatCase{"byte", "aGVs=G8=", false}, FormatCase{"byte", "aGVsbG8-", false},
+        FormatCase{"duration", "P1Y2M3DT4H5M6S", true}, FormatCase{"duration", "PT90S", true},
+        FormatCase{"duration", "P1D", true}, FormatCase{"duration", "P1Y1D", true},
+        FormatCase{"duration", "PT1H1S", true}, FormatCase{"duration", "P4W", true},
+        FormatCase{"duration", "P", false}, FormatCase{"duration", "PT", false},
+        FormatCase{"duration", "P1DT", false}, FormatCase{"duration", "1D", false},
+        FormatCase{"duration", "PT0.5S", false}, FormatCase{"duration", "P1D1Y", false},
+        FormatCase{"duration", "P1W2D", false}, FormatCase{"duration", "PT1D", false},
+        FormatCase{"duration", "P-1D", false}, FormatCase{"duration", "p1d", false},
+        FormatCase{"json-pointer", "", true}, FormatCase{"json-pointer", "/a/0/b~1c~0", true},
+        FormatCase{"json-pointer", "/", true}, FormatCase{"json-pointer", "a/b", false},
+        FormatCase{"json-pointer", "/a~2", false}, FormatCase{"json-pointer", "/a~", false},
+        FormatCase{"json-pointer", "#/a", false}, FormatCase{"relative-json-pointer", "0", true},
+        FormatCase{"relative-json-pointer", "1/name", true},
+        FormatCase{"relative-json-pointer", "2#", true},
+        FormatCase{"relative-json-pointer", "0-1/a", true},
+        FormatCase{"relative-json-pointer", "/a", false},
+        FormatCase{"relative-json-pointer", "01/a", false},
+        FormatCase{"relative-json-pointer", "1#/a", false},
+        FormatCase{"relative-json-pointer", "-1", false},
+        FormatCase{"uri-template", "/users/{id}{?fields,limit}", true},
+        FormatCase{"uri-template", "https://example.com/{+path}/x{#frag}", true},
+        FormatCase{"uri-template", "{var:30}{list*}{a.b}{%41}", true},
+        FormatCase{"uri-template", "no/expressions", true},
+        FormatCase{"uri-template", "/users/{id", false},
+        FormatCase{"uri-template", "/users/{}", false},
+        FormatCase{"uri-template", "/users/{i d}", false},
+        FormatCase{"uri-template", "/a b", false}, FormatCase{"uri-template", "/{a:0}", false},
+        FormatCase{"uri-template", "/{a:10000}", false}, FormatCase{"uri-template", "/}", false},
+        FormatCase{"uri-template", "/{a..b}", false}, FormatCase{"uri-template", "/%zz", false},
+        FormatCase{"regex", "^[a-z]+$", true}, FormatCase{"regex", "(?<=a)b", true},
+        FormatCase{"regex", "\\p{L}+", true}, FormatCase{"regex", "([", false},
+        FormatCase{"regex", "a{2,1}", false},
         // Formats conform does not assert are annotations (JSON Schema lets a
         // validator ignore those it does not know).
         FormatCase{"color", "anything at all", true}, FormatCase{"password", "", true}),

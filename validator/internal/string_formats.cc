@@ -68,6 +68,11 @@ bool IsScheme(std::string_view text) {
   return true;
 }
 
+// "%XX" at `at`.
+bool IsPctEncoded(std::string_view text, size_t at) {
+  return at + 2 < text.size() && text[at] == '%' && IsHex(text[at + 1]) && IsHex(text[at + 2]);
+}
+
 // Only characters a URI may hold, each '%' followed by two hex digits, at most one '#'.
 bool HasUriCharacters(std::string_view text) {
   static constexpr std::string_view kAllowed = "-._~:/?#[]@!$&'()*+,;=";
@@ -75,7 +80,7 @@ bool HasUriCharacters(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '%') {
-      if (i + 2 >= text.size() || !IsHex(text[i + 1]) || !IsHex(text[i + 2])) {
+      if (!IsPctEncoded(text, i)) {
         return false;
       }
       i += 2;
@@ -215,6 +220,167 @@ bool IsBase64(std::string_view value) {
   for (size_t i = 0; i + padding < value.size(); ++i) {
     const char c = value[i];
     if (!IsAlpha(c) && !IsDigit(c) && c != '+' && c != '/') {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// Reads "<digits><designator>" at `at` when the designator is `designator`; advances `at`.
+bool TakeComponent(std::string_view text, size_t& at, char designator) {
+  size_t end = at;
+  while (end < text.size() && IsDigit(text[end])) {
+    ++end;
+  }
+  if (end == at || end >= text.size() || text[end] != designator) {
+    return false;
+  }
+  at = end + 1;
+  return true;
+}
+
+// Reads the designators of `order` in order, each optional; returns how many were read.
+int TakeComponents(std::string_view text, size_t& at, std::string_view order) {
+  int taken = 0;
+  for (char designator : order) {
+    taken += TakeComponent(text, at, designator) ? 1 : 0;
+  }
+  return taken;
+}
+
+// RFC 6570 varname: varchar *( ["."] varchar ), varchar = ALPHA / DIGIT / "_" / pct-encoded.
+bool IsVarname(std::string_view text) {
+  bool after_varchar = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (IsAlpha(c) || IsDigit(c) || c == '_') {
+      after_varchar = true;
+    } else if (c == '%' && IsPctEncoded(text, i)) {
+      i += 2;
+      after_varchar = true;
+    } else if (c == '.' && after_varchar && i + 1 < text.size()) {
+      after_varchar = false;
+    } else {
+      return false;
+    }
+  }
+  return after_varchar;
+}
+
+// RFC 6570 varspec: varname [ ":" max-length (1-9999, no leading zero) / "*" ].
+bool IsVarspec(std::string_view text) {
+  if (!text.empty() && text.back() == '*') {
+    return IsVarname(text.substr(0, text.size() - 1));
+  }
+  const size_t colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    return IsVarname(text);
+  }
+  std::string_view length = text.substr(colon + 1);
+  if (length.empty() || length.size() > 4 || length[0] == '0') {
+    return false;
+  }
+  for (char c : length) {
+    if (!IsDigit(c)) {
+      return false;
+    }
+  }
+  return IsVarname(text.substr(0, colon));
+}
+
+bool IsTemplateExpression(std::string_view body) {
+  if (!body.empty() && std::string_view("+#./;?&=,!@|").find(body[0]) != std::string_view::npos) {
+    body.remove_prefix(1);
+  }
+  while (true) {
+    const size_t comma = body.find(',');
+    if (!IsVarspec(body.substr(0, comma))) {
+      return false;
+    }
+    if (comma == std::string_view::npos) {
+      return true;
+    }
+    body.remove_prefix(comma + 1);
+  }
+}
+
+}  // namespace
+
+bool IsDuration(std::string_view value) {
+  if (value.size() < 3 || value[0] != 'P') {
+    return false;
+  }
+  size_t at = 1;
+  if (TakeComponent(value, at, 'W')) {
+    return at == value.size();
+  }
+  int taken = TakeComponents(value, at, "YMD");
+  if (at < value.size() && value[at] == 'T') {
+    ++at;
+    const int time_taken = TakeComponents(value, at, "HMS");
+    if (time_taken == 0) {
+      return false;
+    }
+    taken += time_taken;
+  }
+  return taken > 0 && at == value.size();
+}
+
+bool IsJsonPointer(std::string_view value) {
+  if (!value.empty() && value[0] != '/') {
+    return false;
+  }
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '~' &&
+        (i + 1 == value.size() || (value[i + 1] != '0' && value[i + 1] != '1'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsRelativeJsonPointer(std::string_view value) {
+  auto take_integer = [&value](size_t& at) {
+    const size_t start = at;
+    while (at < value.size() && IsDigit(value[at])) {
+      ++at;
+    }
+    return at > start && (value[start] != '0' || at == start + 1);
+  };
+  size_t at = 0;
+  if (!take_integer(at)) {
+    return false;
+  }
+  if (at < value.size() && (value[at] == '+' || value[at] == '-')) {
+    ++at;
+    if (!take_integer(at)) {
+      return false;
+    }
+  }
+  std::string_view rest = value.substr(at);
+  return rest == "#" || IsJsonPointer(rest);
+}
+
+bool IsUriTemplate(std::string_view value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c == '{') {
+      const size_t close = value.find('}', i);
+      if (close == std::string_view::npos ||
+          !IsTemplateExpression(value.substr(i + 1, close - i - 1))) {
+        return false;
+      }
+      i = close;
+    } else if (c == '%') {
+      if (!IsPctEncoded(value, i)) {
+        return false;
+      }
+      i += 2;
+    } else if (c <= 0x20 || c == 0x7f ||
+               std::string_view("\"'<>\\^`|}").find(static_cast<char>(c)) !=
+                   std::string_view::npos) {
       return false;
     }
   }

@@ -39,4 +39,21 @@ bool IsUriReference(std::string_view value);
 // the end.
 bool IsBase64(std::string_view value);
 
+// RFC 3339 Appendix A duration as JSON Schema (2019-09 on) takes it: "P", then years, months,
+// days in that order, then "T" and hours, minutes, seconds; or weeks alone. Each component is
+// whole digits and optional, but at least one is given and "T" is followed by one. As
+// ajv-formats, components may be skipped ("P1Y1D"); no fractions ("PT0.5S").
+bool IsDuration(std::string_view value);
+
+// RFC 6901 JSON Pointer: empty, or '/'-prefixed tokens where '~' is only "~0" or "~1".
+bool IsJsonPointer(std::string_view value);
+
+// Relative JSON Pointer (draft-bhutton-relative-json-pointer-00): a non-negative integer
+// without leading zeros, an optional "+N" or "-N" index shift, then '#' or a JSON Pointer.
+bool IsRelativeJsonPointer(std::string_view value);
+
+// RFC 6570 URI Template: literals (no space, quotes, '<', '>', '\', '^', '`', '|', '%' only
+// as %XX) and expressions "{" [operator] varname [":" 1-9999 | "*"] *("," ...) "}".
+bool IsUriTemplate(std::string_view value);
+
 }  // namespace conform::validator::internal
