@@ -528,9 +528,29 @@ std::optional<bool> SelectionHolds(const Json& condition, const Json& instance) 
   return holds;
 }
 
-// The schema of member `token` of a value that `schema` describes. `here` is that value when
-// known: then an if/then/else whose `if` it is seen to satisfy (or not) leads into then (else).
-const Json* Step(const Json& schema, const std::string& token, const Json* here) {
+// `schema`, or what its local $ref ("#/definitions/Node": a recursive schema is kept as a
+// reference) names in `root`; a chain is followed a few hops, a dangling one stays as it is.
+const Json& Resolved(const Json& root, const Json& schema) {
+  const Json* node = &schema;
+  for (int hops = 0; hops < 8 && node->is_object(); ++hops) {
+    auto ref = node->find("$ref");
+    if (ref == node->end() || !ref->is_string() || ref->get<std::string>().rfind("#/", 0) != 0) {
+      break;
+    }
+    const Json* target = ValueAt(root, ref->get<std::string>().substr(1));
+    if (target == nullptr) {
+      break;
+    }
+    node = target;
+  }
+  return *node;
+}
+
+// The schema of member `token` of a value that `given` describes (in `root`, whose local $refs
+// are followed). `here` is that value when known: then an if/then/else whose `if` it is seen
+// to satisfy (or not) leads into then (else).
+const Json* Step(const Json& root, const Json& given, const std::string& token, const Json* here) {
+  const Json& schema = Resolved(root, given);
   if (!schema.is_object()) {
     return nullptr;
   }
@@ -557,7 +577,7 @@ const Json* Step(const Json& schema, const std::string& token, const Json* here)
   auto all_of = schema.find("allOf");
   if (all_of != schema.end() && all_of->is_array()) {
     for (const Json& branch : *all_of) {
-      if (const Json* found = Step(branch, token, here)) {
+      if (const Json* found = Step(root, branch, token, here)) {
         return found;
       }
     }
@@ -566,7 +586,7 @@ const Json* Step(const Json& schema, const std::string& token, const Json* here)
     if (std::optional<bool> holds = SelectionHolds(*condition, *here)) {
       auto branch = schema.find(*holds ? "then" : "else");
       if (branch != schema.end()) {
-        if (const Json* found = Step(*branch, token, here)) {
+        if (const Json* found = Step(root, *branch, token, here)) {
           return found;
         }
       }
@@ -600,13 +620,13 @@ const Json* Walk(const Json& schema, std::string_view pointer, const Json* insta
   const Json* current = &schema;
   const Json* here = instance;
   for (const std::string& token : PointerTokens(pointer)) {
-    current = Step(*current, token, here);
+    current = Step(schema, *current, token, here);
     if (current == nullptr) {
       return nullptr;
     }
     here = Member(here, token);
   }
-  return current;
+  return &Resolved(schema, *current);
 }
 
 }  // namespace

@@ -63,8 +63,9 @@ nlohmann::json StructuralSchema(const nlohmann::json& schema);
 std::vector<std::string> SchemaTypes(const nlohmann::json& schema);
 
 // Follows the reference tokens of `pointer` (an instance location) through properties,
-// items, additionalProperties and allOf. Returns nullptr when the location has no schema
-// of its own (e.g. inside anyOf).
+// items, additionalProperties and allOf, and through local $refs into `schema` itself (a
+// compiled schema keeps recursive definitions under "definitions"). Returns nullptr when the
+// location has no schema of its own (e.g. inside anyOf).
 const nlohmann::json* SchemaAt(const nlohmann::json& schema, std::string_view pointer);
 
 // As above for a location in `instance`, which also leads through a translated discriminator
