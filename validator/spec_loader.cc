@@ -196,16 +196,77 @@ enum class SpecFormat { kOpenApi, kMintlify };
 // What a $ref stands for where it is written.
 enum class RefTo { kSchema, kObject };
 
+// What a member of an OpenAPI object is, outside schemas: the one place that says where a
+// document's schemas and its data are, for SchemaChecker (which checks the schemas) and
+// DropData (which removes the data before $refs are resolved).
+struct MemberRole {
+  enum Kind {
+    kData,             // an example or an extension: not the spec's
+    kSchema,           // a schema (`schema`)
+    kSchemaMap,        // names to schemas (the components' `schemas`)
+    kMintlifySchemas,  // the Mintlify rendering's list of alternative schemas
+    kRef,              // a $ref to an OpenAPI object
+    kObjects,          // more of the document: its members are `members`
+  };
+  Kind kind;
+  Members members = Members::kFields;
+};
+
+// `key` is a member of an object whose members are `members`; `parent` is the member that
+// object is the value of (ParentOf). In the Paths and Responses objects an `x-` name is an
+// extension; elsewhere in a map of names it is a name an author chose (a property or header
+// called "example" stays too).
+MemberRole RoleOf(Members members, const std::string& parent, const std::string& key,
+                  const Json& value, SpecFormat format) {
+  const bool extension = key.rfind("x-", 0) == 0;
+  switch (members) {
+    case Members::kNames:
+      if (extension && (parent == "paths" || parent == "responses")) {
+        return {MemberRole::kData};
+      }
+      return {MemberRole::kObjects, Members::kFields};
+    case Members::kGroups:
+      if (extension || key == "examples") {
+        return {MemberRole::kData};
+      }
+      return key == "schemas" ? MemberRole{MemberRole::kSchemaMap}
+                              : MemberRole{MemberRole::kObjects, Members::kNames};
+    case Members::kFields:
+      break;
+  }
+  if (extension || key == "example" || key == "examples") {
+    return {MemberRole::kData};
+  }
+  if (key == "$ref") {
+    return {MemberRole::kRef};
+  }
+  if ((key == "schema" || key == "schemaArray") && value.is_array() &&
+      format == SpecFormat::kMintlify) {
+    return {MemberRole::kMintlifySchemas};
+  }
+  if (key == "schema") {
+    return {MemberRole::kSchema};
+  }
+  if (key == "components" || key == "callbacks" || (key == "parameters" && value.is_object())) {
+    return {MemberRole::kObjects, Members::kGroups};
+  }
+  return {MemberRole::kObjects, MapsNames(key) ? Members::kNames : Members::kFields};
+}
+
+// The `parent` of the members of `key`'s value: the key, except under a group, whose entries
+// are names of the author's (components/responses/x-a is a response called "x-a").
+std::string ParentOf(Members members, const std::string& key) {
+  return members == Members::kGroups ? "" : key;
+}
+
 // Annotations and extensions are data, not OpenAPI objects or schemas: an example may hold a
 // member called "$ref" or "schema" of its own (Shutterstock's and Microsoft Graph's specs), an
-// `x-` extension a $ref into another extension (Spotify's). DropData removes them, where they
-// are keywords and not names an author chose (a property or header called "example" stays),
-// from what the operations say before its $refs are resolved: nothing reads them. (The
-// SchemaChecker skips them on its own.)
+// `x-` extension a $ref into another extension (Spotify's). DropData removes them (RoleOf says
+// where they are) from what the operations say before its $refs are resolved: nothing reads
+// them. (The SchemaChecker skips them by the same rules.)
 void DropSchemaData(Json& schema);
 
-// `parent` is the member `node` is the value of: in the Paths and Responses objects an `x-`
-// name is an extension, elsewhere in a map of names it is a name.
+// `parent` as RoleOf takes it.
 void DropData(Json& node, Members members, const std::string& parent) {
   if (node.is_array()) {
     for (Json& item : node) {
@@ -218,32 +279,25 @@ void DropData(Json& node, Members members, const std::string& parent) {
   }
   std::vector<std::string> dropped;
   for (auto& [key, value] : node.items()) {
-    const bool extension = key.rfind("x-", 0) == 0;
-    if (members == Members::kNames) {
-      if (extension && (parent == "paths" || parent == "responses")) {
+    const MemberRole role = RoleOf(members, parent, key, value, SpecFormat::kOpenApi);
+    switch (role.kind) {
+      case MemberRole::kData:
         dropped.push_back(key);
-      } else {
-        DropData(value, Members::kFields, key);
-      }
-    } else if (members == Members::kGroups) {
-      if (key == "examples") {
-        dropped.push_back(key);
-      } else if (key == "schemas" && value.is_object()) {
-        for (auto& [name, schema] : value.items()) {
+        break;
+      case MemberRole::kSchema:
+        DropSchemaData(value);
+        break;
+      case MemberRole::kSchemaMap:
+      case MemberRole::kMintlifySchemas:
+        for (Json& schema : value) {
           DropSchemaData(schema);
         }
-      } else {
-        DropData(value, Members::kNames, "");  // component names, not status codes or paths
-      }
-    } else if (extension || key == "example" || key == "examples") {
-      dropped.push_back(key);
-    } else if (key == "schema") {
-      DropSchemaData(value);
-    } else if (key == "components" || key == "callbacks" ||
-               (key == "parameters" && value.is_object())) {
-      DropData(value, Members::kGroups, key);
-    } else {
-      DropData(value, MapsNames(key) ? Members::kNames : Members::kFields, key);
+        break;
+      case MemberRole::kRef:
+        break;
+      case MemberRole::kObjects:
+        DropData(value, role.members, ParentOf(members, key));
+        break;
     }
   }
   for (const std::string& key : dropped) {
@@ -308,7 +362,7 @@ class SchemaChecker {
   SchemaChecker(const Document& doc, SpecFormat format) : doc_(doc), format_(format) {}
 
   Status Check() {
-    if (Status checked = Walk(doc_.root, "", Members::kFields); !checked) {
+    if (Status checked = Walk(doc_.root, "", Members::kFields, ""); !checked) {
       return checked;
     }
     while (!pending_.empty()) {
@@ -316,7 +370,7 @@ class SchemaChecker {
       pending_.pop_back();
       const Json& node = **internal::FindPointer(doc_.root, pointer);
       Status checked = to == RefTo::kSchema ? CheckSchema(node, pointer, "the schema")
-                                            : Walk(node, pointer, Members::kFields);
+                                            : Walk(node, pointer, Members::kFields, "");
       if (!checked) {
         return checked;
       }
@@ -347,10 +401,12 @@ class SchemaChecker {
     }
   }
 
-  Status Walk(const Json& node, const std::string& pointer, Members members) {
+  // `parent` as RoleOf takes it.
+  Status Walk(const Json& node, const std::string& pointer, Members members,
+              const std::string& parent) {
     if (node.is_array()) {
       for (size_t i = 0; i < node.size(); ++i) {
-        if (Status checked = Walk(node[i], AppendPointer(pointer, i), members); !checked) {
+        if (Status checked = Walk(node[i], AppendPointer(pointer, i), members, parent); !checked) {
           return checked;
         }
       }
@@ -361,29 +417,26 @@ class SchemaChecker {
     }
     for (const auto& [key, value] : node.items()) {
       std::string at = AppendPointer(pointer, key);
+      const MemberRole role = RoleOf(members, parent, key, value, format_);
       Status checked = OkStatus();
-      if (members == Members::kNames) {
-        checked = Walk(value, at, Members::kFields);
-      } else if (members == Members::kGroups) {
-        if (key == "examples" || key.rfind("x-", 0) == 0) {
-          continue;  // data: an example's value is not the spec's
-        }
-        checked = key == "schemas" ? CheckSchemaMap(value, at, "'schemas'")
-                                   : Walk(value, at, Members::kNames);
-      } else if (key.rfind("x-", 0) == 0 || key == "example" || key == "examples") {
-        continue;  // data
-      } else if (key == "$ref") {
-        Follow(value, RefTo::kObject);
-      } else if ((key == "schema" || key == "schemaArray") && value.is_array() &&
-                 format_ == SpecFormat::kMintlify) {
-        checked = CheckMintlifySchemas(value, at);
-      } else if (key == "schema") {
-        checked = CheckSchema(value, at, "'schema'");
-      } else if (key == "components" || key == "callbacks" ||
-                 (key == "parameters" && value.is_object())) {
-        checked = Walk(value, at, Members::kGroups);
-      } else {
-        checked = Walk(value, at, MapsNames(key) ? Members::kNames : Members::kFields);
+      switch (role.kind) {
+        case MemberRole::kData:
+          break;
+        case MemberRole::kSchema:
+          checked = CheckSchema(value, at, "'" + key + "'");
+          break;
+        case MemberRole::kSchemaMap:
+          checked = CheckSchemaMap(value, at, "'" + key + "'");
+          break;
+        case MemberRole::kMintlifySchemas:
+          checked = CheckMintlifySchemas(value, at);
+          break;
+        case MemberRole::kRef:
+          Follow(value, RefTo::kObject);
+          break;
+        case MemberRole::kObjects:
+          checked = Walk(value, at, role.members, ParentOf(members, key));
+          break;
       }
       if (!checked) {
         return checked;

@@ -485,12 +485,14 @@ TEST(SpecLoader, PatternThatIsNotARegexIsRefused) {
 // Each of these refused a spec: an `x-` member of Paths read as a path (Apicurio), a "$ref"
 // inside an example value resolved (Shutterstock), a "schema" member of an example checked as
 // a schema (Microsoft Graph, Azure), a $ref inside an extension followed into another one that
-// is a list (Spotify).
+// is a list (Spotify). An extension of Paths or Responses holding a "schema" member was checked
+// as one (`schema: 3` refused the spec) while the loader dropped it: one RoleOf says it now.
 TEST(SpecLoader, ExamplesAndExtensionsAreNotReadAsTheSpec) {
   constexpr char kSpec[] = R"(openapi: 3.0.3
 info: {title: data, version: '1'}
 paths:
   x-codegen-contextRoot: /apicurio
+  x-codegen-defaults: {schema: 3}
   /things:
     get:
       operationId: ListThings
@@ -501,7 +503,7 @@ paths:
           schema: {type: string}
           example: {$ref: '#/components/schemas/Thing/example'}
       responses:
-        x-ratelimit: {anything: [1]}
+        x-ratelimit: {anything: [1], schema: {type: 7}}
         '200':
           description: ok
           content:
