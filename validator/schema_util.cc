@@ -548,10 +548,13 @@ const Json& Resolved(const Json& root, const Json& schema) {
 
 // The schema of member `token` of a value that `given` describes (in `root`, whose local $refs
 // are followed). `here` is that value when known: then an if/then/else whose `if` it is seen
-// to satisfy (or not) leads into then (else).
-const Json* Step(const Json& root, const Json& given, const std::string& token, const Json* here) {
+// to satisfy (or not) leads into then (else). `depth` bounds allOf and then/else nesting: with
+// $refs followed, `A: {allOf: [{$ref: A}]}` would recurse for ever.
+const Json* Step(const Json& root, const Json& given, const std::string& token, const Json* here,
+                 int depth = 0) {
+  constexpr int kMaxDepth = 64;
   const Json& schema = Resolved(root, given);
-  if (!schema.is_object()) {
+  if (!schema.is_object() || depth > kMaxDepth) {
     return nullptr;
   }
   auto properties = schema.find("properties");
@@ -577,7 +580,7 @@ const Json* Step(const Json& root, const Json& given, const std::string& token, 
   auto all_of = schema.find("allOf");
   if (all_of != schema.end() && all_of->is_array()) {
     for (const Json& branch : *all_of) {
-      if (const Json* found = Step(root, branch, token, here)) {
+      if (const Json* found = Step(root, branch, token, here, depth + 1)) {
         return found;
       }
     }
@@ -586,7 +589,7 @@ const Json* Step(const Json& root, const Json& given, const std::string& token, 
     if (std::optional<bool> holds = SelectionHolds(*condition, *here)) {
       auto branch = schema.find(*holds ? "then" : "else");
       if (branch != schema.end()) {
-        if (const Json* found = Step(root, *branch, token, here)) {
+        if (const Json* found = Step(root, *branch, token, here, depth + 1)) {
           return found;
         }
       }

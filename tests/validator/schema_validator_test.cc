@@ -211,6 +211,21 @@ TEST(SchemaValidator, RecursiveSchemasValidateThroughDefinitions) {
                                  Field(&SchemaViolation::pointer, "/children/0/children/0/name")));
 }
 
+// SchemaAt (what the schema wants at a finding's location) follows the $refs a compiled schema
+// keeps for recursive definitions, and a definition that is only itself ends, not recursing.
+TEST(SchemaUtil, SchemaAtFollowsDefinitionsAndEndsOnASchemaThatIsOnlyItself) {
+  Json schema = Json::parse(R"({"$ref": "#/definitions/Node", "definitions": {
+      "Node": {"properties": {"children": {"items": {"$ref": "#/definitions/Node"}},
+                              "kind": {"enum": ["a"]}}},
+      "Self": {"allOf": [{"$ref": "#/definitions/Self"}]}}})");
+  const Json* kind = SchemaAt(schema, "/children/0/children/1/kind");
+  ASSERT_NE(kind, nullptr);
+  EXPECT_EQ(*kind, Json::parse(R"({"enum": ["a"]})"));
+  Json self = schema;
+  self["$ref"] = "#/definitions/Self";
+  EXPECT_EQ(SchemaAt(self, "/a/b"), nullptr);
+}
+
 TEST(SchemaValidator, StringFormatsBeyondDatesAreChecked) {
   Json node = Json::parse(R"({"type": "object", "properties": {
       "id": {"type": "string", "format": "uuid"},
