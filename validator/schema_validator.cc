@@ -125,7 +125,7 @@ std::string_view FormatExpectation(Format format) {
     case Format::kByte:
       return "RFC 4648 base64, e.g. aGVsbG8=";
     case Format::kDuration:
-      return "an RFC 3339 (ISO 8601) duration, e.g. P1DT12H or PT90S";
+      return "an RFC 3339 Appendix A duration (whole numbers), e.g. P1DT12H or PT90S";
     case Format::kJsonPointer:
       return "an RFC 6901 JSON Pointer, e.g. /items/0/name";
     case Format::kRelativeJsonPointer:

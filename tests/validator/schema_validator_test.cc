@@ -231,18 +231,22 @@ TEST(SchemaValidator, StringFormatsBeyondDatesAreChecked) {
       "id": {"type": "string", "format": "uuid"},
       "owner": {"type": "string", "format": "email"},
       "site": {"type": "string", "format": "uri"},
-      "tint": {"type": "string", "format": "color"}}})");
+      "tint": {"type": "string", "format": "color"},
+      "ttl": {"type": "string", "format": "duration"}}})");
   auto compiled = SchemaValidator::Compile(node, Json::object());
   ASSERT_THAT(compiled, IsOk());
   EXPECT_THAT((*compiled)->Validate(Json::parse(
                   R"({"id": "3f2c9a1e-8b7d-4c2a-9e1f-0a1b2c3d4e5f", "owner": "ann@example.com",
-                      "site": "https://example.com", "tint": "?"})")),
+                      "site": "https://example.com", "tint": "?", "ttl": "PT90S"})")),
               IsEmpty());
-  auto found = (*compiled)->Validate(
-      Json::parse(R"({"id": "17", "owner": "ann", "site": "developer.github.com", "tint": "?"})"));
+  auto found = (*compiled)->Validate(Json::parse(
+      R"({"id": "17", "owner": "ann", "site": "developer.github.com", "tint": "?", "ttl": "PT0.5S"})"));
   ASSERT_THAT(found, ElementsAre(Field(&SchemaViolation::pointer, "/id"),
                                  Field(&SchemaViolation::pointer, "/owner"),
-                                 Field(&SchemaViolation::pointer, "/site")));
+                                 Field(&SchemaViolation::pointer, "/site"),
+                                 Field(&SchemaViolation::pointer, "/ttl")));
+  // ISO 8601 allows a fraction; JSON Schema's duration (RFC 3339 Appendix A) does not: say so.
+  EXPECT_THAT(found[3].expected, HasSubstr("Appendix A duration (whole numbers)"));
   EXPECT_EQ(found[0].check_id, "response.schema.format");
   EXPECT_EQ(found[0].message, "value is not a valid uuid");
   EXPECT_THAT(found[0].expected, HasSubstr("RFC 4122 UUID"));
