@@ -89,6 +89,22 @@ struct CheckSuite::State {
     return std::any_of(ids.begin(), ids.end(), [this](std::string_view id) { return Selected(id); });
   }
 
+  // Whether a scenario sends its requests: when one of its own checks is selected, or a check
+  // judged on whatever every scenario sees (each response, each walk) is. Without the second,
+  // `--checks response.error.shape` passed having seen no error, and `--checks
+  // page_walk.disjoint` walked no ordering with ties.
+  bool Runs(std::initializer_list<std::string_view> ids) const {
+    return JudgesEveryScenario() || AnySelected(ids);
+  }
+
+  bool JudgesEveryScenario() const {
+    return std::any_of(AllChecks().begin(), AllChecks().end(), [this](const CheckInfo& check) {
+      return Selected(check.id) &&
+             (check.id.rfind("response.", 0) == 0 || check.id == "page_walk.terminates" ||
+              check.id == "page_walk.disjoint" || check.id == "page_walk.complete");
+    });
+  }
+
   CheckOutcome& Outcome(std::string_view id) {
     auto found = outcomes.find(id);
     if (found == outcomes.end()) {
@@ -276,7 +292,8 @@ struct CheckSuite::State {
   }
 
   void ChangingPageSizeWalk() {
-    if (!AnySelected({"page_walk.consistent_page_sizes", "page_walk.complete", "token.page_size_change"})) {
+    if (!Runs(
+            {"page_walk.consistent_page_sizes", "page_walk.complete", "token.page_size_change"})) {
       return;
     }
     charge_to = "page_walk.consistent_page_sizes";
@@ -337,7 +354,7 @@ struct CheckSuite::State {
   void PageSizeChecks() {
     int64_t n = static_cast<int64_t>(items.size());
     bool total_known = reference.complete();
-    if (AnySelected({"page_size.default", "page_size.default_filled"})) {
+    if (Runs({"page_size.default", "page_size.default_filled"})) {
       charge_to = "page_size.default";
       for (const std::optional<std::string>& size : {std::optional<std::string>(), std::optional<std::string>("0")}) {
         traffic::Exchange exchange = Get(main, {.page_size = size});
@@ -372,7 +389,7 @@ struct CheckSuite::State {
         }
       }
     }
-    if (Selected("page_size.maximum")) {
+    if (Runs({"page_size.maximum"})) {
       charge_to = "page_size.maximum";
       for (const char* size : {"201", "1000", "2147483647"}) {
         traffic::Exchange exchange = Get(main, {.page_size = std::string(size)});
@@ -392,7 +409,7 @@ struct CheckSuite::State {
         }
       }
     }
-    if (Selected("page_size.invalid_rejected")) {
+    if (Runs({"page_size.invalid_rejected"})) {
       charge_to = "page_size.invalid_rejected";
       for (const char* size : {"-1", "-200", "abc", "1.5"}) {
         ExpectInvalidArgument("page_size.invalid_rejected", main, {.page_size = std::string(size)},
@@ -429,7 +446,7 @@ struct CheckSuite::State {
       }
       return;
     }
-    if (Selected("order.fields")) {
+    if (Runs({"order.fields"})) {
       charge_to = "order.fields";
       std::vector<std::string> refused;
       size_t judged = 0;
@@ -476,7 +493,7 @@ struct CheckSuite::State {
         time_field = field;
       }
     }
-    if (Selected("order.multi_key")) {
+    if (Runs({"order.multi_key"})) {
       charge_to = "order.multi_key";
       std::vector<std::string> orders;
       if (enum_field != nullptr && time_field != nullptr) {
@@ -519,7 +536,7 @@ struct CheckSuite::State {
         Skip("order.multi_key", "the contract has no pair of sortable fields to combine");
       }
     }
-    if (Selected("order.whitespace") && time_field != nullptr) {
+    if (Runs({"order.whitespace"}) && time_field != nullptr) {
       charge_to = "order.whitespace";
       std::string tidy = time_field->path + " desc,name";
       std::string spaced = "  " + time_field->path + "   desc ,  name ";
@@ -543,7 +560,7 @@ struct CheckSuite::State {
     } else if (time_field == nullptr) {
       Skip("order.whitespace", "the contract has no sortable timestamp to order by");
     }
-    if (Selected("order.unknown_field_rejected")) {
+    if (Runs({"order.unknown_field_rejected"})) {
       charge_to = "order.unknown_field_rejected";
       ExpectInvalidArgument("order.unknown_field_rejected", main, {.order_by = "conformNoSuchField"},
                             "orderBy=conformNoSuchField");
@@ -654,7 +671,8 @@ struct CheckSuite::State {
   }
 
   void FilterChecks() {
-    if (!AnySelected({"filter.sound", "filter.complete", "total_size.filtered", "filter.invalid_rejected"})) {
+    if (!Runs({"filter.sound", "filter.complete", "total_size.filtered",
+               "filter.invalid_rejected"})) {
       return;
     }
     if (op.list->filter_param.empty()) {
@@ -663,7 +681,7 @@ struct CheckSuite::State {
       }
       return;
     }
-    if (AnySelected({"filter.sound", "filter.complete", "total_size.filtered"})) {
+    if (Runs({"filter.sound", "filter.complete", "total_size.filtered"})) {
       charge_to = "filter.sound";
       std::vector<std::string> filters = FiltersFromData();
       size_t accepted = 0;
@@ -705,7 +723,7 @@ struct CheckSuite::State {
         }
       }
     }
-    if (Selected("filter.invalid_rejected")) {
+    if (Runs({"filter.invalid_rejected"})) {
       charge_to = "filter.invalid_rejected";
       std::string some_field = op.catalog.fields().empty() ? "name" : op.catalog.fields().front().path;
       const std::vector<std::pair<std::string, std::string>> invalid = {
@@ -741,8 +759,8 @@ struct CheckSuite::State {
   }
 
   void TokenChecks() {
-    if (!AnySelected({"token.binding", "token.invalid_rejected", "token.other_account_rejected",
-                      "auth.token_is_not_credentials"})) {
+    if (!Runs({"token.binding", "token.invalid_rejected", "token.other_account_rejected",
+               "auth.token_is_not_credentials"})) {
       return;
     }
     charge_to = "token.binding";
@@ -774,7 +792,7 @@ struct CheckSuite::State {
     }
     if (Selected("token.binding") && !orders && !filters && !masks) {
       Skip("token.binding", "the operation has no filter, orderBy or readMask parameter to bind a token to");
-    } else if (Selected("token.binding")) {
+    } else if (Runs({"token.binding"})) {
       // The token of `base`, sent with one parameter changed to `value`.
       auto expect_refused = [&](std::optional<std::string> ListQuery::*parameter, const std::string& value,
                                 const std::string& what) {
@@ -794,7 +812,7 @@ struct CheckSuite::State {
         expect_refused(&ListQuery::read_mask, "name", "a page token with another readMask");
       }
     }
-    if (Selected("token.invalid_rejected")) {
+    if (Runs({"token.invalid_rejected"})) {
       charge_to = "token.invalid_rejected";
       std::string tampered = *token;
       size_t middle = tampered.size() / 2;
@@ -815,7 +833,7 @@ struct CheckSuite::State {
         ExpectInvalidArgument("token.invalid_rejected", main, query, what);
       }
     }
-    if (Selected("auth.token_is_not_credentials") && op.bearer_auth) {
+    if (Runs({"auth.token_is_not_credentials"}) && op.bearer_auth) {
       charge_to = "auth.token_is_not_credentials";
       ListQuery query = base;
       query.page_size = "2";
@@ -827,7 +845,7 @@ struct CheckSuite::State {
     }
     if (Selected("token.other_account_rejected") && !HasAccountInPath()) {
       Skip("token.other_account_rejected", "the operation's path names no account (" + op.path + ")");
-    } else if (Selected("token.other_account_rejected")) {
+    } else if (Runs({"token.other_account_rejected"})) {
       charge_to = "token.other_account_rejected";
       ListQuery query = base;
       query.page_size = "2";
@@ -893,12 +911,12 @@ struct CheckSuite::State {
       }
       return;
     }
-    if (Selected("auth.missing_credentials")) {
+    if (Runs({"auth.missing_credentials"})) {
       charge_to = "auth.missing_credentials";
       ExpectStatus("auth.missing_credentials", MakeListRequest(op, anonymous, {}), 401, "a request without credentials",
                    "401 UNAUTHENTICATED");
     }
-    if (Selected("auth.invalid_credentials")) {
+    if (Runs({"auth.invalid_credentials"})) {
       charge_to = "auth.invalid_credentials";
       ListTarget wrong = anonymous;
       wrong.headers.push_back({"Authorization", "Bearer conform-invalid-key-0f3a9c"});
@@ -920,7 +938,7 @@ struct CheckSuite::State {
       return;
     }
     ListTarget other = OtherTarget(*target.other_account, *target.other_api_key);
-    if (Selected("auth.other_account_denied")) {
+    if (Runs({"auth.other_account_denied"})) {
       charge_to = "auth.other_account_denied";
       ListTarget their_key_our_account = main;
       their_key_our_account.headers = other.headers;
@@ -933,7 +951,7 @@ struct CheckSuite::State {
                    "account '" + *target.other_account + "' read with the key of '" + target.account + "'",
                    "403 PERMISSION_DENIED");
     }
-    if (Selected("auth.account_isolation")) {
+    if (Runs({"auth.account_isolation"})) {
       charge_to = "auth.account_isolation";
       Walk theirs = WalkAll(other, {}, {PageSizeText(options.max_page_size)}, options.max_pages_per_walk);
       std::unordered_set<std::string> ours;
@@ -966,7 +984,7 @@ struct CheckSuite::State {
       Skip("read_mask.unknown_path", "the operation has no readMask parameter");
       return;
     }
-    if (Selected("read_mask.equivalent_all")) {
+    if (Runs({"read_mask.equivalent_all"})) {
       charge_to = "read_mask.equivalent_all";
       std::string size = std::to_string(std::min<int64_t>(10, options.max_page_size));
       traffic::Exchange absent = Get(main, {.page_size = size});
@@ -1001,7 +1019,7 @@ struct CheckSuite::State {
         Get(main, {.page_size = size, .read_mask = mask});
       }
     }
-    if (Selected("read_mask.unknown_path")) {
+    if (Runs({"read_mask.unknown_path"})) {
       charge_to = "read_mask.unknown_path";
       traffic::Exchange exchange = Get(main, {.read_mask = "name,conformNoSuchField"});
       if (!stopped) {
@@ -1054,7 +1072,7 @@ struct CheckSuite::State {
   }
 
   void IdempotenceChecks() {
-    if (!Selected("reads.idempotent")) {
+    if (!Runs({"reads.idempotent"})) {
       return;
     }
     charge_to = "reads.idempotent";

@@ -399,6 +399,12 @@ std::string StatusLine(const traffic::Exchange& exchange) {
     return exchange.error;
   }
   std::string text = std::to_string(exchange.response.status);
+  // A success of megabytes is a page, not a google.rpc.Status: parsing it only to find none
+  // took seconds for each line naming a 10 MB answer. Errors are named whatever their size.
+  constexpr size_t kLargestSuccessParsed = 64 * 1024;
+  if (exchange.response.status < 300 && exchange.response.body.size() > kLargestSuccessParsed) {
+    return text;
+  }
   Json body = Json::parse(exchange.response.body, nullptr, false);
   if (std::optional<RpcStatus> status = ReadRpcStatus(body)) {
     if (status->shape == RpcStatus::Shape::kGrpcGateway && !RpcCodeName(status->code).empty()) {

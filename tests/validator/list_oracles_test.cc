@@ -64,6 +64,26 @@ std::vector<std::string> Ids(const std::vector<Finding>& findings) {
   return ids;
 }
 
+TEST(StatusLine, NamesAnErrorsCodeWhateverItsSizeButDoesNotReadALargePage) {
+  traffic::Exchange error;
+  error.response.status = 400;
+  error.response.body =
+      Json{{"code", 3}, {"message", std::string(100 * 1024, 'm')}, {"details", Json::array()}}
+          .dump();
+  EXPECT_EQ(StatusLine(error), "400 INVALID_ARGUMENT");
+  traffic::Exchange small_success = error;
+  small_success.response.status = 200;
+  small_success.response.body = R"({"code": 3, "message": "bad", "details": []})";
+  EXPECT_EQ(StatusLine(small_success), "200 INVALID_ARGUMENT");  // an error answered with 200
+  traffic::Exchange page = error;
+  page.response.status = 200;
+  page.response.body = Json{{"dpoJobs", Json::array({Job(std::string(100 * 1024, 'j'))})}}.dump();
+  EXPECT_EQ(StatusLine(page), "200");
+  traffic::Exchange unanswered;
+  unanswered.error = "connection refused";
+  EXPECT_EQ(StatusLine(unanswered), "connection refused");
+}
+
 TEST(ReadPage, ReadsItemsTokenTotalAndRequestedSize) {
   Page page = MakePage({Job("a"), Job("b")}, "t", 5, 2);
   EXPECT_TRUE(page.ok());
