@@ -113,10 +113,20 @@ Result<RecordMode> ParseRecordMode(std::string_view text) {
                          "' (none, once, new_episodes, all)");
 }
 
-std::string FindingLogLine(const validator::Finding& finding, std::string_view request) {
+namespace {
+
+// "response.schema.type /totalSize: ...": the check, where, and what; in the log line and the
+// 502 body's message alike.
+std::string FindingHeadline(const validator::Finding& finding) {
   std::string where = finding.json_pointer.empty() ? "" : " " + finding.json_pointer;
+  return finding.check_id + where + ": " + finding.message;
+}
+
+}  // namespace
+
+std::string FindingLogLine(const validator::Finding& finding, std::string_view request) {
   return "conform record: finding " + std::string(validator::LevelName(finding.level)) + " " +
-         finding.check_id + where + ": " + finding.message + " [" + std::string(request) + "]";
+         FindingHeadline(finding) + " [" + std::string(request) + "]";
 }
 
 std::string_view RecordModeName(RecordMode mode) {
@@ -465,8 +475,7 @@ struct Session::Impl {
       LogBorrowed(FindingLogLine(finding, request_text));
       if (fails) {
         if (first_failing.empty()) {
-          std::string where = finding.json_pointer.empty() ? "" : " " + finding.json_pointer;
-          first_failing = finding.check_id + where + ": " + finding.message;
+          first_failing = FindingHeadline(finding);
         }
         details.push_back({{"@type", "type.googleapis.com/conform.Finding"},
                            {"checkId", finding.check_id},

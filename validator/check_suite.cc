@@ -44,18 +44,19 @@ std::optional<std::string> AtOtherOffset(const std::string& text) {
 
 }  // namespace
 
-bool CheckSelected(const SuiteOptions& options, std::string_view id) {
-  auto matches = [id](const std::string& pattern) {
+bool CheckNamedIn(const std::vector<std::string>& patterns, std::string_view id) {
+  return std::any_of(patterns.begin(), patterns.end(), [id](const std::string& pattern) {
     std::string_view p = pattern;
     if (p.size() >= 2 && p.substr(p.size() - 2) == ".*") {
       p.remove_suffix(2);
     }
     return id == p || (id.size() > p.size() && id.substr(0, p.size()) == p && id[p.size()] == '.');
-  };
-  if (!options.include.empty() && std::none_of(options.include.begin(), options.include.end(), matches)) {
-    return false;
-  }
-  return std::none_of(options.exclude.begin(), options.exclude.end(), matches);
+  });
+}
+
+bool CheckSelected(const SuiteOptions& options, std::string_view id) {
+  return (options.include.empty() || CheckNamedIn(options.include, id)) &&
+         !CheckNamedIn(options.exclude, id);
 }
 
 struct CheckSuite::State {
@@ -90,11 +91,18 @@ struct CheckSuite::State {
   }
 
   // Whether a scenario sends its requests: when one of its own checks is selected, or a check
-  // judged on whatever every scenario sees (each response, each walk) is. Without the second,
-  // `--checks response.error.shape` passed having seen no error, and `--checks
-  // page_walk.disjoint` walked no ordering with ties.
+  // judged on whatever every scenario sees (each response, each walk) is and the scenario's
+  // checks were not excluded by name. Without the second, `--checks response.error.shape`
+  // passed having seen no error, and `--checks page_walk.disjoint` walked no ordering with
+  // ties; without the last, `--exclude-checks order` still sent orderBy.
   bool Runs(std::initializer_list<std::string_view> ids) const {
-    return JudgesEveryScenario() || AnySelected(ids);
+    if (AnySelected(ids)) {
+      return true;
+    }
+    bool excluded = std::any_of(ids.begin(), ids.end(), [this](std::string_view id) {
+      return CheckNamedIn(options.exclude, id);
+    });
+    return !excluded && JudgesEveryScenario();
   }
 
   bool JudgesEveryScenario() const {

@@ -53,7 +53,9 @@ struct SuiteResult {
   std::vector<std::string> errors;
 };
 
-// Whether `id` is selected by the include/exclude lists (exact ids or dotted prefixes).
+// Whether `id` is one of `patterns` (exact ids, dotted prefixes, or prefixes ending ".*").
+bool CheckNamedIn(const std::vector<std::string>& patterns, std::string_view id);
+// Whether `id` is selected by the include/exclude lists.
 bool CheckSelected(const SuiteOptions& options, std::string_view id);
 
 class CheckSuite {

@@ -216,7 +216,7 @@ struct MemberRole {
 // object is the value of (ParentOf). In the Paths and Responses objects an `x-` name is an
 // extension; elsewhere in a map of names it is a name an author chose (a property or header
 // called "example" stays too).
-MemberRole RoleOf(Members members, const std::string& parent, const std::string& key,
+MemberRole RoleOf(Members members, std::string_view parent, const std::string& key,
                   const Json& value, SpecFormat format) {
   const bool extension = key.rfind("x-", 0) == 0;
   switch (members) {
@@ -255,8 +255,9 @@ MemberRole RoleOf(Members members, const std::string& parent, const std::string&
 
 // The `parent` of the members of `key`'s value: the key, except under a group, whose entries
 // are names of the author's (components/responses/x-a is a response called "x-a").
-std::string ParentOf(Members members, const std::string& key) {
-  return members == Members::kGroups ? "" : key;
+// A view of `key`: the member names of the document outlive every walk of it.
+std::string_view ParentOf(Members members, const std::string& key) {
+  return members == Members::kGroups ? std::string_view() : std::string_view(key);
 }
 
 // Annotations and extensions are data, not OpenAPI objects or schemas: an example may hold a
@@ -267,7 +268,7 @@ std::string ParentOf(Members members, const std::string& key) {
 void DropSchemaData(Json& schema);
 
 // `parent` as RoleOf takes it.
-void DropData(Json& node, Members members, const std::string& parent) {
+void DropData(Json& node, Members members, std::string_view parent) {
   if (node.is_array()) {
     for (Json& item : node) {
       DropData(item, members, parent);
@@ -403,7 +404,7 @@ class SchemaChecker {
 
   // `parent` as RoleOf takes it.
   Status Walk(const Json& node, const std::string& pointer, Members members,
-              const std::string& parent) {
+              std::string_view parent) {
     if (node.is_array()) {
       for (size_t i = 0; i < node.size(); ++i) {
         if (Status checked = Walk(node[i], AppendPointer(pointer, i), members, parent); !checked) {

@@ -144,5 +144,40 @@ TEST(CheckSuite, A404WithoutAnAccountInThePathNamesTheCollection) {
   EXPECT_THAT(result.error().message, ::testing::Not(HasSubstr("account 'x'")));
 }
 
+// Runs the suite on ListDpoJobs against a server with no jobs (every answer an empty page) and
+// returns every query it sent.
+std::vector<std::string> QueriesSentFor(const SuiteOptions& options) {
+  static const Contract contract = *EmbeddedContract();
+  std::vector<std::string> queries;
+  auto empty_page = [&queries](const traffic::Request& request) {
+    queries.push_back(request.url.substr(std::min(request.url.size(), request.url.find('?') + 1)));
+    return Answer(request, 200, {{"dpoJobs", Json::array()}, {"totalSize", 0}});
+  };
+  CheckSuite suite(contract, contract.operations.front(), empty_page,
+                   {.base_url = "http://jobs.test", .account = "acme", .api_key = "k"}, options);
+  auto result = suite.Run();
+  EXPECT_TRUE(result.ok()) << result.error().message;
+  return queries;
+}
+
+// Whether the order.unknown_field_rejected scenario ran: no other sends this orderBy.
+bool OrderScenarioRan(const std::vector<std::string>& queries) {
+  return std::any_of(queries.begin(), queries.end(), [](const std::string& query) {
+    return query.find("orderBy=conformNoSuchField") != std::string::npos;
+  });
+}
+
+TEST(CheckSuite, ACheckOfEveryResponseRunsEveryScenarioThatIsNotExcluded) {
+  EXPECT_FALSE(OrderScenarioRan(QueriesSentFor({.include = {"page_size.default"}})));
+  // response.schema judges every response, so the order scenarios' answers are its evidence.
+  EXPECT_TRUE(OrderScenarioRan(QueriesSentFor({.include = {"response.schema"}})));
+  EXPECT_TRUE(OrderScenarioRan(QueriesSentFor({.include = {"page_walk.disjoint"}})));
+  // Unless the user left them out.
+  EXPECT_FALSE(
+      OrderScenarioRan(QueriesSentFor({.include = {"response.schema"}, .exclude = {"order"}})));
+  EXPECT_FALSE(OrderScenarioRan(QueriesSentFor({.exclude = {"order"}})));
+  EXPECT_TRUE(OrderScenarioRan(QueriesSentFor({})));
+}
+
 }  // namespace
 }  // namespace conform::validator

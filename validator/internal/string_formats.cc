@@ -9,6 +9,14 @@ namespace {
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The end of the run of digits that starts at `at` (`at` itself when there is none).
+size_t SkipDigits(std::string_view text, size_t at) {
+  while (at < text.size() && IsDigit(text[at])) {
+    ++at;
+  }
+  return at;
+}
 bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
@@ -230,10 +238,7 @@ namespace {
 
 // Reads "<digits><designator>" at `at` when the designator is `designator`; advances `at`.
 bool TakeComponent(std::string_view text, size_t& at, char designator) {
-  size_t end = at;
-  while (end < text.size() && IsDigit(text[end])) {
-    ++end;
-  }
+  const size_t end = SkipDigits(text, at);
   if (end == at || end >= text.size() || text[end] != designator) {
     return false;
   }
@@ -279,13 +284,9 @@ bool IsVarspec(std::string_view text) {
     return IsVarname(text);
   }
   std::string_view length = text.substr(colon + 1);
-  if (length.empty() || length.size() > 4 || length[0] == '0') {
+  if (length.empty() || length.size() > 4 || length[0] == '0' ||
+      SkipDigits(length, 0) != length.size()) {
     return false;
-  }
-  for (char c : length) {
-    if (!IsDigit(c)) {
-      return false;
-    }
   }
   return IsVarname(text.substr(0, colon));
 }
@@ -344,9 +345,7 @@ bool IsJsonPointer(std::string_view value) {
 bool IsRelativeJsonPointer(std::string_view value) {
   auto take_integer = [&value](size_t& at) {
     const size_t start = at;
-    while (at < value.size() && IsDigit(value[at])) {
-      ++at;
-    }
+    at = SkipDigits(value, at);
     return at > start && (value[start] != '0' || at == start + 1);
   };
   size_t at = 0;
