@@ -159,8 +159,10 @@ struct CheckSuite::State {
     }
   }
 
-  // Every request goes through here: counted, and every response judged on its own.
-  traffic::Exchange Send(const traffic::Request& request) {
+  // Every request goes through here: counted, and every response judged on its own. With
+  // `parsed_body`, the body the judge parsed is handed back (FetchPage reads pages from it).
+  traffic::Exchange Send(const traffic::Request& request,
+                         std::optional<Json>* parsed_body = nullptr) {
     if (stopped) {
       traffic::Exchange none;
       none.request = request;
@@ -186,9 +188,14 @@ struct CheckSuite::State {
       return exchange;
     }
     ++responses_checked;
-    ExchangeVerdict verdict = validator->Check(exchange);
+    ExchangeVerdict verdict =
+        validator->Check(exchange, parsed_body != nullptr ? ExchangeValidator::KeepBody::kYes
+                                                          : ExchangeValidator::KeepBody::kNo);
     for (Finding& finding : verdict.findings) {
       Add(std::move(finding));
+    }
+    if (parsed_body != nullptr) {
+      *parsed_body = std::move(verdict.body);
     }
     if (exchange.response.status >= 500) {
       Finding finding = MakeFinding("response.no_5xx", "the server answered " + StatusLine(exchange));
@@ -204,9 +211,19 @@ struct CheckSuite::State {
     return Send(MakeListRequest(op, where, query));
   }
 
+  Page FetchPage(const traffic::Request& request) {
+    std::optional<Json> body;
+    traffic::Exchange exchange = Send(request, &body);
+    return ReadPage(op, std::move(exchange), std::move(body));
+  }
+
+  Page GetPage(const ListTarget& where, const ListQuery& query) {
+    return FetchPage(MakeListRequest(op, where, query));
+  }
+
   Walk WalkAll(const ListTarget& where, const ListQuery& query, const std::vector<std::optional<std::string>>& sizes,
                size_t max_pages) {
-    SendFn through = [this](const traffic::Request& request) { return Send(request); };
+    FetchPageFn through = [this](const traffic::Request& request) { return FetchPage(request); };
     return WalkPages(op, where, query, sizes, through, {.max_pages = max_pages});
   }
 
@@ -365,8 +382,8 @@ struct CheckSuite::State {
     if (Runs({"page_size.default", "page_size.default_filled"})) {
       charge_to = "page_size.default";
       for (const std::optional<std::string>& size : {std::optional<std::string>(), std::optional<std::string>("0")}) {
-        traffic::Exchange exchange = Get(main, {.page_size = size});
-        Page page = ReadPage(op, exchange);
+        Page page = GetPage(main, {.page_size = size});
+        const traffic::Exchange& exchange = page.exchange;
         std::string what = size ? "pageSize=0" : "no pageSize";
         if (!page.ok()) {
           if (!stopped) {
@@ -400,8 +417,8 @@ struct CheckSuite::State {
     if (Runs({"page_size.maximum"})) {
       charge_to = "page_size.maximum";
       for (const char* size : {"201", "1000", "2147483647"}) {
-        traffic::Exchange exchange = Get(main, {.page_size = std::string(size)});
-        Page page = ReadPage(op, exchange);
+        Page page = GetPage(main, {.page_size = std::string(size)});
+        const traffic::Exchange& exchange = page.exchange;
         if (stopped) {
           return;
         }
@@ -758,8 +775,7 @@ struct CheckSuite::State {
   std::optional<std::string> TokenFor(const ListQuery& query) {
     ListQuery first = query;
     first.page_size = "2";
-    traffic::Exchange exchange = Get(main, first);
-    Page page = ReadPage(op, exchange);
+    Page page = GetPage(main, first);
     if (!page.ok() || !page.has_more()) {
       return std::nullopt;
     }
@@ -995,11 +1011,11 @@ struct CheckSuite::State {
     if (Runs({"read_mask.equivalent_all"})) {
       charge_to = "read_mask.equivalent_all";
       std::string size = std::to_string(std::min<int64_t>(10, options.max_page_size));
-      traffic::Exchange absent = Get(main, {.page_size = size});
-      Page plain = ReadPage(op, absent);
+      Page plain = GetPage(main, {.page_size = size});
+      const traffic::Exchange& absent = plain.exchange;
       for (const char* mask : {"*", ""}) {
-        traffic::Exchange exchange = Get(main, {.page_size = size, .read_mask = std::string(mask)});
-        Page page = ReadPage(op, exchange);
+        Page page = GetPage(main, {.page_size = size, .read_mask = std::string(mask)});
+        const traffic::Exchange& exchange = page.exchange;
         if (stopped || !plain.ok()) {
           return;
         }
@@ -1086,13 +1102,13 @@ struct CheckSuite::State {
     charge_to = "reads.idempotent";
     ListQuery query{.page_size = "5"};
     for (int round = 0; round < 2; ++round) {
-      traffic::Exchange first = Get(main, query);
-      traffic::Exchange second = Get(main, query);
+      Page a = GetPage(main, query);
+      Page b = GetPage(main, query);
       if (stopped) {
         return;
       }
-      Page a = ReadPage(op, first);
-      Page b = ReadPage(op, second);
+      const traffic::Exchange& first = a.exchange;
+      const traffic::Exchange& second = b.exchange;
       bool same = first.response.status == second.response.status && a.items == b.items &&
                   a.total_size == b.total_size && a.has_more() == b.has_more();
       if (!same) {

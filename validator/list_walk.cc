@@ -33,7 +33,8 @@ traffic::Request MakeListRequest(const Operation& op, const ListTarget& target, 
   return request;
 }
 
-Page ReadPage(const Operation& op, traffic::Exchange exchange) {
+Page ReadPage(const Operation& op, traffic::Exchange exchange,
+              std::optional<nlohmann::json> parsed_body) {
   Page page;
   page.exchange = std::move(exchange);
   if (auto url = traffic::ParseUrl(page.exchange.request.url); url && op.list) {
@@ -45,7 +46,9 @@ Page ReadPage(const Operation& op, traffic::Exchange exchange) {
       }
     }
   }
-  nlohmann::json body = nlohmann::json::parse(page.exchange.response.body, nullptr, false);
+  nlohmann::json body = parsed_body
+                            ? *std::move(parsed_body)
+                            : nlohmann::json::parse(page.exchange.response.body, nullptr, false);
   if (!body.is_object() || !op.list) {
     return page;
   }
@@ -115,6 +118,15 @@ std::string ItemKey(const nlohmann::json& item) {
 Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& query,
                const std::vector<std::optional<std::string>>& page_sizes, const SendFn& send,
                const WalkLimits& limits) {
+  FetchPageFn fetch = [&op, &send](const traffic::Request& request) {
+    return ReadPage(op, send(request));
+  };
+  return WalkPages(op, target, query, page_sizes, fetch, limits);
+}
+
+Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& query,
+               const std::vector<std::optional<std::string>>& page_sizes, const FetchPageFn& fetch,
+               const WalkLimits& limits) {
   Walk walk;
   walk.query = query;
   walk.query.page_token.reset();
@@ -136,14 +148,15 @@ Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& q
     if (!page_sizes.empty()) {
       current.page_size = page_sizes[std::min(index, page_sizes.size() - 1)];
     }
-    traffic::Exchange exchange = send(MakeListRequest(op, target, current));
+    Page fetched = fetch(MakeListRequest(op, target, current));
+    const traffic::Exchange& exchange = fetched.exchange;
     if (!exchange.error.empty() && exchange.response.status == 0 &&
         exchange.error.find("budget") != std::string::npos) {
       walk.end = WalkEnd::kBudget;
       walk.end_detail = exchange.error;
       return walk;
     }
-    walk.pages.push_back(ReadPage(op, std::move(exchange)));
+    walk.pages.push_back(std::move(fetched));
     const Page& page = walk.pages.back();
     if (!page.ok()) {
       walk.end = WalkEnd::kErrorPage;

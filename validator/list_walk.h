@@ -49,8 +49,11 @@ struct Page {
   bool has_more() const { return next_token.has_value() && !next_token->empty(); }
 };
 
-// Reads a response into a Page (items, token, totalSize) per op.list.
-Page ReadPage(const Operation& op, traffic::Exchange exchange);
+// Reads a response into a Page (items, token, totalSize) per op.list. `parsed_body` is the
+// response body when a caller has parsed it already (the exchange validator does): a page of
+// 200 resources is then not parsed twice.
+Page ReadPage(const Operation& op, traffic::Exchange exchange,
+              std::optional<nlohmann::json> parsed_body = std::nullopt);
 
 enum class WalkEnd {
   kLastPage,  // a page without a next token
@@ -81,6 +84,8 @@ struct WalkLimits {
 };
 
 using SendFn = std::function<traffic::Exchange(const traffic::Request&)>;
+// Sends a request and reads its answer as a page (ReadPage).
+using FetchPageFn = std::function<Page(const traffic::Request&)>;
 
 // Walks from the first page. `page_sizes[i]` is sent on page i (the last entry repeats; an
 // empty list sends no pageSize), so page sizes can change between pages as AIP-158 allows.
@@ -88,6 +93,10 @@ using SendFn = std::function<traffic::Exchange(const traffic::Request&)>;
 // past three times the pages the first page's totalSize implies.
 Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& query,
                const std::vector<std::optional<std::string>>& page_sizes, const SendFn& send,
+               const WalkLimits& limits);
+// The same, for a caller that reads its pages itself.
+Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& query,
+               const std::vector<std::optional<std::string>>& page_sizes, const FetchPageFn& fetch,
                const WalkLimits& limits);
 
 // The resource's identity for duplicate and equality checks: its `name`, else its JSON text.

@@ -96,6 +96,18 @@ TEST(ReadPage, ReadsItemsTokenTotalAndRequestedSize) {
   EXPECT_EQ(page.items_pointer, "/dpoJobs");
 }
 
+TEST(ReadPage, ReadsTheBodyItIsGivenInsteadOfParsingAgain) {
+  Page raw = MakePage({Job("a"), Job("b")}, "t", 5, 2);
+  // What the exchange validator parsed; the text is not read again (here they differ on purpose).
+  Json parsed = {{"dpoJobs", Json::array({Job("c")})}, {"totalSize", 1}};
+  Page page = ReadPage(ListDpoJobs(), raw.exchange, parsed);
+  ASSERT_THAT(page.items, SizeIs(1));
+  EXPECT_EQ(page.items[0]["name"], "accounts/a/dpoJobs/c");
+  EXPECT_EQ(page.total_size, 1);
+  EXPECT_FALSE(page.has_more());
+  EXPECT_THAT(ReadPage(ListDpoJobs(), raw.exchange).items, SizeIs(2));
+}
+
 TEST(CheckDisjoint, ReportsARepeatWithThePagesUpToIt) {
   Walk walk = MakeWalk({MakePage({Job("a"), Job("b")}, "1", 4), MakePage({Job("b"), Job("c")}, std::nullopt, 4, 2, 1)});
   std::vector<Finding> found;
