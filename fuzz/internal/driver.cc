@@ -37,7 +37,8 @@ std::string Driver::CacheKey(const traffic::Request& request) {
   return key;
 }
 
-traffic::Exchange Driver::Send(const traffic::Request& request, CacheUse cache) {
+traffic::Exchange Driver::Send(const traffic::Request& request, CacheUse cache,
+                               std::optional<nlohmann::json>* parsed_body) {
   if (Stopped()) {
     case_stopped_ = in_case_ || case_stopped_;
     traffic::Exchange none;
@@ -50,7 +51,10 @@ traffic::Exchange Driver::Send(const traffic::Request& request, CacheUse cache) 
     if (auto found = cache_.find(key); found != cache_.end()) {
       ++cache_hits_;
       traffic::Exchange replayed = found->second;
-      Judge(replayed);
+      std::optional<nlohmann::json> body = Judge(replayed);
+      if (parsed_body != nullptr) {
+        *parsed_body = std::move(body);
+      }
       return replayed;
     }
   }
@@ -76,27 +80,36 @@ traffic::Exchange Driver::Send(const traffic::Request& request, CacheUse cache) 
       cache_[key] = exchange;
     }
   }
-  Judge(exchange);
+  std::optional<nlohmann::json> body = Judge(exchange);
+  if (parsed_body != nullptr) {
+    *parsed_body = std::move(body);
+  }
   return exchange;
+}
+
+validator::Page Driver::FetchPage(const traffic::Request& request, CacheUse cache) {
+  std::optional<nlohmann::json> body;
+  traffic::Exchange exchange = Send(request, cache, &body);
+  return validator::ReadPage(op_, std::move(exchange), std::move(body));
 }
 
 validator::Page Driver::Get(const validator::ListTarget& target, const validator::ListQuery& query,
                             CacheUse cache) {
-  return validator::ReadPage(op_, Send(validator::MakeListRequest(op_, target, query), cache));
+  return FetchPage(validator::MakeListRequest(op_, target, query), cache);
 }
 
 validator::Walk Driver::Walk(const validator::ListTarget& target, const validator::ListQuery& query,
                              const std::vector<std::optional<std::string>>& page_sizes,
                              size_t max_pages, CacheUse cache) {
-  validator::SendFn through = [this, cache](const traffic::Request& request) {
-    return Send(request, cache);
+  validator::FetchPageFn through = [this, cache](const traffic::Request& request) {
+    return FetchPage(request, cache);
   };
   return validator::WalkPages(op_, target, query, page_sizes, through, {.max_pages = max_pages});
 }
 
-void Driver::Judge(const traffic::Exchange& exchange) {
+std::optional<nlohmann::json> Driver::Judge(const traffic::Exchange& exchange) {
   if (NoResponse(exchange)) {
-    return;
+    return std::nullopt;
   }
   validator::ExchangeVerdict verdict =
       validator_.Check(exchange, validator::ExchangeValidator::KeepBody::kYes);
@@ -118,6 +131,7 @@ void Driver::Judge(const traffic::Exchange& exchange) {
     }
   }
   Add(found);
+  return std::move(verdict.body);
 }
 
 bool Driver::Fails(const Finding& finding) const {

@@ -58,7 +58,9 @@ class Driver {
 
   // Sends `request` (or replays it, see CacheUse) and judges the answer. Once sending has
   // stopped (Stopped()), returns an Exchange with `error` set without sending.
-  traffic::Exchange Send(const traffic::Request& request, CacheUse cache = CacheUse::kReplay);
+  // With `parsed_body`, the body the judge parsed is handed back (pages are read from it).
+  traffic::Exchange Send(const traffic::Request& request, CacheUse cache = CacheUse::kReplay,
+                         std::optional<nlohmann::json>* parsed_body = nullptr);
   // One List request, read as a page.
   validator::Page Get(const validator::ListTarget& target, const validator::ListQuery& query,
                       CacheUse cache = CacheUse::kReplay);
@@ -112,7 +114,10 @@ class Driver {
  private:
   bool Fails(const validator::Finding& finding) const;
   void AddOne(validator::Finding finding);
-  void Judge(const traffic::Exchange& exchange);
+  // Returns the body it parsed, when it was JSON.
+  std::optional<nlohmann::json> Judge(const traffic::Exchange& exchange);
+  // Send, and the answer read as a page from the body Judge parsed (not parsed twice).
+  validator::Page FetchPage(const traffic::Request& request, CacheUse cache);
   std::string CacheKey(const traffic::Request& request);
 
   const validator::Operation& op_;
