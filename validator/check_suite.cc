@@ -77,6 +77,10 @@ struct CheckSuite::State {
   bool stopped = false;  // the target stopped answering or the budget ran out
   std::string stop_reason;
   size_t responses_checked = 0;
+  // What response.error.* and response.read_mask.outside could judge: their notes say so, so a
+  // run that provoked no error, or sent no mask, does not pass them unseen.
+  size_t error_responses_checked = 0;
+  size_t masked_responses_checked = 0;
 
   ListTarget main;       // our account, our key
   ListTarget anonymous;  // our account, no key
@@ -188,6 +192,8 @@ struct CheckSuite::State {
       return exchange;
     }
     ++responses_checked;
+    error_responses_checked += exchange.response.status >= 400 ? 1 : 0;
+    masked_responses_checked += SendsAMask(request) ? 1 : 0;
     ExchangeVerdict verdict =
         validator->Check(exchange, parsed_body != nullptr ? ExchangeValidator::KeepBody::kYes
                                                           : ExchangeValidator::KeepBody::kNo);
@@ -209,6 +215,17 @@ struct CheckSuite::State {
 
   traffic::Exchange Get(const ListTarget& where, const ListQuery& query) {
     return Send(MakeListRequest(op, where, query));
+  }
+
+  // Whether `request` asks for some fields only (a readMask other than "" and "*").
+  bool SendsAMask(const traffic::Request& request) const {
+    if (!op.list || op.list->read_mask_param.empty()) {
+      return false;
+    }
+    auto url = traffic::ParseUrl(request.url);
+    std::optional<std::string> mask =
+        url ? traffic::QueryValue(url->query, op.list->read_mask_param) : std::nullopt;
+    return mask && !mask->empty() && *mask != "*";
   }
 
   Page FetchPage(const traffic::Request& request) {
@@ -1223,7 +1240,12 @@ Result<SuiteResult> CheckSuite::Run() {
       outcome.note = "not run: " + s.stop_reason;
     }
     if (info.id.rfind("response.", 0) == 0 && outcome.note.empty()) {
-      outcome.note = "on " + std::to_string(s.responses_checked) + " responses";
+      outcome.note =
+          info.id.rfind("response.error.", 0) == 0
+              ? "on " + std::to_string(s.error_responses_checked) + " error responses"
+          : info.id == "response.read_mask.outside"
+              ? "on " + std::to_string(s.masked_responses_checked) + " responses to a readMask"
+              : "on " + std::to_string(s.responses_checked) + " responses";
     }
     result.checks.push_back(std::move(outcome));
   }

@@ -160,6 +160,29 @@ std::vector<std::string> QueriesSentFor(const SuiteOptions& options) {
   return queries;
 }
 
+TEST(CheckSuite, NotesOfChecksOfErrorsAndMasksCountTheResponsesTheyCouldJudge) {
+  // A server that answers every request with an empty page: it never errs, so the error checks
+  // pass on nothing, and their notes must say so rather than count every response.
+  const Contract contract = *EmbeddedContract();
+  auto empty_page = [](const traffic::Request& request) {
+    return Answer(request, 200, {{"dpoJobs", Json::array()}, {"totalSize", 0}});
+  };
+  CheckSuite suite(
+      contract, contract.operations.front(), empty_page,
+      {.base_url = "http://jobs.test", .account = "acme", .api_key = "k"},
+      {.include = {"response.error.shape", "response.read_mask.outside", "response.schema.type"}});
+  auto result = suite.Run();
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  std::map<std::string, std::string> notes;
+  for (const CheckOutcome& outcome : result->checks) {
+    notes[outcome.id] = outcome.note;
+  }
+  EXPECT_EQ(notes["response.error.shape"], "on 0 error responses");
+  EXPECT_THAT(notes["response.read_mask.outside"],
+              ::testing::MatchesRegex("on [1-9][0-9]* responses to a readMask"));
+  EXPECT_EQ(notes["response.schema.type"], "on " + std::to_string(result->requests) + " responses");
+}
+
 // Whether the order.unknown_field_rejected scenario ran: no other sends this orderBy.
 bool OrderScenarioRan(const std::vector<std::string>& queries) {
   return std::any_of(queries.begin(), queries.end(), [](const std::string& query) {
