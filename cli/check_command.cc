@@ -1,21 +1,11 @@
 #include "cli/check_command.h"
 
 #include <chrono>
-#include <cstdio>
 
 #include "cli/report.h"
 #include "validator/check_suite.h"
 
 namespace conform::cli {
-namespace {
-
-std::string Fixed(double value, const char* format) {
-  char text[48];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
-
-}  // namespace
 
 CLI::App* RegisterCheck(CLI::App& app, CheckOptions& options) {
   CLI::App* command = app.add_subcommand(
@@ -99,10 +89,7 @@ Result<int> RunCheck(const CheckOptions& options, const Environment& env, std::o
   report.errors = result->errors;
   report.stats.emplace_back("requests", std::to_string(result->requests));
   report.stats.emplace_back("page sizes", page_sizes->origin);
-  report.stats.emplace_back("wall time", Fixed(seconds, "%.2f s"));
-  if (seconds > 0) {
-    report.stats.emplace_back("rate", Fixed(result->requests / seconds, "%.0f requests/s"));
-  }
+  AddTimeStats(report, seconds, static_cast<size_t>(result->requests));
   return EmitReport(std::move(report), options.output, env, out, err);
 }
 

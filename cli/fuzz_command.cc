@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <optional>
 #include <sstream>
 
@@ -19,12 +18,6 @@ namespace conform::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Fixed(double value, const char* format) {
-  char text[48];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
 
 // One line per property on a pipe; one line rewritten in place on a terminal.
 class ProgressPrinter {
@@ -369,11 +362,7 @@ Result<int> RunFuzz(const FuzzOptions& options, const Environment& env, std::ost
                       " requests, " + std::to_string(result->reference_items) + " resources)");
   report.stats.emplace_back(
       "cache hits", std::to_string(result->cache_hits) + " answers replayed while shrinking");
-  report.stats.emplace_back("wall time", Fixed(seconds, "%.2f s"));
-  if (seconds > 0) {
-    report.stats.emplace_back(
-        "rate", Fixed(static_cast<double>(result->requests) / seconds, "%.0f requests/s"));
-  }
+  AddTimeStats(report, seconds, result->requests);
   if (!result->stopped.empty()) {
     report.stats.emplace_back("stopped", result->stopped);
   }

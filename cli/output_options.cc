@@ -1,11 +1,11 @@
 #include "cli/output_options.h"
 
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <optional>
 
+#include "common/ascii.h"
 #include "common/utf8.h"
 
 namespace conform::cli {
@@ -111,10 +111,7 @@ Result<size_t> ParseByteSize(const std::string& text) {
   if (ec != std::errc() || ptr == begin) {
     return InvalidArgument("'" + text + "' is not a size (examples: 1048576, 512k, 32MiB, 1G)");
   }
-  std::string unit(ptr, end);
-  for (char& c : unit) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  std::string unit = AsciiLower(std::string_view(ptr, static_cast<size_t>(end - ptr)));
   size_t multiplier = 1;
   if (unit.empty() || unit == "b") {
     multiplier = 1;

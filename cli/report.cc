@@ -339,6 +339,20 @@ void WriteJson(const Report& report, std::ostream& out) {
   out << document.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
 }
 
+std::string Fixed(double value, const char* format) {
+  char text[48];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+void AddTimeStats(Report& report, double seconds, size_t requests) {
+  report.stats.emplace_back("wall time", Fixed(seconds, "%.2f s"));
+  if (seconds > 0) {
+    report.stats.emplace_back("rate",
+                              Fixed(static_cast<double>(requests) / seconds, "%.0f requests/s"));
+  }
+}
+
 void RedactSecrets(Report& report) {
   const std::vector<std::string> forms = traffic::SecretValueForms(report.secrets);
   if (forms.empty()) {

@@ -53,6 +53,12 @@ struct Report {
   std::vector<std::string> secrets;
 };
 
+// `value` through a printf format of one double: Fixed(1.5, "%.1f s") is "1.5 s".
+std::string Fixed(double value, const char* format);
+
+// The "wall time" row of a live run's stats and, when any time passed, its "rate".
+void AddTimeStats(Report& report, double seconds, size_t requests);
+
 // Every occurrence of a secret of `report.secrets` (8 characters or more), plain or
 // percent-encoded, in any text of the report becomes "[REDACTED]".
 void RedactSecrets(Report& report);

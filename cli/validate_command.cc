@@ -1,7 +1,6 @@
 #include "cli/validate_command.h"
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 
 #include "cli/report.h"
@@ -28,12 +27,6 @@ traffic::InputFormat InputFormatFor(const std::string& name) {
     return traffic::InputFormat::kBodies;
   }
   return traffic::InputFormat::kAuto;
-}
-
-std::string Seconds(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f s", seconds);
-  return text;
 }
 
 }  // namespace
@@ -167,7 +160,7 @@ Result<int> RunValidate(const ValidateOptions& options, const Environment& env, 
                                                 std::to_string(lists.complete_walks) +
                                                 " from first page to last)");
   }
-  report.stats.emplace_back("wall time", Seconds(seconds));
+  report.stats.emplace_back("wall time", Fixed(seconds, "%.2f s"));
 
   // Nothing of the contract's among the inputs: the wrong spec or the wrong files, not a pass.
   // (Exchanges of an operation skipped for their own reason, a redirect or a body the

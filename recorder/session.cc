@@ -22,6 +22,7 @@
 #include "traffic/request_body.h"
 #include "traffic/url.h"
 #include "validator/finding.h"
+#include "validator/rpc_codes.h"
 
 namespace conform::recorder {
 namespace {
@@ -29,11 +30,7 @@ namespace {
 using Json = nlohmann::json;
 using internal::UpstreamFailure;
 
-constexpr int kRpcResourceExhausted = 8;
-constexpr int kRpcUnimplemented = 12;
-constexpr int kRpcInternal = 13;
-constexpr int kRpcUnavailable = 14;
-constexpr int kRpcDeadlineExceeded = 4;
+namespace rpc = validator::rpc;
 constexpr size_t kMaxListed = 100;
 
 bool FileExists(const std::string& path) {
@@ -230,7 +227,7 @@ struct Session::Impl {
                             " has no response: " + recorded.error;
       internal::WriteResponse(
           request, response, 502, ErrorHeaders("recorded-without-response"),
-          JsonBody(internal::RpcErrorBody(kRpcUnavailable, message, Json::array())));
+          JsonBody(internal::RpcErrorBody(rpc::kUnavailable, message, Json::array())));
       return;
     }
     internal::ResponseHeaders replayable =
@@ -253,7 +250,7 @@ struct Session::Impl {
         redactor->Url(OriginForm(request.target)).substr(0, 256));
     internal::WriteResponse(
         request, response, 413, ErrorHeaders("request-body-too-large"),
-        JsonBody(internal::RpcErrorBody(kRpcResourceExhausted, message, Json::array())));
+        JsonBody(internal::RpcErrorBody(rpc::kResourceExhausted, message, Json::array())));
   }
 
   // httplib's error handler: it runs for every response with a status >= 400. Those of a
@@ -313,8 +310,9 @@ struct Session::Impl {
         (nearest.empty() ? std::string() : " (nearest recorded: " + nearest.front().request + ")"));
     traffic::Headers headers = ErrorHeaders("unmatched");
     headers.push_back({"X-Conform-Replay", "unmatched"});
-    internal::WriteResponse(request, response, 501, headers,
-                            JsonBody(internal::RpcErrorBody(kRpcUnimplemented, message, details)));
+    internal::WriteResponse(
+        request, response, 501, headers,
+        JsonBody(internal::RpcErrorBody(rpc::kUnimplemented, message, details)));
   }
 
   void Proxy(const httplib::Request& request, httplib::Response& response,
@@ -378,7 +376,7 @@ struct Session::Impl {
           ErrorHeaders(timeout                                       ? "upstream-timeout"
                        : reply.failure == UpstreamFailure::kTooLarge ? "upstream-body-too-large"
                                                                      : "upstream-unreachable");
-      body = JsonBody(internal::RpcErrorBody(timeout ? kRpcDeadlineExceeded : kRpcUnavailable,
+      body = JsonBody(internal::RpcErrorBody(timeout ? rpc::kDeadlineExceeded : rpc::kUnavailable,
                                              "conform record: " + reply.reason, Json::array()));
       exchange.response = traffic::Response{.status = status, .headers = headers, .body = *body};
       Count([](SessionSummary& s) { ++s.upstream_failures; });
@@ -503,7 +501,7 @@ struct Session::Impl {
     if (failing > 1) {
       message += " (and " + std::to_string(failing - 1) + " more)";
     }
-    return internal::RpcErrorBody(kRpcInternal, message, details);
+    return internal::RpcErrorBody(rpc::kInternal, message, details);
   }
 };
 
@@ -656,7 +654,7 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
         response.status = 500;
         response.set_content(
-            internal::RpcErrorBody(kRpcInternal, "conform: internal error", Json::array()),
+            internal::RpcErrorBody(rpc::kInternal, "conform: internal error", Json::array()),
             "application/json");
       });
   Impl* raw = impl.get();

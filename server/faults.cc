@@ -2,22 +2,14 @@
 
 #include <cstddef>
 
+#include "common/ascii.h"
+
 namespace conform::server {
 namespace {
 
 constexpr std::string_view kSeedPageToken =
     "\"A page token, received from a previous ListDpoJobs call. Provide this to retrieve the "
     "subsequent page.\"";
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 }  // namespace
 
@@ -204,7 +196,7 @@ Result<FaultSet> ParseFaults(const std::vector<std::string>& specs) {
     std::string_view rest = spec;
     while (true) {
       size_t comma = rest.find(',');
-      std::string_view name = Trim(rest.substr(0, comma));
+      std::string_view name = TrimSpacesAndTabs(rest.substr(0, comma));
       if (name.empty()) {
         return InvalidArgument("empty fault name in '" + spec + "' (see --list-faults)");
       }

@@ -19,13 +19,12 @@
 #include "traffic/exchange.h"
 #include "traffic/request_body.h"
 #include "traffic/url.h"
+#include "validator/rpc_codes.h"
 
 namespace conform::server {
 namespace {
 
-constexpr int kCodeInvalidArgument = 3;
-constexpr int kCodeNotFound = 5;
-constexpr int kCodeInternal = 13;
+namespace rpc = validator::rpc;
 
 ApiRequest ToApiRequest(const httplib::Request& request) {
   ApiRequest api;
@@ -106,17 +105,17 @@ struct TransportError {
 TransportError ForStatus(int status) {
   switch (status) {
     case 404:
-      return {kCodeNotFound, "ROUTE_NOT_FOUND", "no such resource"};
+      return {rpc::kNotFound, "ROUTE_NOT_FOUND", "no such resource"};
     case 413:
-      return {kCodeInvalidArgument, "REQUEST_TOO_LARGE",
+      return {rpc::kInvalidArgument, "REQUEST_TOO_LARGE",
               "the request body is larger than 65536 bytes"};
     case 414:
-      return {kCodeInvalidArgument, "REQUEST_TOO_LARGE",
+      return {rpc::kInvalidArgument, "REQUEST_TOO_LARGE",
               "the request line is longer than 8192 bytes; shorten filter, orderBy or readMask"};
     case 500:
-      return {kCodeInternal, "INTERNAL", "internal error"};
+      return {rpc::kInternal, "INTERNAL", "internal error"};
     default:
-      return {kCodeInvalidArgument, "MALFORMED_REQUEST",
+      return {rpc::kInvalidArgument, "MALFORMED_REQUEST",
               "malformed HTTP request (a header line longer than 8192 bytes, or a bad request "
               "line)"};
   }
@@ -229,7 +228,7 @@ Result<std::unique_ptr<RunningServer>> StartServer(ServerOptions options) {
       header_bytes += name.size() + value.size() + 4;
     }
     if (request.headers.size() > kMaxHeaderCount || header_bytes > kMaxHeaderBytes) {
-      Write(list->ErrorResponse(kCodeInvalidArgument, "REQUEST_TOO_LARGE",
+      Write(list->ErrorResponse(rpc::kInvalidArgument, "REQUEST_TOO_LARGE",
                                 "the request headers exceed 100 lines or 65536 bytes"),
             response);
       return;
@@ -259,7 +258,7 @@ Result<std::unique_ptr<RunningServer>> StartServer(ServerOptions options) {
             too_large(response);
             return httplib::Server::HandlerResponse::Handled;
           case DeclaredBody::kMalformed:
-            WriteThenClose(list->ErrorResponse(kCodeInvalidArgument, "MALFORMED_REQUEST",
+            WriteThenClose(list->ErrorResponse(rpc::kInvalidArgument, "MALFORMED_REQUEST",
                                                "malformed Content-Length header"),
                            response);
             return httplib::Server::HandlerResponse::Handled;
@@ -281,7 +280,7 @@ Result<std::unique_ptr<RunningServer>> StartServer(ServerOptions options) {
     if (received > kMaxBodyBytes) {
       too_large(response);
     } else if (!complete) {
-      WriteThenClose(list->ErrorResponse(kCodeInvalidArgument, "MALFORMED_REQUEST",
+      WriteThenClose(list->ErrorResponse(rpc::kInvalidArgument, "MALFORMED_REQUEST",
                                          "malformed request body (a bad chunk, an unknown "
                                          "Content-Encoding, or fewer bytes than declared)"),
                      response);
@@ -305,7 +304,7 @@ Result<std::unique_ptr<RunningServer>> StartServer(ServerOptions options) {
       }));
   http.set_exception_handler(
       [list](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
-        Write(list->ErrorResponse(kCodeInternal, "INTERNAL", "internal error"), response);
+        Write(list->ErrorResponse(rpc::kInternal, "INTERNAL", "internal error"), response);
       });
 
   errno = 0;

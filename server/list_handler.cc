@@ -23,12 +23,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr int kCodeInvalidArgument = 3;
-constexpr int kCodeNotFound = 5;
-constexpr int kCodePermissionDenied = 7;
-constexpr int kCodeUnimplemented = 12;
-constexpr int kCodeInternal = 13;
-constexpr int kCodeUnauthenticated = 16;
+namespace rpc = validator::rpc;
 
 constexpr std::string_view kCollectionPrefix = "/v1/accounts/";
 constexpr std::string_view kCollectionSuffix = "/dpoJobs";
@@ -37,7 +32,7 @@ constexpr size_t kMaxMessage = 600;  // bytes of any error message
 
 // An error on its way to the client.
 struct Failure {
-  int code = kCodeInvalidArgument;
+  int code = rpc::kInvalidArgument;
   std::string reason;  // ErrorInfo.reason, UPPER_SNAKE_CASE
   std::string message;
   Json metadata = Json::object();
@@ -47,7 +42,7 @@ template <typename T>
 using Checked = std::variant<T, Failure>;
 
 Failure InvalidArgumentFailure(std::string reason, std::string message, Json metadata) {
-  return Failure{kCodeInvalidArgument, std::move(reason), std::move(message), std::move(metadata)};
+  return Failure{rpc::kInvalidArgument, std::move(reason), std::move(message), std::move(metadata)};
 }
 
 // `text` clipped for metadata and messages; the JSON writer replaces invalid UTF-8.
@@ -421,7 +416,7 @@ ApiResponse ListHandler::Impl::Error(const Failure& failure) const {
   if (Has(Fault::kContentTypeTextPlain)) {
     response.content_type = "text/plain; charset=utf-8";
   }
-  if (failure.code == kCodeUnauthenticated) {
+  if (failure.code == rpc::kUnauthenticated) {
     response.headers.push_back({"WWW-Authenticate", "Bearer realm=\"conform\""});
   }
   return response;
@@ -431,7 +426,7 @@ ApiResponse ListHandler::Handle(const ApiRequest& request) const {
   try {
     std::optional<std::string_view> account = CollectionAccount(request.path);
     if (!account.has_value()) {
-      return impl_->Error(Failure{kCodeNotFound,
+      return impl_->Error(Failure{rpc::kNotFound,
                                   "ROUTE_NOT_FOUND",
                                   "no resource at " + Quote(request.path) +
                                       "; the collection is /v1/accounts/{account_id}/dpoJobs",
@@ -439,7 +434,7 @@ ApiResponse ListHandler::Handle(const ApiRequest& request) const {
     }
     if (request.method != "GET" && request.method != "HEAD") {
       ApiResponse response =
-          impl_->Error(Failure{kCodeUnimplemented,
+          impl_->Error(Failure{rpc::kUnimplemented,
                                "METHOD_NOT_IMPLEMENTED",
                                "method " + Quote(request.method) + " is not implemented on " +
                                    Quote(request.path) + "; ListDpoJobs is GET",
@@ -449,9 +444,9 @@ ApiResponse ListHandler::Handle(const ApiRequest& request) const {
     }
     return impl_->List(request, *account);
   } catch (const std::exception&) {
-    return impl_->Error(Failure{kCodeInternal, "INTERNAL", "internal error"});
+    return impl_->Error(Failure{rpc::kInternal, "INTERNAL", "internal error"});
   } catch (...) {
-    return impl_->Error(Failure{kCodeInternal, "INTERNAL", "internal error"});
+    return impl_->Error(Failure{rpc::kInternal, "INTERNAL", "internal error"});
   }
 }
 
@@ -467,23 +462,23 @@ Checked<bool> ListHandler::Impl::Authorize(const ApiRequest& request, std::strin
         return true;
       }
     }
-    return Failure{kCodeUnauthenticated, "MISSING_CREDENTIALS",
+    return Failure{rpc::kUnauthenticated, "MISSING_CREDENTIALS",
                    "the request has no Authorization header; send 'Authorization: Bearer "
                    "<API_KEY>'"};
   }
   std::optional<std::string_view> key = BearerKey(*request.authorization);
   if (!key.has_value()) {
-    return Failure{kCodeUnauthenticated, "INVALID_CREDENTIALS",
+    return Failure{rpc::kUnauthenticated, "INVALID_CREDENTIALS",
                    "the Authorization header is not 'Bearer <API_KEY>'"};
   }
   auto owner = key_owner.find(std::string(*key));
   if (owner == key_owner.end()) {
-    return Failure{kCodeUnauthenticated, "INVALID_CREDENTIALS", "the API key is not valid"};
+    return Failure{rpc::kUnauthenticated, "INVALID_CREDENTIALS", "the API key is not valid"};
   }
   // AIP-193: permission is checked before existence, so a key learns nothing about accounts
   // other than its own.
   if (owner->second != account && !Has(Fault::kCrossAccountKey)) {
-    return Failure{kCodePermissionDenied,
+    return Failure{rpc::kPermissionDenied,
                    "PERMISSION_DENIED",
                    "the API key may not list the jobs of account " + Quote(account),
                    {{"account", Clip(account)}}};
@@ -551,7 +546,7 @@ ApiResponse ListHandler::Impl::List(const ApiRequest& request, std::string_view 
     return Error(*denied);
   }
   if (!store->HasAccount(account)) {
-    return Error(Failure{kCodeNotFound,
+    return Error(Failure{rpc::kNotFound,
                          "ACCOUNT_NOT_FOUND",
                          "account " + Quote(account) + " does not exist",
                          {{"account", Clip(account)}}});
@@ -662,7 +657,7 @@ ApiResponse ListHandler::Impl::List(const ApiRequest& request, std::string_view 
     Result<PageToken> decoded = codec.Decode(*params.page_token);
     if (!decoded) {
       if (Has(Fault::kGarbageToken500)) {
-        return Error(Failure{kCodeInternal, "INTERNAL", "internal error"});
+        return Error(Failure{rpc::kInternal, "INTERNAL", "internal error"});
       }
       return Error(
           InvalidArgumentFailure("INVALID_PAGE_TOKEN",
@@ -698,7 +693,7 @@ ApiResponse ListHandler::Impl::List(const ApiRequest& request, std::string_view 
   if (Has(Fault::kUnstableTies)) {
     std::optional<AccountSnapshot> snapshot = store->Snapshot(account);
     if (!snapshot) {
-      return Error(Failure{kCodeNotFound, "ACCOUNT_NOT_FOUND",
+      return Error(Failure{rpc::kNotFound, "ACCOUNT_NOT_FOUND",
                            "account " + Quote(account) + " does not exist"});
     }
     view = internal::BuildView(*snapshot, filter, order, requests.fetch_add(1) + 1);
@@ -715,7 +710,7 @@ ApiResponse ListHandler::Impl::List(const ApiRequest& request, std::string_view 
     if (view == nullptr) {
       std::optional<AccountSnapshot> snapshot = store->Snapshot(account);
       if (!snapshot) {
-        return Error(Failure{kCodeNotFound, "ACCOUNT_NOT_FOUND",
+        return Error(Failure{rpc::kNotFound, "ACCOUNT_NOT_FOUND",
                              "account " + Quote(account) + " does not exist"});
       }
       view = internal::BuildView(*snapshot, filter, order, std::nullopt);

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/utf8.h"
 #include "traffic/connect_errors.h"
 #include "traffic/internal/capped_client.h"
@@ -130,16 +131,6 @@ std::optional<int64_t> ParseImfFixdate(std::string_view text) {
   }
   return DaysFromCivil(year, month, static_cast<unsigned>(day)) * 86'400 + hour * 3'600 +
          minute * 60 + second;
-}
-
-std::string_view TrimSpaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 struct Origin {
@@ -759,7 +750,7 @@ const std::string& HttpClient::BaseUrl() const {
 }
 
 std::optional<Milliseconds> ParseRetryAfter(std::string_view value, SystemClock::time_point now) {
-  value = TrimSpaces(value);
+  value = TrimSpacesAndTabs(value);
   if (value.empty()) {
     return std::nullopt;
   }

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "common/ascii.h"
 #include "traffic/internal/json_text.h"
 #include "traffic/url.h"
 
@@ -11,16 +12,6 @@ namespace conform::traffic {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
 
 bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
@@ -157,9 +148,9 @@ std::string NormalizeJsonKey(std::string_view key) {
 }
 
 bool IsSecretHeader(std::string_view name, const RedactionRules& rules) {
-  std::string lower = Lower(name);
+  std::string lower = AsciiLower(name);
   for (const std::string& rule : rules.headers) {
-    if (Lower(rule) == lower) {
+    if (AsciiLower(rule) == lower) {
       return true;
     }
   }
@@ -299,7 +290,7 @@ Exchange RedactExchange(Exchange exchange, const RedactionRules& rules) {
   exchange.request.headers = RedactHeaders(exchange.request.headers, rules);
   exchange.request.url = RedactUrl(exchange.request.url, rules);
   auto content_type = FindHeader(exchange.request.headers, "content-type");
-  if (content_type && Lower(*content_type).starts_with("application/x-www-form-urlencoded")) {
+  if (content_type && AsciiLower(*content_type).starts_with("application/x-www-form-urlencoded")) {
     exchange.request.body = RedactQueryString(exchange.request.body, rules);
   } else {
     exchange.request.body = RedactBody(exchange.request.body, rules);

@@ -61,13 +61,20 @@ bool CheckSelected(const SuiteOptions& options, std::string_view id) {
 
 struct CheckSuite::State {
   State(const Contract& c, const Operation& o, SendFn s, CheckTarget t, SuiteOptions opts)
-      : contract(c), op(o), send(std::move(s)), target(std::move(t)), options(std::move(opts)) {}
+      : contract(c),
+        op(o),
+        send(std::move(s)),
+        target(std::move(t)),
+        options(std::move(opts)),
+        judges_every_scenario(JudgesEveryScenario()) {}
 
   const Contract& contract;
   const Operation& op;
   SendFn send;
   CheckTarget target;
   SuiteOptions options;
+  // A check judged on whatever every scenario sees is selected (Runs); set once, from options.
+  const bool judges_every_scenario;
 
   std::unique_ptr<ExchangeValidator> validator;
   std::map<std::string, CheckOutcome, std::less<>> outcomes;
@@ -106,7 +113,7 @@ struct CheckSuite::State {
     bool excluded = std::any_of(ids.begin(), ids.end(), [this](std::string_view id) {
       return CheckNamedIn(options.exclude, id);
     });
-    return !excluded && JudgesEveryScenario();
+    return !excluded && judges_every_scenario;
   }
 
   bool JudgesEveryScenario() const {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "aip/read_mask.h"
+#include "common/ascii.h"
 #include "common/utf8.h"
 #include "traffic/url.h"
 #include "validator/internal/document.h"
@@ -98,17 +99,7 @@ bool DeclaresOwnErrorBody(const Json& schema, const Json& definitions) {
 }
 
 std::string MediaTypeOf(std::string_view content_type) {
-  std::string_view bare = content_type.substr(0, content_type.find(';'));
-  while (!bare.empty() && (bare.back() == ' ' || bare.back() == '\t')) {
-    bare.remove_suffix(1);
-  }
-  while (!bare.empty() && (bare.front() == ' ' || bare.front() == '\t')) {
-    bare.remove_prefix(1);
-  }
-  std::string out(bare);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return AsciiLower(TrimSpacesAndTabs(content_type.substr(0, content_type.find(';'))));
 }
 
 bool MediaMatches(const std::string& declared, const std::string& actual) {

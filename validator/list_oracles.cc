@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "aip/values.h"
+#include "common/ascii.h"
 #include "traffic/redact.h"
 #include "validator/exchange_validator.h"
 #include "validator/rpc_codes.h"
@@ -47,13 +48,6 @@ Finding WalkFinding(std::string_view id, std::string message, const Walk& walk, 
   return finding;
 }
 
-std::string Lower(std::string text) {
-  for (char& c : text) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return text;
-}
-
 struct OrderMode {
   aip::EnumOrder enums;
   bool fold_case;
@@ -68,8 +62,8 @@ int CompareKey(const aip::OrderKey& key, const Json& a, const Json& b, const Ord
   }
   int c = 0;
   if (mode.fold_case && std::holds_alternative<std::string>(left) && std::holds_alternative<std::string>(right)) {
-    std::string l = Lower(std::get<std::string>(left));
-    std::string r = Lower(std::get<std::string>(right));
+    std::string l = AsciiLower(std::get<std::string>(left));
+    std::string r = AsciiLower(std::get<std::string>(right));
     c = l < r ? -1 : (l > r ? 1 : 0);
   } else {
     c = aip::CompareValues(left, right, {.enum_order = mode.enums});

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ascii.h"
 #include "validator/rpc_codes.h"
 #include "validator/schema_util.h"
 
@@ -154,10 +155,7 @@ std::optional<int64_t> PositiveInteger(const Json& schema, const char* keyword) 
 // The first number after `keyword` in a sentence of `text` that holds it (case-insensitive):
 // "If unspecified, the default is 50." -> 50 for "default". Sentences end at ". " or a line end.
 std::optional<int64_t> NumberAfter(std::string_view text, std::string_view keyword) {
-  std::string lower(text);
-  for (char& c : lower) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  std::string lower = AsciiLower(text);
   for (size_t at = lower.find(keyword); at != std::string::npos; at = lower.find(keyword, at + 1)) {
     for (size_t i = at + keyword.size(); i < lower.size(); ++i) {
       char c = lower[i];

@@ -619,7 +619,7 @@ const Json* Member(const Json* value, const std::string& token) {
   return nullptr;
 }
 
-const Json* Walk(const Json& schema, std::string_view pointer, const Json* instance) {
+const Json* WalkSchema(const Json& schema, std::string_view pointer, const Json* instance) {
   const Json* current = &schema;
   const Json* here = instance;
   for (const std::string& token : PointerTokens(pointer)) {
@@ -635,11 +635,11 @@ const Json* Walk(const Json& schema, std::string_view pointer, const Json* insta
 }  // namespace
 
 const Json* SchemaAt(const Json& schema, std::string_view pointer) {
-  return Walk(schema, pointer, nullptr);
+  return WalkSchema(schema, pointer, nullptr);
 }
 
 const Json* SchemaAt(const Json& schema, std::string_view pointer, const Json& instance) {
-  return Walk(schema, pointer, &instance);
+  return WalkSchema(schema, pointer, &instance);
 }
 
 }  // namespace conform::validator

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/file.h"
 #include "validator/internal/document.h"
 #include "validator/internal/ref_resolver.h"
@@ -36,12 +37,6 @@ const char* const kMethods[] = {"get", "put", "post", "delete", "options", "head
 std::string Upper(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return text;
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
 }
 
@@ -722,7 +717,7 @@ class Loader {
           }
           for (const auto& [name, scheme] : headers->items()) {
             if (scheme.is_object() && StringOrEmpty(scheme, "type") == "http" &&
-                Lower(StringOrEmpty(scheme, "scheme")) == "bearer") {
+                AsciiLower(StringOrEmpty(scheme, "scheme")) == "bearer") {
               op.bearer_auth = true;
             }
           }
@@ -1032,8 +1027,9 @@ class Loader {
         }
         for (const auto& [name, scopes] : requirement.items()) {
           auto scheme = schemes->find(name);
-          if (scheme != schemes->end() && scheme->is_object() && StringOrEmpty(*scheme, "type") == "http" &&
-              Lower(StringOrEmpty(*scheme, "scheme")) == "bearer") {
+          if (scheme != schemes->end() && scheme->is_object() &&
+              StringOrEmpty(*scheme, "type") == "http" &&
+              AsciiLower(StringOrEmpty(*scheme, "scheme")) == "bearer") {
             op.bearer_auth = true;
           }
         }

@@ -6,26 +6,10 @@
 #include <memory>
 #include <vector>
 
+#include "common/ascii.h"
+
 namespace conform::recorder::internal {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 // window_bits: 15 + 32 detects zlib or gzip; -15 is raw deflate.
 std::optional<std::string> Inflate(std::string_view body, int window_bits, size_t max_bytes) {
@@ -90,7 +74,7 @@ std::vector<std::string> SplitCodings(std::string_view coding) {
   std::vector<std::string> codings;
   while (true) {
     size_t comma = coding.find(',');
-    std::string name = Lower(Trim(coding.substr(0, comma)));
+    std::string name = AsciiLower(TrimSpacesAndTabs(coding.substr(0, comma)));
     if (!name.empty()) {
       codings.push_back(std::move(name));
     }

@@ -14,6 +14,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/ascii.h"
 #include "common/utf8.h"
 #include "recorder/internal/http_glue.h"
 
@@ -28,21 +29,11 @@ constexpr size_t kMaxChunkLine = 4096;  // a chunk size and its extensions
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && IsSpace(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && IsSpace(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 // Whether the comma-separated header value holds `token` (ASCII case-insensitive).
 bool HasToken(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     size_t comma = value.find(',');
-    if (traffic::EqualsIgnoreCase(Trim(value.substr(0, comma)), token)) {
+    if (traffic::EqualsIgnoreCase(TrimSpacesAndTabs(value.substr(0, comma)), token)) {
       return true;
     }
     if (comma == std::string_view::npos) {
@@ -62,7 +53,8 @@ std::string_view LastCoding(const traffic::Headers& headers) {
     }
     std::string_view value = header.value;
     size_t comma = value.rfind(',');
-    std::string_view coding = Trim(comma == std::string_view::npos ? value : value.substr(comma + 1));
+    std::string_view coding =
+        TrimSpacesAndTabs(comma == std::string_view::npos ? value : value.substr(comma + 1));
     if (!coding.empty()) {
       last = coding;
     }
@@ -286,7 +278,7 @@ WireFailure Http1Connection::ReadHead(const WireLimits& limits, WireResponse& re
           response.problem = "a folded line before any header";
           return WireFailure::kMalformed;
         }
-        response.headers.back().value += " " + std::string(Trim(line));
+        response.headers.back().value += " " + std::string(TrimSpacesAndTabs(line));
         continue;
       }
       size_t colon = line.find(':');
@@ -294,8 +286,9 @@ WireFailure Http1Connection::ReadHead(const WireLimits& limits, WireResponse& re
         response.problem = "a header line without \"name:\": \"" + Printable(line.substr(0, 60)) + "\"";
         return WireFailure::kMalformed;
       }
-      response.headers.push_back(
-          traffic::Header{line.substr(0, colon), std::string(Trim(std::string_view(line).substr(colon + 1)))});
+      response.headers.push_back(traffic::Header{
+          line.substr(0, colon),
+          std::string(TrimSpacesAndTabs(std::string_view(line).substr(colon + 1)))});
     }
     if (response.status == 101) {
       response.problem = "101 Switching Protocols: the proxy does not forward upgraded connections";
@@ -400,7 +393,7 @@ WireFailure Http1Connection::ReadChunked(const WireLimits& limits, WireResponse&
     if (WireFailure failure = ReadLine(line, kMaxChunkLine, response); failure != WireFailure::kNone) {
       return failure;
     }
-    std::string_view digits = Trim(std::string_view(line).substr(0, line.find(';')));
+    std::string_view digits = TrimSpacesAndTabs(std::string_view(line).substr(0, line.find(';')));
     uint64_t size = 0;
     auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), size, 16);
     if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "validator/rpc_codes.h"
+
 namespace conform::recorder::internal {
 namespace {
 
@@ -82,9 +84,7 @@ bool IsDecodedByServer(std::string_view coding) {
          traffic::EqualsIgnoreCase(coding, "deflate") || traffic::EqualsIgnoreCase(coding, "br");
 }
 
-constexpr int kRpcInvalidArgument = 3;
-constexpr int kRpcResourceExhausted = 8;
-constexpr int kRpcInternal = 13;
+namespace rpc = validator::rpc;
 
 // A value the client sent, short enough for a message.
 std::string Clip(std::string_view value) {
@@ -197,22 +197,22 @@ Refusal DescribeRefusal(int status, const httplib::Request& request) {
   const bool line_parsed = !request.path.empty();
   const bool headers_read = request.remote_port >= 0;
   if (status == 414) {
-    return {.rpc_code = kRpcResourceExhausted,
+    return {.rpc_code = rpc::kResourceExhausted,
             .marker = "request-line-too-long",
             .message = "the request line is longer than 8192 bytes"};
   }
   if (status == 413) {
-    return {.rpc_code = kRpcResourceExhausted,
+    return {.rpc_code = rpc::kResourceExhausted,
             .marker = "request-body-too-large",
             .message = "the request body is over the limit"};
   }
   if (status == 416) {
-    return {.rpc_code = kRpcInvalidArgument,
+    return {.rpc_code = rpc::kInvalidArgument,
             .marker = "malformed-range",
             .message = "malformed Range header"};
   }
   if (status >= 500) {
-    return {.rpc_code = kRpcInternal,
+    return {.rpc_code = rpc::kInternal,
             .marker = "internal",
             .message = "internal error (the HTTP layer answered " + std::to_string(status) + ")"};
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace conform::aip {
+namespace field_catalog_test {
 namespace {
 
 TEST(FieldCatalog, FindsAddedFieldsAndKeepsOrder) {
@@ -25,4 +26,5 @@ TEST(FieldCatalog, AddReplacesSamePath) {
 }
 
 }  // namespace
+}  // namespace field_catalog_test
 }  // namespace conform::aip

@@ -7,6 +7,7 @@
 #include "tests/aip/test_catalogs.h"
 
 namespace conform::aip {
+namespace filter_property_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -99,4 +100,5 @@ RC_GTEST_PROP(FilterProperty, EqualAndNotEqualAreComplementsOnSetValues, ()) {
 }
 
 }  // namespace
+}  // namespace filter_property_test
 }  // namespace conform::aip

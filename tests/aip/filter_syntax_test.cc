@@ -10,6 +10,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::aip {
+namespace filter_syntax_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -453,4 +454,5 @@ TEST(FilterSyntaxBuilders, FloatLiteralsReadBackExactly) {
 }
 
 }  // namespace
+}  // namespace filter_syntax_test
 }  // namespace conform::aip

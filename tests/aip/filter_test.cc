@@ -10,6 +10,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::aip {
+namespace filter_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -439,4 +440,5 @@ TEST(FilterToLiteral, ProducesLiteralsThatCheckAgainstTheirField) {
 }
 
 }  // namespace
+}  // namespace filter_test
 }  // namespace conform::aip

@@ -10,6 +10,7 @@
 #include "tests/aip/test_catalogs.h"
 
 namespace conform::aip {
+namespace order_by_property_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -147,4 +148,5 @@ RC_GTEST_PROP(ReadMaskProperty, PrintedMaskParsesBackToTheSameMask, ()) {
 }
 
 }  // namespace
+}  // namespace order_by_property_test
 }  // namespace conform::aip

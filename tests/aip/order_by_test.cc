@@ -11,6 +11,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::aip {
+namespace order_by_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -218,4 +219,5 @@ TEST(OrderByTieBreaker, AppendsNameUnlessPresent) {
 }
 
 }  // namespace
+}  // namespace order_by_test
 }  // namespace conform::aip

@@ -10,6 +10,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::aip {
+namespace read_mask_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -149,4 +150,5 @@ TEST(ReadMaskCoverage, MessagePathCoversItsSubfields) {
 }
 
 }  // namespace
+}  // namespace read_mask_test
 }  // namespace conform::aip

@@ -16,6 +16,7 @@
 #include "tests/aip/test_catalogs.h"
 
 namespace conform::aip {
+namespace robustness_property_test {
 namespace {
 
 // Text made of grammar-relevant tokens mixed with arbitrary bytes.
@@ -266,4 +267,5 @@ RC_GTEST_PROP(AipTimeProperty, FormattedDurationsParseBack, ()) {
 }
 
 }  // namespace
+}  // namespace robustness_property_test
 }  // namespace conform::aip

@@ -5,6 +5,7 @@
 #include <string>
 
 namespace conform::aip {
+namespace time_test {
 namespace {
 
 struct TimestampCase {
@@ -136,4 +137,5 @@ TEST(AipTime, FormatsDurations) {
 }
 
 }  // namespace
+}  // namespace time_test
 }  // namespace conform::aip

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 namespace conform::aip {
+namespace values_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -166,4 +167,5 @@ TEST(AipValues, DescribesValuesForMessages) {
 }
 
 }  // namespace
+}  // namespace values_test
 }  // namespace conform::aip

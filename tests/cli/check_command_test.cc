@@ -25,6 +25,7 @@
 #include "tests/support/test_server.h"
 
 namespace conform::cli {
+namespace check_command_test {
 namespace {
 
 using ::testing::AllOf;
@@ -527,4 +528,5 @@ TEST(CheckCommand, JunitHasOneTestcasePerCheck) {
 }
 
 }  // namespace
+}  // namespace check_command_test
 }  // namespace conform::cli

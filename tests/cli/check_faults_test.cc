@@ -24,6 +24,7 @@ inline void PrintTo(const FaultInfo& info, std::ostream* out) { *out << info.nam
 }  // namespace conform::server
 
 namespace conform::cli {
+namespace check_faults_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -132,4 +133,5 @@ INSTANTIATE_TEST_SUITE_P(ReferenceServer, WholeSuiteCatchesFault,
                          ::testing::ValuesIn(FaultsOfWalks()), FaultName);
 
 }  // namespace
+}  // namespace check_faults_test
 }  // namespace conform::cli

@@ -30,6 +30,7 @@
 #include "traffic/url.h"
 
 namespace conform::cli {
+namespace record_replay_test {
 namespace {
 
 using ::testing::AllOf;
@@ -378,4 +379,5 @@ TEST(RecordReplay, APageWalkRecordedReplaysIdenticallyAndValidates) {
 }
 
 }  // namespace
+}  // namespace record_replay_test
 }  // namespace conform::cli

@@ -10,6 +10,7 @@
 #include "common/utf8.h"
 
 namespace conform::cli {
+namespace report_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -150,4 +151,5 @@ TEST(Report, RedactSecretsReplacesKeysPlainAndPercentEncoded) {
 }
 
 }  // namespace
+}  // namespace report_test
 }  // namespace conform::cli

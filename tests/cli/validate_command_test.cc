@@ -24,6 +24,7 @@
 #include "traffic/har.h"
 
 namespace conform::cli {
+namespace validate_command_test {
 namespace {
 
 using ::testing::AllOf;
@@ -486,4 +487,5 @@ TEST(ChecksCommand, DocsTableIsTheCommandsOutput) {
 }
 
 }  // namespace
+}  // namespace validate_command_test
 }  // namespace conform::cli

@@ -19,6 +19,7 @@
 #include "traffic/har.h"
 
 namespace conform::cli {
+namespace validate_faults_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -167,4 +168,5 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 }  // namespace
+}  // namespace validate_faults_test
 }  // namespace conform::cli

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 namespace conform {
+namespace file_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -59,4 +60,5 @@ TEST_F(ReadFileTest, MissingFilesAndDirectoriesAreNamed) {
 }
 
 }  // namespace
+}  // namespace file_test
 }  // namespace conform

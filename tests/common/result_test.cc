@@ -8,6 +8,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform {
+namespace result_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -53,4 +54,5 @@ TEST(Result, ErrorCodeNamesAreGoogleRpcNames) {
 }
 
 }  // namespace
+}  // namespace result_test
 }  // namespace conform

@@ -6,6 +6,7 @@
 #include <string>
 
 namespace conform {
+namespace utf8_test {
 namespace {
 
 TEST(Utf8, AcceptsTextAndRejectsEachIllFormedShape) {
@@ -56,4 +57,5 @@ RC_GTEST_PROP(Printable, AlwaysValidUtf8WithoutControls, (const std::string& tex
 }
 
 }  // namespace
+}  // namespace utf8_test
 }  // namespace conform

@@ -9,6 +9,7 @@
 #include "tests/fuzz/fuzz_test_util.h"
 
 namespace conform::fuzz::internal {
+namespace driver_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -168,4 +169,5 @@ TEST(Driver, ADeadlineStopsNewCases) {
 }
 
 }  // namespace
+}  // namespace driver_test
 }  // namespace conform::fuzz::internal

@@ -19,6 +19,7 @@
 #include "tests/support/test_server.h"
 
 namespace conform::cli {
+namespace fuzz_command_test {
 namespace {
 
 using ::testing::AllOf;
@@ -318,4 +319,5 @@ TEST(FuzzCommand, UnreachableTargetIsExitThree) {
 }
 
 }  // namespace
+}  // namespace fuzz_command_test
 }  // namespace conform::cli

@@ -14,6 +14,7 @@
 #include "tests/support/test_names.h"
 
 namespace conform::fuzz {
+namespace fuzz_properties_test {
 namespace {
 
 using testing::Contract;
@@ -198,4 +199,5 @@ INSTANTIATE_TEST_SUITE_P(ReferenceServer, FuzzFindsFault, ::testing::ValuesIn(Fa
                          });
 
 }  // namespace
+}  // namespace fuzz_properties_test
 }  // namespace conform::fuzz

@@ -17,6 +17,7 @@
 #include "tests/fuzz/fuzz_test_util.h"
 
 namespace conform::fuzz {
+namespace generators_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -270,4 +271,5 @@ TEST(SmallerFilters, TriesEachOperandThenEachListWithOneLeftOut) {
 }
 
 }  // namespace
+}  // namespace generators_test
 }  // namespace conform::fuzz

@@ -24,6 +24,7 @@
 #include "traffic/har.h"
 
 namespace conform::recorder {
+namespace cassette_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -264,4 +265,5 @@ TEST(Cassette, MalformedHarIsAnErrorNamingTheFile) {
 }
 
 }  // namespace
+}  // namespace cassette_test
 }  // namespace conform::recorder

@@ -27,6 +27,7 @@
 #include "tests/support/temp_dir.h"
 
 namespace conform::recorder {
+namespace crash_test {
 namespace {
 
 using ::testing::EndsWith;
@@ -317,4 +318,5 @@ TEST(CrashSafety, SigtermWithAnExchangeThatNeverEndsExitsAfterTheGracePeriod) {
 }
 
 }  // namespace
+}  // namespace crash_test
 }  // namespace conform::recorder

@@ -16,6 +16,7 @@
 #include "tests/recorder/loopback.h"
 
 namespace conform::recorder::internal {
+namespace http1_client_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -259,4 +260,5 @@ TEST(Http1Client, APooledConnectionTheUpstreamClosedIsNotA502) {
 }
 
 }  // namespace
+}  // namespace http1_client_test
 }  // namespace conform::recorder::internal

@@ -10,6 +10,7 @@
 #include <string>
 
 namespace conform::recorder::internal {
+namespace json_redact_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -114,4 +115,5 @@ TEST(JsonRedact, NothingSecretMeansNoCopy) {
 }
 
 }  // namespace
+}  // namespace json_redact_test
 }  // namespace conform::recorder::internal

@@ -13,6 +13,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::recorder {
+namespace matcher_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -145,4 +146,5 @@ TEST(RecordMode, ParsesTheVcrNames) {
 }
 
 }  // namespace
+}  // namespace matcher_test
 }  // namespace conform::recorder

@@ -30,6 +30,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::recorder {
+namespace proxy_test {
 namespace {
 
 using testing::ClientFor;
@@ -1100,4 +1101,5 @@ TEST(Proxy, BadOptionsAreErrors) {
 }
 
 }  // namespace
+}  // namespace proxy_test
 }  // namespace conform::recorder

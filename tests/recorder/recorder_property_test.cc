@@ -19,6 +19,7 @@
 #include "traffic/redact.h"
 
 namespace conform::recorder {
+namespace recorder_property_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -287,4 +288,5 @@ RC_GTEST_PROP(RecorderProperties, ACassetteCutAtAnyByteLoadsEveryCompleteEntry, 
 }
 
 }  // namespace
+}  // namespace recorder_property_test
 }  // namespace conform::recorder

@@ -13,6 +13,7 @@
 #include "traffic/redact.h"
 
 namespace conform::recorder {
+namespace redactor_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -215,4 +216,5 @@ TEST(Redactor, BadRulesAreRejected) {
 }
 
 }  // namespace
+}  // namespace redactor_test
 }  // namespace conform::recorder

@@ -20,6 +20,7 @@
 #include "traffic/har.h"
 
 namespace conform::recorder {
+namespace replay_test {
 namespace {
 
 using testing::ClientFor;
@@ -444,4 +445,5 @@ TEST(Replay, RequestsHttplibRefusesGetJsonErrorsAndOverLimitOnesAreCounted) {
 }
 
 }  // namespace
+}  // namespace replay_test
 }  // namespace conform::recorder

@@ -8,6 +8,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::server {
+namespace data_file_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -116,4 +117,5 @@ TEST(LoadJobsFile, MissingFileIsNotFound) {
 }
 
 }  // namespace
+}  // namespace data_file_test
 }  // namespace conform::server

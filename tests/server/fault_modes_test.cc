@@ -21,6 +21,7 @@
 #include "validator/exchange_validator.h"
 
 namespace conform::server {
+namespace fault_modes_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -367,4 +368,5 @@ TEST(FaultModes, EveryProbeNamesAKnownFault) {
 }
 
 }  // namespace
+}  // namespace fault_modes_test
 }  // namespace conform::server

@@ -12,6 +12,7 @@
 #include "validator/finding.h"
 
 namespace conform::server {
+namespace faults_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -67,4 +68,5 @@ TEST(ParseFaults, RejectsUnknownAndEmptyNames) {
 }
 
 }  // namespace
+}  // namespace faults_test
 }  // namespace conform::server

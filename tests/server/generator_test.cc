@@ -12,6 +12,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::server {
+namespace generator_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -95,4 +96,5 @@ TEST(PopulateGenerated, CreatesTheThreeAccounts) {
 }
 
 }  // namespace
+}  // namespace generator_test
 }  // namespace conform::server

@@ -26,6 +26,7 @@
 #include "validator/rpc_codes.h"
 
 namespace conform::server {
+namespace http_server_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -498,4 +499,5 @@ TEST_F(DataFileTest, InvalidFileFailsToStartWithFileAndLine) {
 }
 
 }  // namespace
+}  // namespace http_server_test
 }  // namespace conform::server

@@ -18,6 +18,7 @@
 #include "validator/rpc_codes.h"
 
 namespace conform::server {
+namespace list_handler_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -528,4 +529,5 @@ TEST(ListHandlerCreateTest, ShortSecretIsRejected) {
 }
 
 }  // namespace
+}  // namespace list_handler_test
 }  // namespace conform::server

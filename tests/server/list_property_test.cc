@@ -20,6 +20,7 @@
 #include "tests/server/server_test_util.h"
 
 namespace conform::server {
+namespace list_property_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -418,4 +419,5 @@ RC_GTEST_PROP(ListProperty, PagesStayExactWhileJobsAreCreatedAndDeleted, ()) {
 }
 
 }  // namespace
+}  // namespace list_property_test
 }  // namespace conform::server

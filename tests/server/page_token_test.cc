@@ -9,6 +9,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::server {
+namespace page_token_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -104,4 +105,5 @@ TEST(Base64Url, DecodesOnlyCanonicalText) {
 }
 
 }  // namespace
+}  // namespace page_token_test
 }  // namespace conform::server

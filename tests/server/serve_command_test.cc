@@ -14,6 +14,7 @@
 #include "traffic/http_client.h"
 
 namespace conform::cli {
+namespace serve_command_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -109,4 +110,5 @@ TEST(ServeCommand, ServesAndPrintsUrlAccountsKeysAndCurl) {
 }
 
 }  // namespace
+}  // namespace serve_command_test
 }  // namespace conform::cli

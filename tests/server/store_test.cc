@@ -10,6 +10,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::server {
+namespace store_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -103,4 +104,5 @@ TEST(JobStore, ConcurrentWritersAndReadersStayConsistent) {
 }
 
 }  // namespace
+}  // namespace store_test
 }  // namespace conform::server

@@ -6,6 +6,7 @@
 #include <string>
 
 namespace conform::traffic {
+namespace curl_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -113,4 +114,5 @@ TEST(CurlCommand, MultiLineLayoutAndBinaryBodies) {
 }
 
 }  // namespace
+}  // namespace curl_test
 }  // namespace conform::traffic

@@ -14,6 +14,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::traffic {
+namespace har_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -546,4 +547,5 @@ TEST(RecoverHar, RejectsTextThatIsNotAStreamOrIsCorruptInTheMiddle) {
 }
 
 }  // namespace
+}  // namespace har_test
 }  // namespace conform::traffic

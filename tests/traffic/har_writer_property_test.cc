@@ -16,6 +16,7 @@
 #include "traffic/internal/json_escape.h"
 
 namespace conform::traffic {
+namespace har_writer_property_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -91,4 +92,5 @@ RC_GTEST_PROP(HarWriterProperties, AnEntryLineIsTheDumpOfHarEntry, ()) {
 }
 
 }  // namespace
+}  // namespace har_writer_property_test
 }  // namespace conform::traffic

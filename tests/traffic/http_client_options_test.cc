@@ -8,6 +8,7 @@
 #include "traffic/http_client.h"
 
 namespace conform::traffic {
+namespace http_client_options_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -69,4 +70,5 @@ TEST(HttpClientCreate, NormalisesTheBaseUrl) {
 }
 
 }  // namespace
+}  // namespace http_client_options_test
 }  // namespace conform::traffic

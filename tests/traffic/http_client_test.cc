@@ -33,6 +33,7 @@
 #include "tests/support/test_server.h"
 
 namespace conform::traffic {
+namespace http_client_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -633,4 +634,5 @@ TEST(HttpClient, VerifiesTlsUnlessToldOtherwise) {
 }
 
 }  // namespace
+}  // namespace http_client_test
 }  // namespace conform::traffic

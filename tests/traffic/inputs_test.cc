@@ -13,6 +13,7 @@
 #include "traffic/har.h"
 
 namespace conform::traffic {
+namespace inputs_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -213,4 +214,5 @@ TEST_F(InputsTest, ExpandInputsReportsMissingPathsAndEmptyDirectories) {
 }
 
 }  // namespace
+}  // namespace inputs_test
 }  // namespace conform::traffic

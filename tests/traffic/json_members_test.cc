@@ -5,6 +5,7 @@
 #include <string>
 
 namespace conform::traffic {
+namespace json_members_test {
 namespace {
 
 std::string DuplicateOf(std::string_view text) {
@@ -57,4 +58,5 @@ TEST(JsonPaths, PointerEscapesAndDottedPathReadsAsWritten) {
 }
 
 }  // namespace
+}  // namespace json_members_test
 }  // namespace conform::traffic

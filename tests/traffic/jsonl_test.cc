@@ -10,6 +10,7 @@
 #include "tests/support/result_matchers.h"
 
 namespace conform::traffic {
+namespace jsonl_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -399,4 +400,5 @@ RC_GTEST_PROP(ExchangeJsonLine, ReadJsonlOfExchangeJsonLineIsIdentity, ()) {
 }
 
 }  // namespace
+}  // namespace jsonl_test
 }  // namespace conform::traffic

@@ -7,6 +7,7 @@
 #include <string>
 
 namespace conform::traffic {
+namespace redact_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -147,9 +148,11 @@ TEST(RedactExchange, SecretsNeverAppearAnywhere) {
 }
 
 }  // namespace
+}  // namespace redact_test
 }  // namespace conform::traffic
 
 namespace conform::traffic {
+namespace redact_test {
 namespace {
 
 TEST(RedactByValue, ARequestsSecretsAreFoundInItsHeadersCookiesAndQuery) {
@@ -179,4 +182,5 @@ TEST(RedactByValue, FormsSkipShortValuesAndScrubLongestFirst) {
 }
 
 }  // namespace
+}  // namespace redact_test
 }  // namespace conform::traffic

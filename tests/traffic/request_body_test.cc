@@ -10,6 +10,7 @@
 #include <vector>
 
 namespace conform::traffic {
+namespace request_body_test {
 namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
@@ -63,4 +64,5 @@ TEST(RequestBody, RoutedAsAPostWithoutContentTypeThenRestoredAsSent) {
 }
 
 }  // namespace
+}  // namespace request_body_test
 }  // namespace conform::traffic

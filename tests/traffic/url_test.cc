@@ -7,6 +7,7 @@
 #include "traffic/redact.h"
 
 namespace conform::traffic {
+namespace url_test {
 namespace {
 
 using ::testing::AllOf;
@@ -166,4 +167,5 @@ TEST(HostPort, BracketsAnIpv6AddressAsAUrlWritesIt) {
 }
 
 }  // namespace
+}  // namespace url_test
 }  // namespace conform::traffic

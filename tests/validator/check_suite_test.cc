@@ -17,6 +17,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace check_suite_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -203,4 +204,5 @@ TEST(CheckSuite, ACheckOfEveryResponseRunsEveryScenarioThatIsNotExcluded) {
 }
 
 }  // namespace
+}  // namespace check_suite_test
 }  // namespace conform::validator

@@ -14,6 +14,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace discriminator_test {
 namespace {
 
 using ::testing::AllOf;
@@ -294,4 +295,5 @@ TEST(DiscriminatorTranslation, NullableSchemaAdmitsNull) {
 }
 
 }  // namespace
+}  // namespace discriminator_test
 }  // namespace conform::validator

@@ -13,6 +13,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace examples_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -113,4 +114,5 @@ TEST(Examples, CoverEverySchemaCheck) {
 }
 
 }  // namespace
+}  // namespace examples_test
 }  // namespace conform::validator

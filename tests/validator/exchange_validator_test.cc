@@ -11,6 +11,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace exchange_validator_test {
 namespace {
 
 using ::testing::Contains;
@@ -556,4 +557,5 @@ TEST(RegisteredChecks, IdsAreUniqueAndDocumented) {
 }
 
 }  // namespace
+}  // namespace exchange_validator_test
 }  // namespace conform::validator

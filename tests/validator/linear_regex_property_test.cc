@@ -9,6 +9,7 @@
 #include "validator/internal/linear_regex.h"
 
 namespace conform::validator::internal {
+namespace linear_regex_property_test {
 namespace {
 
 // A random pattern over a small alphabet, depth-bounded.
@@ -60,4 +61,5 @@ RC_GTEST_PROP(LinearRegexProperty, AgreesWithStdRegex, ()) {
 }
 
 }  // namespace
+}  // namespace linear_regex_property_test
 }  // namespace conform::validator::internal

@@ -9,6 +9,7 @@
 #include <string>
 
 namespace conform::validator::internal {
+namespace linear_regex_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -97,4 +98,5 @@ TEST(LinearRegex, PatternsThatBacktrackExponentiallyTakeLinearTime) {
 }
 
 }  // namespace
+}  // namespace linear_regex_test
 }  // namespace conform::validator::internal

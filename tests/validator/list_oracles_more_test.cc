@@ -7,6 +7,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace list_oracles_more_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -318,4 +319,5 @@ TEST(CheckCredentialsMasked, ACredentialInClearIsAShouldFinding) {
 }
 
 }  // namespace
+}  // namespace list_oracles_more_test
 }  // namespace conform::validator

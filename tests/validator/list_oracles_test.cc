@@ -11,6 +11,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace list_oracles_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -369,4 +370,5 @@ TEST(WalkPages, StopsAtAnErrorPage) {
 }
 
 }  // namespace
+}  // namespace list_oracles_test
 }  // namespace conform::validator

@@ -13,6 +13,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace parameter_schema_test {
 namespace {
 
 using ::testing::AllOf;
@@ -337,4 +338,5 @@ TEST(IntegerDialect, TheMintlifyRenderingIsReadAsOpenApi30) {
 }
 
 }  // namespace
+}  // namespace parameter_schema_test
 }  // namespace conform::validator

@@ -14,6 +14,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace recorded_limits_test {
 namespace {
 
 using ::testing::AllOf;
@@ -220,4 +221,5 @@ TEST(ServerVariables, RelativeServerUrlsWorkAsBefore) {
 }
 
 }  // namespace
+}  // namespace recorded_limits_test
 }  // namespace conform::validator

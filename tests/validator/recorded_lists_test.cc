@@ -16,6 +16,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace recorded_lists_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -421,4 +422,5 @@ TEST(RecordedLists, FirstPagesWhoseTokensAreNeverFollowedAreWalksOfTheirOwn) {
 }
 
 }  // namespace
+}  // namespace recorded_lists_test
 }  // namespace conform::validator

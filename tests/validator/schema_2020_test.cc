@@ -10,6 +10,7 @@
 #include "validator/schema_validator.h"
 
 namespace conform::validator {
+namespace schema_2020_test {
 namespace {
 
 using ::testing::AllOf;
@@ -255,4 +256,5 @@ TEST(Schema2020, ZeroFractionKeepsItsTextInMessages) {
 }
 
 }  // namespace
+}  // namespace schema_2020_test
 }  // namespace conform::validator

@@ -15,6 +15,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace schema_ids_test {
 namespace {
 
 using ::testing::AllOf;
@@ -306,4 +307,5 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 }  // namespace
+}  // namespace schema_ids_test
 }  // namespace conform::validator

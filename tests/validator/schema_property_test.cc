@@ -8,6 +8,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace schema_property_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -97,4 +98,5 @@ RC_GTEST_PROP(ShippedContract, MissingRequiredFieldIsCaughtAtItsPointer, ()) {
 }
 
 }  // namespace
+}  // namespace schema_property_test
 }  // namespace conform::validator

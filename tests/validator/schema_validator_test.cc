@@ -11,6 +11,7 @@
 #include "validator/schema_util.h"
 
 namespace conform::validator {
+namespace schema_validator_test {
 namespace {
 
 using ::testing::AllOf;
@@ -578,4 +579,5 @@ TEST(SchemaValidator, ManyViolationsAreCollapsedWithoutQuadraticWork) {
 }
 
 }  // namespace
+}  // namespace schema_validator_test
 }  // namespace conform::validator

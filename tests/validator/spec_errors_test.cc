@@ -9,6 +9,7 @@
 #include "validator/spec_loader.h"
 
 namespace conform::validator {
+namespace spec_errors_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -353,4 +354,5 @@ TEST(SpecErrors, DocumentMarkersAroundOneDocumentLoad) {
 }
 
 }  // namespace
+}  // namespace spec_errors_test
 }  // namespace conform::validator

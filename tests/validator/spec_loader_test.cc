@@ -12,6 +12,7 @@
 #include "validator/schema_util.h"
 
 namespace conform::validator {
+namespace spec_loader_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -723,4 +724,5 @@ TEST(SpecLoader, MergeChainsCountAgainstTheNestingLimit) {
 }
 
 }  // namespace
+}  // namespace spec_loader_test
 }  // namespace conform::validator

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "validator/internal/uri.h"
+
 namespace conform::validator::internal {
 namespace {
 
@@ -58,18 +60,6 @@ bool IsQuotedString(std::string_view text) {
       }
       ++i;
     } else if (c == '"' || c < 32 || c > 126) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool IsScheme(std::string_view text) {
-  if (text.empty() || !IsAlpha(text[0])) {
-    return false;
-  }
-  for (char c : text) {
-    if (!IsAlpha(c) && !IsDigit(c) && c != '+' && c != '-' && c != '.') {
       return false;
     }
   }

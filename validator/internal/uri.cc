@@ -1,8 +1,22 @@
 #include "validator/internal/uri.h"
 
-#include <cctype>
-
 namespace conform::validator::internal {
+
+// scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+bool IsScheme(std::string_view text) {
+  // ASCII only, whatever the locale.
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (text.empty() || !alpha(text[0])) {
+    return false;
+  }
+  for (char c : text) {
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 
 // The five components of a URI reference (RFC 3986 appendix B); absent is not empty.
@@ -13,19 +27,6 @@ struct UriParts {
   std::optional<std::string_view> query;
   std::optional<std::string_view> fragment;
 };
-
-// scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
-bool IsScheme(std::string_view text) {
-  if (text.empty() || std::isalpha(static_cast<unsigned char>(text[0])) == 0) {
-    return false;
-  }
-  for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '+' && c != '-' && c != '.') {
-      return false;
-    }
-  }
-  return true;
-}
 
 UriParts Parse(std::string_view text) {
   UriParts parts;

@@ -20,6 +20,9 @@ struct SplitUri {
   std::optional<std::string_view> fragment;  // after '#', still percent-encoded; none without '#'
 };
 
+// Whether `text` is a URI scheme: a letter, then letters, digits, '+', '-' or '.'.
+bool IsScheme(std::string_view text);
+
 // `uri` cut at its first '#'.
 SplitUri SplitFragment(std::string_view uri);
 
