@@ -418,9 +418,10 @@ TEST(SpecLoader, CycleThroughCompositionIsRefused) {
   EXPECT_THAT(tree, IsOk());
 }
 
-TEST(SpecLoader, YamlAliasBombIsRefused) {
+// Each level lists ten aliases of the one before: a "billion laughs" of `levels` levels.
+std::string AliasBomb(int levels) {
   std::string bomb = "x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
-  for (int level = 1; level <= 8; ++level) {
+  for (int level = 1; level <= levels; ++level) {
     std::string prev = "*a" + std::to_string(level - 1);
     bomb += "x" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + prev;
     for (int k = 1; k < 10; ++k) {
@@ -428,8 +429,31 @@ TEST(SpecLoader, YamlAliasBombIsRefused) {
     }
     bomb += "]\n";
   }
-  auto contract = LoadContract(bomb + SpecWith("{type: object}"), "bomb.yaml");
-  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("expands to more than")));
+  return bomb;
+}
+
+TEST(SpecLoader, YamlAliasBombIsRefused) {
+  // x6 (line 7) is the first list past 2,000,000 values: about 11 million.
+  auto contract = LoadContract(AliasBomb(8) + SpecWith("{type: object}"), "bomb.yaml");
+  EXPECT_THAT(contract, ErrorIs(ErrorCode::kInvalidArgument,
+                                HasSubstr("bomb.yaml:7:5: document expands to more than")));
+  // 10^21 values: more than a size_t counts.
+  auto deeper = LoadContract(AliasBomb(20) + SpecWith("{type: object}"), "deeper.yaml");
+  EXPECT_THAT(deeper, ErrorIs(ErrorCode::kInvalidArgument,
+                              HasSubstr("deeper.yaml:7:5: document expands to more than")));
+}
+
+TEST(SpecLoader, AliasesBelowTheLimitLoadAsIfWrittenOut) {
+  auto contract = LoadContract(AliasBomb(3) + SpecWith("{type: object}"), "small.yaml");
+  ASSERT_THAT(contract, IsOk());
+  auto aliased = LoadContract(
+      "x: &s {type: object, properties: {n: {type: integer}}}\n" + SpecWith("*s"), "s.yaml");
+  ASSERT_THAT(aliased, IsOk());
+  auto written =
+      LoadContract(SpecWith("{type: object, properties: {n: {type: integer}}}"), "w.yaml");
+  ASSERT_THAT(written, IsOk());
+  EXPECT_EQ(aliased->operations.at(0).responses.at(0).content.at(0).schema,
+            written->operations.at(0).responses.at(0).content.at(0).schema);
 }
 
 TEST(SpecLoader, RefFanOutBombIsRefusedAndAnUnusedOneIgnored) {

@@ -1,7 +1,5 @@
 #include "validator/internal/document.h"
 
-#include "common/nesting.h"
-
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
@@ -10,9 +8,12 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include "common/nesting.h"
 
 namespace conform::validator::internal {
 namespace {
@@ -154,6 +155,12 @@ class Converter {
  public:
   explicit Converter(Document& doc) : doc_(doc) {}
 
+  Result<Json> ConvertDocument(const YAML::Node& root) {
+    root_ = root;
+    return Convert(root, "", 0);
+  }
+
+ private:
   Result<Json> Convert(const YAML::Node& node, const std::string& pointer, int depth) {
     if (depth > kMaxDepth) {
       return Fail(TooDeep(), node);
@@ -161,6 +168,9 @@ class Converter {
     // YAML aliases share nodes: a 1 KB "billion laughs" expands to 10^9 values here.
     if (++converted_ > kMaxValues) {
       return Fail(TooManyValues(), node);
+    }
+    if (Status sized = SizeOnFirstAlias(node); !sized) {
+      return sized.error();
     }
     doc_.positions.emplace(pointer, PositionOf(node));
     switch (node.Type()) {
@@ -198,7 +208,55 @@ class Converter {
     return Json(nullptr);
   }
 
- private:
+  // The first time a collection comes round again (an alias, or a mapping merged by `<<`),
+  // the whole document's expanded size is computed without expanding it: counting while
+  // converting refused a "billion laughs" only after two million conversions (4 s).
+  Status SizeOnFirstAlias(const YAML::Node& node) {
+    if (sized_ || !(node.IsSequence() || node.IsMap()) || node.Mark().is_null() ||
+        seen_.insert(node.Mark().pos).second) {
+      return OkStatus();
+    }
+    sized_ = true;
+    std::optional<Position> over;
+    std::unordered_map<int, size_t> sizes;
+    std::unordered_set<int> open;
+    ExpandedSize(root_, 0, sizes, open, over);
+    if (over) {
+      return InvalidArgument(TooManyValues(), doc_.name + ":" + Pos(*over));
+    }
+    return OkStatus();
+  }
+
+  // The values `node` converts to, each collection sized once (by its position: an alias is
+  // its anchor's node), saturating past kMaxValues. `over` is the first collection found
+  // past it. A collection inside itself, or nesting past the limit, counts nothing here:
+  // Convert reports those.
+  size_t ExpandedSize(const YAML::Node& node, int depth, std::unordered_map<int, size_t>& sizes,
+                      std::unordered_set<int>& open, std::optional<Position>& over) const {
+    if (!(node.IsSequence() || node.IsMap()) || node.Mark().is_null()) {
+      return 1;
+    }
+    const int at = node.Mark().pos;
+    if (auto known = sizes.find(at); known != sizes.end()) {
+      return known->second;
+    }
+    if (depth > kMaxDepth || over || !open.insert(at).second) {
+      return 0;
+    }
+    size_t size = 1;
+    for (const auto& item : node) {
+      // A sequence's items are values; a mapping's keys are not (only scalars), its values are.
+      const YAML::Node& value = node.IsMap() ? item.second : item;
+      size = std::min(size + ExpandedSize(value, depth + 1, sizes, open, over), kMaxValues + 1);
+    }
+    open.erase(at);
+    if (size > kMaxValues && !over) {
+      over = PositionOf(node);
+    }
+    sizes.emplace(at, size);
+    return size;
+  }
+
   // The YAML 1.1 merge key (https://yaml.org/type/merge.html), which yaml-cpp 0.7 leaves to
   // its users: a plain `<<`; a quoted '<<' is an ordinary key.
   static bool IsMergeKey(const YAML::Node& key) {
@@ -296,6 +354,9 @@ class Converter {
       if (++converted_ > kMaxValues) {
         return InvalidArgument(TooManyValues(), doc_.name + ":" + Pos(merge_at_));
       }
+      if (Status sized = SizeOnFirstAlias(source); !sized) {
+        return sized;
+      }
       chain.push_back(source);
       Status added = AddEntries(object, source, pointer, depth, chain);
       chain.pop_back();
@@ -313,8 +374,11 @@ class Converter {
   }
 
   Document& doc_;
+  YAML::Node root_;
   size_t converted_ = 0;
   Position merge_at_;  // of the `<<` being expanded: where a merge bomb is reported
+  std::unordered_set<int> seen_;  // positions of the collections converted so far
+  bool sized_ = false;            // SizeOnFirstAlias ran
 };
 
 }  // namespace
@@ -428,7 +492,7 @@ Result<Document> ParseDocument(std::string_view text, std::string name) {
   YAML::Node node = documents.empty() ? YAML::Node() : documents[0];
   Converter converter(doc);
   try {
-    auto root = converter.Convert(node, "", 0);
+    auto root = converter.ConvertDocument(node);
     if (!root) {
       return root.error();
     }
