@@ -150,7 +150,7 @@ std::string NormalizeJsonKey(std::string_view key) {
 bool IsSecretHeader(std::string_view name, const RedactionRules& rules) {
   std::string lower = AsciiLower(name);
   for (const std::string& rule : rules.headers) {
-    if (AsciiLower(rule) == lower) {
+    if (EqualsIgnoreCase(rule, name)) {
       return true;
     }
   }

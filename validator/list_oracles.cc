@@ -382,7 +382,7 @@ bool SaysInvalidArgument(const traffic::Exchange& exchange) {
     return true;
   }
   if (status->shape == RpcStatus::Shape::kGrpcGateway) {
-    return status->code == 3;
+    return status->code == rpc::kInvalidArgument;
   }
   return status->status.empty() || status->status == "INVALID_ARGUMENT";
 }
