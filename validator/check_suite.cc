@@ -1247,12 +1247,21 @@ Result<SuiteResult> CheckSuite::Run() {
       outcome.note = "not run: " + s.stop_reason;
     }
     if (info.id.rfind("response.", 0) == 0 && outcome.note.empty()) {
-      outcome.note =
-          info.id.rfind("response.error.", 0) == 0
-              ? "on " + std::to_string(s.error_responses_checked) + " error responses"
-          : info.id == "response.read_mask.outside"
-              ? "on " + std::to_string(s.masked_responses_checked) + " responses to a readMask"
-              : "on " + std::to_string(s.responses_checked) + " responses";
+      const bool of_errors = info.id.rfind("response.error.", 0) == 0;
+      const bool of_masks = info.id == "response.read_mask.outside";
+      const size_t judged = of_errors  ? s.error_responses_checked
+                            : of_masks ? s.masked_responses_checked
+                                       : s.responses_checked;
+      const std::string what = of_errors  ? "error responses"
+                               : of_masks ? "responses to a readMask"
+                                          : "responses";
+      // A check that saw nothing it could judge has not passed: it did not run.
+      if (judged == 0 && outcome.findings.empty()) {
+        outcome.skipped = true;
+        outcome.note = "no " + what + " to judge";
+      } else {
+        outcome.note = "on " + std::to_string(judged) + " " + what;
+      }
     }
     result.checks.push_back(std::move(outcome));
   }

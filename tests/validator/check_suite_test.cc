@@ -163,7 +163,7 @@ std::vector<std::string> QueriesSentFor(const SuiteOptions& options) {
 
 TEST(CheckSuite, NotesOfChecksOfErrorsAndMasksCountTheResponsesTheyCouldJudge) {
   // A server that answers every request with an empty page: it never errs, so the error checks
-  // pass on nothing, and their notes must say so rather than count every response.
+  // judged nothing: skipped, not passed, and not credited with every response.
   const Contract contract = *EmbeddedContract();
   auto empty_page = [](const traffic::Request& request) {
     return Answer(request, 200, {{"dpoJobs", Json::array()}, {"totalSize", 0}});
@@ -175,13 +175,35 @@ TEST(CheckSuite, NotesOfChecksOfErrorsAndMasksCountTheResponsesTheyCouldJudge) {
   auto result = suite.Run();
   ASSERT_TRUE(result.ok()) << result.error().message;
   std::map<std::string, std::string> notes;
+  std::map<std::string, bool> skipped;
   for (const CheckOutcome& outcome : result->checks) {
     notes[outcome.id] = outcome.note;
+    skipped[outcome.id] = outcome.skipped;
   }
-  EXPECT_EQ(notes["response.error.shape"], "on 0 error responses");
+  EXPECT_EQ(notes["response.error.shape"], "no error responses to judge");
+  EXPECT_TRUE(skipped["response.error.shape"]);
+  EXPECT_FALSE(skipped["response.read_mask.outside"]);
+  EXPECT_FALSE(skipped["response.schema.type"]);
   EXPECT_THAT(notes["response.read_mask.outside"],
               ::testing::MatchesRegex("on [1-9][0-9]* responses to a readMask"));
   EXPECT_EQ(notes["response.schema.type"], "on " + std::to_string(result->requests) + " responses");
+}
+
+TEST(CheckSuite, AResponseCheckThatJudgedNothingIsSkippedNotPassed) {
+  // With the readMask scenarios left out, no request asks for some fields only: the check of
+  // masked responses has no evidence, whatever the server does.
+  const Contract contract = *EmbeddedContract();
+  auto empty_page = [](const traffic::Request& request) {
+    return Answer(request, 200, {{"dpoJobs", Json::array()}, {"totalSize", 0}});
+  };
+  CheckSuite suite(contract, contract.operations.front(), empty_page,
+                   {.base_url = "http://jobs.test", .account = "acme", .api_key = "k"},
+                   {.include = {"response.read_mask.outside"}, .exclude = {"read_mask"}});
+  auto result = suite.Run();
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->checks.size(), 1u);
+  EXPECT_TRUE(result->checks[0].skipped);
+  EXPECT_EQ(result->checks[0].note, "no responses to a readMask to judge");
 }
 
 // Whether the order.unknown_field_rejected scenario ran: no other sends this orderBy.
