@@ -623,8 +623,10 @@ bool Evaluate(const Predicate& predicate, const Json& resource) {
                      [&](const Json* node) { return TestLeaf(predicate, node); });
 }
 
-// Three-valued logic as SQL has it: comparing a value the resource does not set is unknown,
-// NOT unknown is unknown, AND and OR as Kleene's.
+// Three-valued logic as SQL has it: comparing a value the resource does not set (absent, null,
+// below an absent message, or of the wrong type) is unknown, NOT unknown is unknown, AND and
+// OR as Kleene's. AIP-160 skips a resource whose traversal meets an unset message "even when
+// the comparison is a !=", which is what unknown does.
 enum class Truth { kFalse, kUnknown, kTrue };
 
 Truth EvaluateWithUnknowns(const Predicate& predicate, const Json& resource) {
@@ -649,8 +651,9 @@ Truth EvaluateWithUnknowns(const Predicate& predicate, const Json& resource) {
   }
   Truth result = Truth::kFalse;
   for (const Json* node : LeafNodes(predicate, resource)) {
-    bool unknown = predicate.kind == PredicateKind::kCompare && !predicate.map_value &&
-                   std::holds_alternative<Unset>(ReadValue(node, predicate.field));
+    bool unknown =
+        predicate.kind == PredicateKind::kCompare && !predicate.map_value &&
+        (node == nullptr || std::holds_alternative<Unset>(ReadValue(node, predicate.field)));
     result = std::max(result, unknown ? Truth::kUnknown
                                       : (TestLeaf(predicate, node) ? Truth::kTrue : Truth::kFalse));
   }

@@ -26,6 +26,8 @@
 //   enum value), also below an absent message (`trainingConfig.epochs = 0` holds when
 //   trainingConfig is absent). An absent timestamp, duration or message, or a value of the
 //   wrong JSON type, is unset: every comparison on it is false except `!=`, which is true.
+//   That is Matches, the reference server's reading; the oracles accept others where AIP-160
+//   leaves room (MatchesUnambiguously).
 // - Not supported (type errors): a bare value without a field (global search), functions,
 //   parenthesised values, traversal into a scalar, fields marked not filterable.
 // All errors are kInvalidArgument with where = "column N" of the offending token.
@@ -81,9 +83,13 @@ Result<Filter> CheckFilter(FilterSyntax syntax, const FieldCatalog& catalog,
 bool Matches(const Filter& filter, const nlohmann::json& resource);
 
 // Matches where AIP-160 leaves no doubt; nullopt where the answer turns on comparing a value
-// the resource does not set (an absent timestamp, a value of the wrong type), which AIP-160
-// does not define: Matches takes such a comparison as false (true for !=), a SQL-backed server
-// as unknown, so that `NOT completedTime = "..."` leaves out a job without completedTime.
+// the resource does not set (an absent field, one below an absent message, a value of the
+// wrong type). Matches reads an absent primitive as its proto3 default and takes a comparison
+// with an unset value as false (true for !=); a SQL-backed server compares NULL, which is
+// unknown, so that `NOT completedTime = "..."` leaves out a job without completedTime; and
+// AIP-160 (2025-01) says a resource whose traversal meets an unset message "should be skipped",
+// even for != (`wandbConfig.enabled != true` leaves out a job without wandbConfig). Where the
+// readings differ, both answers are right.
 std::optional<bool> MatchesUnambiguously(const Filter& filter, const nlohmann::json& resource);
 
 // Canonical text of the filter (Print of its syntax).

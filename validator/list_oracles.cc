@@ -48,15 +48,42 @@ Finding WalkFinding(std::string_view id, std::string message, const Walk& walk, 
   return finding;
 }
 
+// Where a resource without the field (absent or null, or below an absent message) sorts.
+// AIP-132 does not say. A proto3 service reads it as the field's default ("" and 0 sort
+// early, an unset timestamp first); a SQL-backed one as NULL: after every value in
+// PostgreSQL (last ascending, first descending), before in MySQL and SQLite, and some put
+// NULLs last (or first) whichever the direction.
+enum class AbsentOrder { kAsDefault, kSmallest, kLargest, kFirst, kLast };
+
 struct OrderMode {
   aip::EnumOrder enums;
   bool fold_case;
+  AbsentOrder absent;
 };
 
-// -1/0/1, or 2 when the pair cannot be judged (an unset value on this key).
+// -1/0/1, or 2 when the pair cannot be judged (a value of the wrong type on this key).
 int CompareKey(const aip::OrderKey& key, const Json& a, const Json& b, const OrderMode& mode) {
-  aip::Value left = aip::ReadValue(aip::FindPath(a, key.field.path), key.field);
-  aip::Value right = aip::ReadValue(aip::FindPath(b, key.field.path), key.field);
+  const bool descending = key.direction == aip::SortDirection::kDescending;
+  const Json* left_node = aip::FindPath(a, key.field.path);
+  const Json* right_node = aip::FindPath(b, key.field.path);
+  AbsentOrder absent = mode.absent;
+  if (absent == AbsentOrder::kAsDefault &&
+      std::holds_alternative<aip::Unset>(aip::ReadValue(nullptr, key.field))) {
+    absent = AbsentOrder::kSmallest;  // no default (a timestamp): unset sorts before every value
+  }
+  if (absent != AbsentOrder::kAsDefault && (left_node == nullptr || right_node == nullptr)) {
+    if (left_node == right_node) {
+      return 0;  // neither has it: tied on this key
+    }
+    const int absent_goes =  // -1: the resource without the field comes first
+        absent == AbsentOrder::kFirst      ? -1
+        : absent == AbsentOrder::kLast     ? 1
+        : absent == AbsentOrder::kSmallest ? (descending ? 1 : -1)
+                                           : (descending ? -1 : 1);
+    return left_node == nullptr ? absent_goes : -absent_goes;
+  }
+  aip::Value left = aip::ReadValue(left_node, key.field);
+  aip::Value right = aip::ReadValue(right_node, key.field);
   if (std::holds_alternative<aip::Unset>(left) || std::holds_alternative<aip::Unset>(right)) {
     return 2;
   }
@@ -68,7 +95,7 @@ int CompareKey(const aip::OrderKey& key, const Json& a, const Json& b, const Ord
   } else {
     c = aip::CompareValues(left, right, {.enum_order = mode.enums});
   }
-  return key.direction == aip::SortDirection::kDescending ? -c : c;
+  return descending ? -c : c;
 }
 
 // The first adjacent pair out of order under `mode`, as the index of the second item.
@@ -95,8 +122,10 @@ std::string DescribeKeys(const aip::OrderBy& order_by, const Json& item) {
     if (key.field.path == "name") {
       continue;
     }
-    out += ", " + key.field.path + "=" +
-           aip::DescribeValue(aip::ReadValue(aip::FindPath(item, key.field.path), key.field));
+    const Json* node = aip::FindPath(item, key.field.path);
+    out +=
+        ", " + key.field.path +
+        (node == nullptr ? " absent" : "=" + aip::DescribeValue(aip::ReadValue(node, key.field)));
   }
   return out;
 }
@@ -231,15 +260,24 @@ void CheckOrder(const Walk& walk, const aip::OrderBy& order_by, std::string_view
   }
   std::vector<const Json*> items = walk.Items();
   // Enums by declaration, by protobuf number (google.rpc.Code declares UNAUTHENTICATED = 16
-  // after PERMISSION_DENIED = 7) or by name; strings with or without case folding.
-  const OrderMode modes[] = {{aip::EnumOrder::kDeclaration, false}, {aip::EnumOrder::kNumber, false},
-                             {aip::EnumOrder::kName, false},        {aip::EnumOrder::kDeclaration, true},
-                             {aip::EnumOrder::kNumber, true},       {aip::EnumOrder::kName, true}};
+  // after PERMISSION_DENIED = 7) or by name; strings with or without case folding; resources
+  // without the field where proto3 or a database puts them. The first mode is the reference
+  // server's, so a correct walk costs one pass.
+  std::vector<OrderMode> modes;
+  for (AbsentOrder absent : {AbsentOrder::kAsDefault, AbsentOrder::kSmallest, AbsentOrder::kLargest,
+                             AbsentOrder::kFirst, AbsentOrder::kLast}) {
+    for (bool fold_case : {false, true}) {
+      for (aip::EnumOrder enums :
+           {aip::EnumOrder::kDeclaration, aip::EnumOrder::kNumber, aip::EnumOrder::kName}) {
+        modes.push_back({enums, fold_case, absent});
+      }
+    }
+  }
   std::optional<size_t> inversion = FirstInversion(items, order_by, modes[0]);
   if (!inversion) {
     return;
   }
-  for (size_t m = 1; m < std::size(modes); ++m) {
+  for (size_t m = 1; m < modes.size(); ++m) {
     if (!FirstInversion(items, order_by, modes[m])) {
       return;  // consistent with another ordering AIP-132 leaves open
     }

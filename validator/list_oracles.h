@@ -38,8 +38,10 @@ void CheckTotalSize(const Walk& walk, std::vector<Finding>& out);
 void CheckLastPageToken(const Walk& walk, std::vector<Finding>& out);
 
 // Order of the walk's items, within and across pages, by `order_by` (check id `check_id`).
-// Lenient where AIP-132 is silent: enums may sort by declaration or by name, strings
-// bytewise or ignoring ASCII case, and pairs involving an unset value are not judged.
+// Lenient where AIP-132 is silent: enums may sort by declaration, number or name, strings
+// bytewise or ignoring ASCII case, and resources without the field as its proto3 default or
+// all together before or after the others (as databases sort NULL); a pair with a value of
+// the wrong type is not judged. One choice holds for the whole walk.
 void CheckOrder(const Walk& walk, const aip::OrderBy& order_by, std::string_view check_id,
                 std::vector<Finding>& out);
 

@@ -371,6 +371,33 @@ TEST(FilterMatch, AComparisonWithAnUnsetValueIsAmbiguousOnlyWhereReadersDisagree
   EXPECT_EQ(judge("completedTime != " + at, done), std::optional<bool>(false));
 }
 
+TEST(FilterMatch, AnAbsentFieldOrMessageOnTheWayMayMatchEitherWay) {
+  // AIP-160 (2025-01): a resource whose traversal meets an unset message "should be skipped",
+  // even for !=; proto3 reads the field below it as its default; a database compares NULL.
+  const Json bare = Json::parse(R"({"name": "accounts/a/dpoJobs/j", "dataset": "d"})");
+  const Json enabled = Json::parse(R"({"wandbConfig": {"enabled": true}, "displayName": "x"})");
+  auto judge = [&](const std::string& text, const Json& job) {
+    Result<Filter> filter = ParseFilter(text, testing::DpoJobCatalog());
+    EXPECT_TRUE(filter.ok()) << text;
+    return filter ? MatchesUnambiguously(*filter, job) : std::nullopt;
+  };
+  EXPECT_EQ(judge("wandbConfig.enabled = false", bare), std::nullopt);
+  EXPECT_EQ(judge("wandbConfig.enabled != true", bare), std::nullopt);
+  EXPECT_EQ(judge("trainingConfig.epochs < 3", bare), std::nullopt);
+  EXPECT_EQ(judge("displayName = \"\"", bare), std::nullopt);
+  // Where every reading agrees, the answer stands.
+  EXPECT_EQ(judge("wandbConfig.enabled = true", bare), std::optional<bool>(false));
+  EXPECT_EQ(judge("displayName = \"x\"", bare), std::optional<bool>(false));
+  EXPECT_EQ(judge("wandbConfig:*", bare), std::optional<bool>(false));
+  EXPECT_EQ(judge("wandbConfig.enabled = false", enabled), std::optional<bool>(false));
+  EXPECT_EQ(judge("wandbConfig.enabled != false", enabled), std::optional<bool>(true));
+  EXPECT_EQ(judge("displayName = \"x\"", enabled), std::optional<bool>(true));
+  // What the reference server does: proto3 defaults.
+  Result<Filter> disabled = ParseFilter("wandbConfig.enabled = false", testing::DpoJobCatalog());
+  ASSERT_TRUE(disabled.ok());
+  EXPECT_TRUE(Matches(*disabled, bare));
+}
+
 TEST(FilterMatch, NaNOnlySatisfiesNotEqual) {
   Result<Filter> greater = ParseFilter("trainingConfig.learningRate > 0", testing::DpoJobCatalog());
   Result<Filter> not_equal =

@@ -226,11 +226,76 @@ TEST(CheckOrder, AGoogleRpcCodeEnumMayOrderByItsNumbers) {
   EXPECT_THAT(found, SizeIs(1));
 }
 
-TEST(CheckOrder, PairsWithAnUnsetValueAreNotJudged) {
+// Jobs a, b, c... with these displayNames; nullopt leaves the field out.
+Walk ByDisplayName(const std::vector<std::optional<std::string>>& names) {
+  std::vector<Json> jobs;
+  for (const std::optional<std::string>& name : names) {
+    Json job = Job(std::string(1, static_cast<char>('a' + jobs.size())));
+    if (name) {
+      job["displayName"] = *name;
+    }
+    jobs.push_back(std::move(job));
+  }
+  const auto size = static_cast<int64_t>(jobs.size());
+  return MakeWalk({MakePage(std::move(jobs), std::nullopt, size, static_cast<int>(size))});
+}
+
+TEST(CheckOrder, ResourcesWithoutTheFieldSortTogetherAtEitherEnd) {
+  // AIP-132 does not say where they go: proto3 reads "" (first), PostgreSQL NULL (last
+  // ascending, first descending), others NULL first or last whatever the direction.
+  const std::optional<std::string> absent;
+  for (const auto& [names, order] :
+       std::vector<std::pair<std::vector<std::optional<std::string>>, std::string>>{
+           {{absent, absent, "a", "b"}, "displayName"},
+           {{"a", "b", absent, absent}, "displayName"},
+           {{"b", "a", absent}, "displayName desc"},
+           {{absent, "b", "a"}, "displayName desc"},
+       }) {
+    std::vector<Finding> found;
+    CheckOrder(ByDisplayName(names), Order(order), "order.fields", found);
+    EXPECT_THAT(found, IsEmpty()) << order << ": " << found.front().message;
+  }
+  // Not between the others, and the others still in order.
+  for (const auto& [names, order] :
+       std::vector<std::pair<std::vector<std::optional<std::string>>, std::string>>{
+           {{"a", absent, "b"}, "displayName"},
+           {{absent, "a", absent, "b"}, "displayName"},
+           {{absent, "b", "a"}, "displayName"},
+           {{"a", "b", absent}, "displayName desc"},
+       }) {
+    std::vector<Finding> found;
+    CheckOrder(ByDisplayName(names), Order(order), "order.fields", found);
+    ASSERT_THAT(found, SizeIs(1)) << order;
+  }
+  std::vector<Finding> found;
+  CheckOrder(ByDisplayName({"a", absent, "b"}), Order("displayName"), "order.fields", found);
+  ASSERT_THAT(found, SizeIs(1));
+  EXPECT_THAT(found[0].expected, HasSubstr("displayName absent"));
+}
+
+TEST(CheckOrder, AnUnsetTimestampSortsAtAnEndNotBetween) {
   Json unset = Job("b");
   unset.erase("createTime");
-  Walk walk = MakeWalk({MakePage({Job("a", "X", "2024-01-03T00:00:00Z"), unset, Job("c", "X", "2024-01-04T00:00:00Z")},
-                                 std::nullopt, 3)});
+  const Json early = Job("a", "X", "2024-01-03T00:00:00Z");
+  const Json late = Job("c", "X", "2024-01-04T00:00:00Z");
+  std::vector<Finding> found;
+  CheckOrder(MakeWalk({MakePage({unset, early, late}, std::nullopt, 3, 3)}), Order("createTime"),
+             "order.fields", found);
+  CheckOrder(MakeWalk({MakePage({early, late, unset}, std::nullopt, 3, 3)}), Order("createTime"),
+             "order.fields", found);
+  EXPECT_THAT(found, IsEmpty());
+  CheckOrder(MakeWalk({MakePage({early, unset, late}, std::nullopt, 3, 3)}), Order("createTime"),
+             "order.fields", found);
+  EXPECT_THAT(found, SizeIs(1));
+}
+
+TEST(CheckOrder, PairsWithAValueOfTheWrongTypeAreNotJudged) {
+  // A number where a timestamp belongs is response.schema's finding, not an ordering one.
+  Json odd = Job("b");
+  odd["createTime"] = 42;
+  Walk walk = MakeWalk(
+      {MakePage({Job("a", "X", "2024-01-03T00:00:00Z"), odd, Job("c", "X", "2024-01-04T00:00:00Z")},
+                std::nullopt, 3)});
   std::vector<Finding> found;
   CheckOrder(walk, Order("createTime"), "order.fields", found);
   EXPECT_THAT(found, IsEmpty());
