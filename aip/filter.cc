@@ -604,23 +604,32 @@ std::vector<const Json*> LeafNodes(const Predicate& predicate, const Json& resou
   return nodes;
 }
 
-bool Evaluate(const Predicate& predicate, const Json& resource) {
+// How a two-valued reading takes a field the resource does not have (absent, null, or below an
+// absent message): as its proto3 default, or as unset, which only `!=` holds for.
+enum class Absent { kDefault, kUnset };
+
+bool Evaluate(const Predicate& predicate, const Json& resource, Absent absent = Absent::kDefault) {
   switch (predicate.kind) {
     case PredicateKind::kAnd:
       return std::all_of(predicate.children.begin(), predicate.children.end(),
-                         [&](const Predicate& child) { return Evaluate(child, resource); });
+                         [&](const Predicate& child) { return Evaluate(child, resource, absent); });
     case PredicateKind::kOr:
       return std::any_of(predicate.children.begin(), predicate.children.end(),
-                         [&](const Predicate& child) { return Evaluate(child, resource); });
+                         [&](const Predicate& child) { return Evaluate(child, resource, absent); });
     case PredicateKind::kNot:
-      return !Evaluate(predicate.children.front(), resource);
+      return !Evaluate(predicate.children.front(), resource, absent);
     case PredicateKind::kCompare:
     case PredicateKind::kPresent:
       break;
   }
   std::vector<const Json*> nodes = LeafNodes(predicate, resource);
-  return std::any_of(nodes.begin(), nodes.end(),
-                     [&](const Json* node) { return TestLeaf(predicate, node); });
+  return std::any_of(nodes.begin(), nodes.end(), [&](const Json* node) {
+    if (node == nullptr && absent == Absent::kUnset && predicate.kind == PredicateKind::kCompare &&
+        !predicate.map_value) {
+      return predicate.comparator == Comparator::kNotEqual;
+    }
+    return TestLeaf(predicate, node);
+  });
 }
 
 // Three-valued logic as SQL has it: comparing a value the resource does not set (absent, null,
@@ -707,7 +716,8 @@ std::optional<bool> MatchesUnambiguously(const Filter& filter, const Json& resou
   }
   const bool matches = Evaluate(*filter.predicate_, resource);
   const bool sql = EvaluateWithUnknowns(*filter.predicate_, resource) == Truth::kTrue;
-  return matches == sql ? std::optional<bool>(matches) : std::nullopt;
+  const bool unset = Evaluate(*filter.predicate_, resource, Absent::kUnset);
+  return matches == sql && matches == unset ? std::optional<bool>(matches) : std::nullopt;
 }
 
 std::string Print(const Filter& filter) { return Print(filter.syntax()); }

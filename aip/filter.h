@@ -85,11 +85,12 @@ bool Matches(const Filter& filter, const nlohmann::json& resource);
 // Matches where AIP-160 leaves no doubt; nullopt where the answer turns on comparing a value
 // the resource does not set (an absent field, one below an absent message, a value of the
 // wrong type). Matches reads an absent primitive as its proto3 default and takes a comparison
-// with an unset value as false (true for !=); a SQL-backed server compares NULL, which is
-// unknown, so that `NOT completedTime = "..."` leaves out a job without completedTime; and
-// AIP-160 (2025-01) says a resource whose traversal meets an unset message "should be skipped",
-// even for != (`wandbConfig.enabled != true` leaves out a job without wandbConfig). Where the
-// readings differ, both answers are right.
+// with an unset value as false (true for !=); another server takes every absent field as
+// unset; a SQL-backed one compares NULL, which is unknown, so that `NOT completedTime = "..."`
+// leaves out a job without completedTime; and AIP-160 (2025-01) says a resource whose
+// traversal meets an unset message "should be skipped", even for != (`wandbConfig.enabled !=
+// true` leaves out a job without wandbConfig). Where the readings differ, either answer is
+// right.
 std::optional<bool> MatchesUnambiguously(const Filter& filter, const nlohmann::json& resource);
 
 // Canonical text of the filter (Print of its syntax).

@@ -385,6 +385,9 @@ TEST(FilterMatch, AnAbsentFieldOrMessageOnTheWayMayMatchEitherWay) {
   EXPECT_EQ(judge("wandbConfig.enabled != true", bare), std::nullopt);
   EXPECT_EQ(judge("trainingConfig.epochs < 3", bare), std::nullopt);
   EXPECT_EQ(judge("displayName = \"\"", bare), std::nullopt);
+  // Taken as unset, `=` fails and NOT of it holds: a reading too, though AIP-160 would skip.
+  EXPECT_EQ(judge("NOT wandbConfig.enabled = false", bare), std::nullopt);
+  EXPECT_EQ(judge("wandbConfig.enabled != false", bare), std::nullopt);
   // Where every reading agrees, the answer stands.
   EXPECT_EQ(judge("wandbConfig.enabled = true", bare), std::optional<bool>(false));
   EXPECT_EQ(judge("displayName = \"x\"", bare), std::optional<bool>(false));
