@@ -73,6 +73,16 @@ TEST(CheckCommand, AFaultIsCaughtAndNamed) {
   EXPECT_THAT(run.out, HasSubstr("$CONFORM_EMBEDDED_KEY"));
 }
 
+TEST(CheckCommand, ATotalSizeOfThePageShowsInACollectionThatFitsInOnePage) {
+  // 60 jobs: the walk at the largest page size (200) is one page, where the page's length and
+  // the collection's agree; the walk at small, changing sizes shows the difference.
+  RunResult run = Conform({"check", "--embedded-fault", "total-size-of-page", "--embedded-jobs",
+                           "60", "--checks", "total_size.stable,total_size.matches_walk"});
+  EXPECT_EQ(run.code, 1) << run.out;
+  EXPECT_THAT(run.out, AllOf(HasSubstr("FAIL  total_size.stable"),
+                             HasSubstr("totalSize changes during the walk")));
+}
+
 TEST(CheckCommand, ReportLostOnStdoutIsExitThree) {
   RunResult run = conform::testing::ConformWithFullStdout({"check", "--checks", "page_size.default"});
   EXPECT_EQ(run.code, 3);

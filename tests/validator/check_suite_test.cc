@@ -206,6 +206,36 @@ TEST(CheckSuite, AResponseCheckThatJudgedNothingIsSkippedNotPassed) {
   EXPECT_EQ(result->checks[0].note, "no responses to a readMask to judge");
 }
 
+TEST(CheckSuite, AnAccountTooSmallToBreakARuleSkipsItNamingTheCount) {
+  // An empty collection cannot be out of order nor repeat a resource, and one resource cannot
+  // either: such checks are skipped, not passed on nothing. Reading one resource can be judged.
+  const Contract contract = *EmbeddedContract();
+  for (const Json& jobs :
+       {Json::array(), Json::array({{{"name", "accounts/acme/dpoJobs/a"}, {"dataset", "d"}}})}) {
+    auto server = [&jobs](const traffic::Request& request) {
+      return Answer(request, 200, {{"dpoJobs", jobs}, {"totalSize", jobs.size()}});
+    };
+    CheckSuite suite(contract, contract.operations.front(), server,
+                     {.base_url = "http://jobs.test", .account = "acme", .api_key = "k"},
+                     {.include = {"order.fields", "page_walk.disjoint", "read_mask.equivalent_all",
+                                  "page_walk.complete"}});
+    auto result = suite.Run();
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    std::map<std::string, CheckOutcome> outcomes;
+    for (const CheckOutcome& outcome : result->checks) {
+      outcomes[outcome.id] = outcome;
+    }
+    const std::string held = jobs.empty() ? "0 resources" : "1 resource";
+    EXPECT_TRUE(outcomes["order.fields"].skipped) << held;
+    EXPECT_EQ(outcomes["order.fields"].note,
+              "the collection holds " + held + "; this rule needs 2 to show");
+    EXPECT_TRUE(outcomes["page_walk.disjoint"].skipped) << held;
+    EXPECT_EQ(outcomes["read_mask.equivalent_all"].skipped, jobs.empty()) << held;
+    EXPECT_FALSE(outcomes["page_walk.complete"].skipped)
+        << held << ": an empty walk is still a walk";
+  }
+}
+
 // Whether the order.unknown_field_rejected scenario ran: no other sends this orderBy.
 bool OrderScenarioRan(const std::vector<std::string>& queries) {
   return std::any_of(queries.begin(), queries.end(), [](const std::string& query) {
