@@ -169,9 +169,15 @@ Environment Keys() {
   return env;
 }
 
-std::vector<std::string> Target(const std::string& url) {
-  return {"--base-url",          url,         "--account", "acme", "--other-account", "other",
-          "--other-api-key-env", "OTHER_KEY", "--format",  "json"};
+// Runs `command` (check, fuzz) with `args` against `url` as account acme, the other principal
+// given, with a JSON report on stdout.
+RunResult RunAgainst(const std::string& url, std::vector<std::string> args) {
+  for (const char* arg : {"--account", "acme", "--other-account", "other", "--other-api-key-env",
+                          "OTHER_KEY", "--format", "json", "--base-url"}) {
+    args.push_back(arg);
+  }
+  args.push_back(url);
+  return Conform(args, Keys());
 }
 
 // Every case of a JSON report with findings, as "name: first finding".
@@ -204,11 +210,7 @@ using IndependentServer = WithPython<::testing::Test>;
 TEST_F(IndependentServer, PassesEveryCheckOfConformCheck) {
   ForeignServer server(python_, "", 120);
   ASSERT_FALSE(server.url().empty()) << server.error();
-  std::vector<std::string> args = {"check"};
-  for (const std::string& arg : Target(server.url())) {
-    args.push_back(arg);
-  }
-  RunResult run = Conform(args, Keys());
+  RunResult run = RunAgainst(server.url(), {"check"});
   Json report = Json::parse(run.out, nullptr, false);
   ASSERT_TRUE(report.is_object()) << run.err;
   EXPECT_THAT(CasesWithFindings(report), ::testing::IsEmpty());
@@ -224,11 +226,7 @@ TEST_F(IndependentServer, PassesEveryCheckOfConformCheck) {
 TEST_F(IndependentServer, PassesEveryPropertyOfConformFuzz) {
   ForeignServer server(python_, "", 120);
   ASSERT_FALSE(server.url().empty()) << server.error();
-  std::vector<std::string> args = {"fuzz", "--seed", "1", "--runs", "25"};
-  for (const std::string& arg : Target(server.url())) {
-    args.push_back(arg);
-  }
-  RunResult run = Conform(args, Keys());
+  RunResult run = RunAgainst(server.url(), {"fuzz", "--seed", "1", "--runs", "25"});
   Json report = Json::parse(run.out, nullptr, false);
   ASSERT_TRUE(report.is_object()) << run.err;
   EXPECT_THAT(CasesWithFindings(report), ::testing::IsEmpty());
@@ -252,11 +250,7 @@ TEST_P(IndependentServerFault, IsCaughtByTheCheckOfItsRule) {
   ForeignServer server(python_, fault.name,
                        std::string(fault.check) == "page_size.maximum" ? 300 : 60);
   ASSERT_FALSE(server.url().empty()) << server.error();
-  std::vector<std::string> args = {"check", "--checks", fault.check};
-  for (const std::string& arg : Target(server.url())) {
-    args.push_back(arg);
-  }
-  RunResult run = Conform(args, Keys());
+  RunResult run = RunAgainst(server.url(), {"check", "--checks", fault.check});
   Json report = Json::parse(run.out, nullptr, false);
   ASSERT_TRUE(report.is_object()) << run.err;
   const Json* outcome = nullptr;
