@@ -480,6 +480,12 @@ struct CheckSuite::State {
           Add(std::move(finding));
         }
       }
+      if (total_known && n <= options.max_page_size) {
+        Note("page_size.maximum",
+             "the collection holds " + std::to_string(n) + " resources, not more than " +
+                 std::to_string(options.max_page_size) +
+                 ": only 'answered, no error' could be judged, not the coercion");
+      }
     }
     if (Runs({"page_size.invalid_rejected"})) {
       charge_to = "page_size.invalid_rejected";

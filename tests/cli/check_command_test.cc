@@ -83,6 +83,16 @@ TEST(CheckCommand, ATotalSizeOfThePageShowsInACollectionThatFitsInOnePage) {
                              HasSubstr("totalSize changes during the walk")));
 }
 
+TEST(CheckCommand, AMaximumPageSizeTheCollectionCannotFillSaysWhatWasJudged) {
+  RunResult run =
+      Conform({"check", "--embedded-jobs", "60", "--checks", "page_size.maximum", "--verbose"});
+  EXPECT_EQ(run.code, 0) << run.out;
+  EXPECT_THAT(
+      run.out,
+      HasSubstr("the collection holds 60 resources, not more than 200: only 'answered, no error' "
+                "could be judged, not the coercion"));
+}
+
 TEST(CheckCommand, ReportLostOnStdoutIsExitThree) {
   RunResult run = conform::testing::ConformWithFullStdout({"check", "--checks", "page_size.default"});
   EXPECT_EQ(run.code, 3);
