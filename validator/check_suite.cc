@@ -220,10 +220,16 @@ struct CheckSuite::State {
     }
     ++responses_checked;
     error_responses_checked += exchange.response.status >= 400 ? 1 : 0;
-    masked_responses_checked += SendsAMask(request) ? 1 : 0;
-    ExchangeVerdict verdict =
-        validator->Check(exchange, parsed_body != nullptr ? ExchangeValidator::KeepBody::kYes
-                                                          : ExchangeValidator::KeepBody::kNo);
+    // A masked answer is evidence for response.read_mask.outside only when it holds resources.
+    const bool masked = exchange.response.status < 300 && SendsAMask(request);
+    ExchangeVerdict verdict = validator->Check(exchange, parsed_body != nullptr || masked
+                                                             ? ExchangeValidator::KeepBody::kYes
+                                                             : ExchangeValidator::KeepBody::kNo);
+    if (masked && verdict.body && verdict.body->is_object()) {
+      auto resources = verdict.body->find(op.list->resources_field);
+      masked_responses_checked +=
+          resources != verdict.body->end() && resources->is_array() && !resources->empty() ? 1 : 0;
+    }
     for (Finding& finding : verdict.findings) {
       Add(std::move(finding));
     }
@@ -1292,7 +1298,7 @@ Result<SuiteResult> CheckSuite::Run() {
                             : of_masks ? s.masked_responses_checked
                                        : s.responses_checked;
       const std::string what = of_errors  ? "error responses"
-                               : of_masks ? "responses to a readMask"
+                               : of_masks ? "responses with resources to a readMask"
                                           : "responses";
       // A check that saw nothing it could judge has not passed: it did not run.
       if (judged == 0 && outcome.findings.empty()) {

@@ -162,11 +162,12 @@ std::vector<std::string> QueriesSentFor(const SuiteOptions& options) {
 }
 
 TEST(CheckSuite, NotesOfChecksOfErrorsAndMasksCountTheResponsesTheyCouldJudge) {
-  // A server that answers every request with an empty page: it never errs, so the error checks
-  // judged nothing: skipped, not passed, and not credited with every response.
+  // A server that answers every request with one resource that has no fields (so inside every
+  // mask): it never errs, so the error checks judged nothing: skipped, not passed, and not
+  // credited with every response.
   const Contract contract = *EmbeddedContract();
   auto empty_page = [](const traffic::Request& request) {
-    return Answer(request, 200, {{"dpoJobs", Json::array()}, {"totalSize", 0}});
+    return Answer(request, 200, {{"dpoJobs", Json::array({Json::object()})}, {"totalSize", 1}});
   };
   CheckSuite suite(
       contract, contract.operations.front(), empty_page,
@@ -185,7 +186,7 @@ TEST(CheckSuite, NotesOfChecksOfErrorsAndMasksCountTheResponsesTheyCouldJudge) {
   EXPECT_FALSE(skipped["response.read_mask.outside"]);
   EXPECT_FALSE(skipped["response.schema.type"]);
   EXPECT_THAT(notes["response.read_mask.outside"],
-              ::testing::MatchesRegex("on [1-9][0-9]* responses to a readMask"));
+              ::testing::MatchesRegex("on [1-9][0-9]* responses with resources to a readMask"));
   EXPECT_EQ(notes["response.schema.type"], "on " + std::to_string(result->requests) + " responses");
 }
 
@@ -203,7 +204,7 @@ TEST(CheckSuite, AResponseCheckThatJudgedNothingIsSkippedNotPassed) {
   ASSERT_TRUE(result.ok()) << result.error().message;
   ASSERT_EQ(result->checks.size(), 1u);
   EXPECT_TRUE(result->checks[0].skipped);
-  EXPECT_EQ(result->checks[0].note, "no responses to a readMask to judge");
+  EXPECT_EQ(result->checks[0].note, "no responses with resources to a readMask to judge");
 }
 
 TEST(CheckSuite, AnAccountTooSmallToBreakARuleSkipsItNamingTheCount) {
@@ -218,7 +219,7 @@ TEST(CheckSuite, AnAccountTooSmallToBreakARuleSkipsItNamingTheCount) {
     CheckSuite suite(contract, contract.operations.front(), server,
                      {.base_url = "http://jobs.test", .account = "acme", .api_key = "k"},
                      {.include = {"order.fields", "page_walk.disjoint", "read_mask.equivalent_all",
-                                  "page_walk.complete"}});
+                                  "page_walk.complete", "response.read_mask.outside"}});
     auto result = suite.Run();
     ASSERT_TRUE(result.ok()) << result.error().message;
     std::map<std::string, CheckOutcome> outcomes;
@@ -231,6 +232,8 @@ TEST(CheckSuite, AnAccountTooSmallToBreakARuleSkipsItNamingTheCount) {
               "the collection holds " + held + "; this rule needs 2 to show");
     EXPECT_TRUE(outcomes["page_walk.disjoint"].skipped) << held;
     EXPECT_EQ(outcomes["read_mask.equivalent_all"].skipped, jobs.empty()) << held;
+    // Empty pages to a readMask are no evidence that masks are applied.
+    EXPECT_EQ(outcomes["response.read_mask.outside"].skipped, jobs.empty()) << held;
     EXPECT_FALSE(outcomes["page_walk.complete"].skipped)
         << held << ": an empty walk is still a walk";
   }
