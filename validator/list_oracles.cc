@@ -67,11 +67,12 @@ int CompareKey(const aip::OrderKey& key, const Json& a, const Json& b, const Ord
   const Json* left_node = aip::FindPath(a, key.field.path);
   const Json* right_node = aip::FindPath(b, key.field.path);
   AbsentOrder absent = mode.absent;
-  if (absent == AbsentOrder::kAsDefault &&
+  const bool either_absent = left_node == nullptr || right_node == nullptr;
+  if (either_absent && absent == AbsentOrder::kAsDefault &&
       std::holds_alternative<aip::Unset>(aip::ReadValue(nullptr, key.field))) {
     absent = AbsentOrder::kSmallest;  // no default (a timestamp): unset sorts before every value
   }
-  if (absent != AbsentOrder::kAsDefault && (left_node == nullptr || right_node == nullptr)) {
+  if (either_absent && absent != AbsentOrder::kAsDefault) {
     if (left_node == right_node) {
       return 0;  // neither has it: tied on this key
     }
