@@ -603,8 +603,6 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
   if (mode == RecordMode::kNone && !exists) {
     return NotFound("no such file", options.cassette);
   }
-  impl->mode = mode;
-  impl->stats.mode = mode;
 
   std::vector<traffic::Exchange> loaded;
   if (mode == RecordMode::kNone || (mode == RecordMode::kNewEpisodes && exists)) {
@@ -613,12 +611,29 @@ Result<std::unique_ptr<Session>> Session::Start(SessionOptions options) {
       return cassette.error();
     }
     loaded = std::move(cassette->exchanges);
-    impl->stats.loaded = loaded.size();
     if (!cassette->finished && options.log) {
       options.log("conform: " + options.cassette + " is an interrupted recording: recovered " +
                   std::to_string(loaded.size()) + " exchanges");
     }
+    // Replaying nothing answers every request as unmatched: a mistake, not a server. Mode once
+    // records into a cassette that holds nothing, as into a missing one (VCR's once does so
+    // for an empty file).
+    if (mode == RecordMode::kNone && loaded.empty()) {
+      if (options.mode != RecordMode::kOnce || !options.upstream) {
+        return NotFound(
+            std::string("no exchanges to replay (") +
+                (cassette->finished ? "log.entries is empty"
+                                    : "an interrupted recording, cut inside its first entry") +
+                "); to record into it: --mode once or new_episodes with --upstream URL",
+            options.cassette);
+      }
+      mode = RecordMode::kAll;
+      proxies = true;
+    }
   }
+  impl->mode = mode;
+  impl->stats.mode = mode;
+  impl->stats.loaded = loaded.size();
   if (proxies) {
     auto upstream =
         internal::Upstream::Create({.url = options.upstream->url,

@@ -278,6 +278,15 @@ TEST(ReplayCommand, EveryCassetteReadErrorIsExitThree) {
   EXPECT_EQ(Lines(unreadable.err), 1);
 }
 
+TEST(ReplayCommand, ACassetteWithNoExchangeIsExitThreeNotA501Server) {
+  conform::testing::TempDir dir;
+  std::string empty = dir.Write("empty.har", traffic::WriteHar({}, {.name = "test"}));
+  RunResult result = Conform({"replay", empty, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(result.code, 3) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("empty.har: no exchanges to replay (log.entries is empty)"));
+  EXPECT_EQ(Lines(result.err), 1);
+}
+
 TEST(ReplayCommand, StrictFailsOnUnmatchedRequests) {
   conform::testing::TempDir dir;
   std::string cassette = Cassette(dir, {"/v1/a"});

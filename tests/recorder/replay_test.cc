@@ -309,6 +309,41 @@ TEST(Replay, AnInterruptedRecordingIsReplayed) {
   EXPECT_EQ(session->Stop().loaded, 1u);
 }
 
+TEST(Replay, ACassetteWithNoExchangesIsRefusedNotServed) {
+  conform::testing::TempDir dir;
+  std::string empty = WriteCassette(dir, {});
+  EXPECT_THAT(
+      Session::Start({.mode = RecordMode::kNone, .cassette = empty}),
+      ErrorIs(ErrorCode::kNotFound, HasSubstr("no exchanges to replay (log.entries is empty)")));
+  std::string whole = traffic::HarStreamPrefix({.name = "conform"}) +
+                      traffic::HarStreamEntry(Recorded("/v1/a", "first"), 0);
+  std::string cut = dir.Write("cut.har", whole.substr(0, whole.size() - 20));
+  EXPECT_THAT(Session::Start({.mode = RecordMode::kNone, .cassette = cut}),
+              ErrorIs(ErrorCode::kNotFound, HasSubstr("cut inside its first entry")));
+  // Mode once without an upstream has nothing to record from: the same refusal.
+  EXPECT_THAT(Session::Start({.mode = RecordMode::kOnce, .cassette = empty}),
+              ErrorIs(ErrorCode::kNotFound, HasSubstr("no exchanges to replay")));
+}
+
+TEST(Replay, AnEmptyCassetteIsRecordedIntoInModesOnceAndNewEpisodes) {
+  CountingUpstream upstream;
+  ASSERT_TRUE(upstream.server.Running());
+  for (RecordMode mode : {RecordMode::kOnce, RecordMode::kNewEpisodes}) {
+    SCOPED_TRACE(RecordModeName(mode));
+    conform::testing::TempDir dir;
+    std::string path = WriteCassette(dir, {});
+    auto session = Replay({.mode = mode,
+                           .cassette = path,
+                           .upstream = UpstreamOptions{.url = upstream.server.Url()}});
+    ASSERT_NE(session, nullptr);
+    EXPECT_THAT(Body(*session, "/v1/x"), HasSubstr("upstream"));
+    EXPECT_EQ(session->Stop().recorded, 1u);
+    auto after = ReadCassette(path, {});
+    ASSERT_THAT(after, IsOk());
+    EXPECT_THAT(after->exchanges, SizeIs(1));
+  }
+}
+
 TEST(Replay, ARecordingWithoutAResponseReplaysAs502) {
   conform::testing::TempDir dir;
   traffic::Exchange aborted = Recorded("/v1/x", "");
