@@ -54,6 +54,38 @@ bool IsTokenName(std::string_view name) {
   return true;
 }
 
+// Headers the command must not repeat: curl computes Host and Content-Length itself;
+// hop-by-hop headers belong to the recorded connection; HTTP/2 pseudo-headers (":authority",
+// in browser exports) are not header lines at all, and curl would send them as malformed ones.
+bool LeftToCurl(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "host", "content-length", "connection", "keep-alive", "proxy-connection", "transfer-encoding",
+      "te",   "upgrade",        "trailer"};
+  return name.starts_with(':') ||
+         std::any_of(std::begin(kNames), std::end(kNames),
+                     [name](std::string_view known) { return EqualsIgnoreCase(name, known); });
+}
+
+// Whether an Accept-Encoding value asks for a compressed body: then the command says
+// --compressed, which asks for what this curl can decode and decodes it; repeating a browser's
+// "gzip, deflate, br, zstd" would print compressed bytes.
+bool AsksForCompression(std::string_view value) {
+  for (std::string_view coding : {"gzip", "deflate", "br", "zstd", "compress", "*"}) {
+    size_t at = 0;
+    while ((at = value.find(coding, at)) != std::string_view::npos) {
+      const size_t end = at + coding.size();
+      const bool starts = at == 0 || value[at - 1] == ',' || value[at - 1] == ' ';
+      const bool ends =
+          end == value.size() || value[end] == ',' || value[end] == ';' || value[end] == ' ';
+      if (starts && ends) {
+        return true;
+      }
+      at = end;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string ShellQuote(std::string_view text) {
@@ -102,11 +134,17 @@ std::string CurlCommand(const Request& request, const CurlOptions& options) {
   args.push_back(ShellQuote(EscapeUrl(RedactUrl(url, options.redaction))));
 
   std::string api_key_env = KeepCase(options.api_key_env);
+  bool compressed = false;
   for (const Header& header : request.headers) {
-    if (EqualsIgnoreCase(header.name, "host") || EqualsIgnoreCase(header.name, "content-length")) {
+    if (LeftToCurl(header.name)) {
       continue;
     }
-    if (EqualsIgnoreCase(header.name, "authorization")) {
+    if (EqualsIgnoreCase(header.name, "accept-encoding") && AsksForCompression(header.value)) {
+      if (!compressed) {
+        args.push_back("--compressed");
+        compressed = true;
+      }
+    } else if (EqualsIgnoreCase(header.name, "authorization")) {
       args.push_back("-H \"Authorization: Bearer $" + api_key_env + "\"");
     } else if (IsSecretHeader(header.name, options.redaction)) {
       if (IsTokenName(header.name)) {

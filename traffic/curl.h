@@ -30,7 +30,9 @@ struct CurlOptions {
 };
 
 // The request as a curl command. The URL is escaped (EscapeUrl) and its secret query values
-// redacted; Host and Content-Length are left to curl; a secret header other than
+// redacted; Host, Content-Length, hop-by-hop headers (Connection...) and HTTP/2
+// pseudo-headers (":authority", in browser exports) are left to curl; an Accept-Encoding
+// asking for gzip, br... becomes --compressed; a secret header other than
 // Authorization becomes a variable named after it (X-Api-Key: $X_API_KEY); a JSON body has its
 // secret members redacted and is sent with --data-raw. A body containing NUL cannot be a shell
 // argument and is replaced by a comment giving its size.

@@ -397,7 +397,7 @@ struct CheckSuite::State {
       std::string first;
       for (const Json* item : items) {
         if (seen.count(ItemKey(*item)) == 0 && lost++ == 0) {
-          first = ItemKey(*item);
+          first = ItemLabel(*item);
         }
       }
       if (lost > 0) {
@@ -1048,11 +1048,12 @@ struct CheckSuite::State {
           if (ours.count(key) == 0 && key.rfind(prefix, 0) != 0) {
             continue;
           }
-          Finding finding = MakeFinding("auth.account_isolation", "'" + key + "' of account '" + target.account +
-                                                                      "' is listed under account '" +
-                                                                      *target.other_account + "'");
+          Finding finding =
+              MakeFinding("auth.account_isolation",
+                          "'" + ItemLabel(item) + "' of account '" + target.account +
+                              "' is listed under account '" + *target.other_account + "'");
           finding.expected = "only resources of " + *target.other_account;
-          finding.actual = key;
+          finding.actual = ItemLabel(item);
           finding.requests = theirs.RequestsUpTo(p);
           Add(std::move(finding));
           return;

@@ -118,7 +118,7 @@ std::optional<size_t> FirstInversion(const std::vector<const Json*>& items, cons
 }
 
 std::string DescribeKeys(const aip::OrderBy& order_by, const Json& item) {
-  std::string out = ItemKey(item);
+  std::string out = ItemLabel(item);
   for (const aip::OrderKey& key : order_by.keys) {
     if (key.field.path == "name") {
       continue;
@@ -165,10 +165,10 @@ void CheckDisjoint(const Walk& walk, std::vector<Finding>& out) {
     if (++reported > 3) {
       break;  // the first few duplicates make the point
     }
-    Finding finding = WalkFinding(
-        "page_walk.disjoint",
-        "'" + key + "' appears twice: at " + Where(it->second) + " and again at " + Where(positions[i]), walk,
-        positions[i].page);
+    Finding finding = WalkFinding("page_walk.disjoint",
+                                  "'" + ItemLabel(*items[i]) + "' appears twice: at " +
+                                      Where(it->second) + " and again at " + Where(positions[i]),
+                                  walk, positions[i].page);
     finding.expected = "each resource once per walk";
     finding.actual = "repeated at " + Where(positions[i]);
     out.push_back(std::move(finding));
@@ -323,12 +323,12 @@ void CheckFilterSound(const Walk& walk, const aip::Filter& filter, std::vector<F
       continue;
     }
     Finding finding = WalkFinding("filter.sound",
-                                  "'" + ItemKey(*items[i]) + "' (" + Where(positions[i]) +
+                                  "'" + ItemLabel(*items[i]) + "' (" + Where(positions[i]) +
                                       ") does not satisfy the filter '" + aip::Print(filter) + "'",
                                   walk, positions[i].page);
     finding.json_pointer = Pointer(walk, positions[i]);
     finding.expected = "only resources matching " + aip::Print(filter);
-    finding.actual = ItemKey(*items[i]);
+    finding.actual = ItemLabel(*items[i]);
     out.push_back(std::move(finding));
     return;
   }
@@ -349,7 +349,7 @@ void CheckFilterComplete(const Walk& filtered, const Walk& all, const aip::Filte
     if (aip::MatchesUnambiguously(filter, *item).value_or(false) &&
         returned.count(ItemKey(*item)) == 0) {
       if (missing++ == 0) {
-        first_missing = ItemKey(*item);
+        first_missing = ItemLabel(*item);
       }
     }
   }
@@ -389,10 +389,11 @@ void CheckSameSequence(const Walk& a, const Walk& b, std::string_view check_id, 
     if (ItemKey(*left[i]) == ItemKey(*right[i])) {
       continue;
     }
-    Finding finding = MakeFinding(check_id, what + ": item " + std::to_string(i + 1) + " differs ('" +
-                                                ItemKey(*left[i]) + "' vs '" + ItemKey(*right[i]) + "')");
-    finding.expected = ItemKey(*left[i]);
-    finding.actual = ItemKey(*right[i]);
+    Finding finding =
+        MakeFinding(check_id, what + ": item " + std::to_string(i + 1) + " differs ('" +
+                                  ItemLabel(*left[i]) + "' vs '" + ItemLabel(*right[i]) + "')");
+    finding.expected = ItemLabel(*left[i]);
+    finding.actual = ItemLabel(*right[i]);
     finding.requests = requests_to(i);
     out.push_back(std::move(finding));
     return;
@@ -546,19 +547,19 @@ void CheckPrefixOf(const Walk& walk, const Walk& reference, std::string_view che
     Finding finding = WalkFinding(
         check_id,
         what + ": item " + std::to_string(i + 1) + " (" + Where(positions[i]) + ") is '" +
-            ItemKey(*got[i]) + "'" +
+            ItemLabel(*got[i]) + "'" +
             (beyond ? ", but the collection has only " + std::to_string(want.size()) + " items"
-                    : ", expected '" + ItemKey(*want[i]) + "'"),
+                    : ", expected '" + ItemLabel(*want[i]) + "'"),
         walk, positions[i].page);
-    finding.expected = beyond ? "no item " + std::to_string(i + 1) : ItemKey(*want[i]);
-    finding.actual = ItemKey(*got[i]);
+    finding.expected = beyond ? "no item " + std::to_string(i + 1) : ItemLabel(*want[i]);
+    finding.actual = ItemLabel(*got[i]);
     out.push_back(std::move(finding));
     return;
   }
   if (walk.complete() && got.size() < want.size()) {
     Finding finding = WalkFinding(check_id,
                                   what + ": the walk ended after " + std::to_string(got.size()) +
-                                      " items, before '" + ItemKey(*want[got.size()]) + "'",
+                                      " items, before '" + ItemLabel(*want[got.size()]) + "'",
                                   walk, walk.pages.empty() ? 0 : walk.pages.size() - 1);
     finding.expected = std::to_string(want.size()) + " items";
     finding.actual = std::to_string(got.size()) + " items";
@@ -702,8 +703,8 @@ void CheckSamePage(const Page& first, const Page& second, std::vector<Finding>& 
   } else if (first.items != second.items) {
     for (size_t i = 0; i < first.items.size(); ++i) {
       if (first.items[i] != second.items[i]) {
-        differs = "resource " + std::to_string(i + 1) + " differs ('" + ItemKey(first.items[i]) +
-                  "' then '" + ItemKey(second.items[i]) + "')";
+        differs = "resource " + std::to_string(i + 1) + " differs ('" + ItemLabel(first.items[i]) +
+                  "' then '" + ItemLabel(second.items[i]) + "')";
         break;
       }
     }
@@ -834,7 +835,7 @@ void CheckReadMaskProjection(const Page& masked, const Page& full, const aip::Re
     std::string pointer =
         masked.items_pointer + "/" + std::to_string(i) + (member.empty() ? "" : "/" + member);
     report("with readMask=" + mask_text + ", resource " + std::to_string(i + 1) + " ('" +
-               ItemKey(full.items[i]) +
+               ItemLabel(full.items[i]) +
                "') is not the projection of the resource read without a mask" +
                (member.empty() ? std::string() : " (member '" + member + "')"),
            pointer, "the fields " + mask_text + " of the full resource",

@@ -115,6 +115,22 @@ std::string ItemKey(const nlohmann::json& item) {
   return item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string ItemLabel(const nlohmann::json& item) {
+  constexpr size_t kShown = 80;
+  std::string key = ItemKey(item);
+  if (item.is_object() && item.contains("name") && item["name"].is_string()) {
+    return key;
+  }
+  if (key.size() <= kShown) {
+    return "(no name) " + key;
+  }
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) {
+    --cut;  // not inside a UTF-8 sequence
+  }
+  return "(no name) " + key.substr(0, cut) + "...";
+}
+
 Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& query,
                const std::vector<std::optional<std::string>>& page_sizes, const SendFn& send,
                const WalkLimits& limits) {

@@ -102,4 +102,8 @@ Walk WalkPages(const Operation& op, const ListTarget& target, const ListQuery& q
 // The resource's identity for duplicate and equality checks: its `name`, else its JSON text.
 std::string ItemKey(const nlohmann::json& item);
 
+// The resource as a finding names it: its `name`, else "(no name) " and the start of its JSON
+// text (a whole resource on one line helps nobody).
+std::string ItemLabel(const nlohmann::json& item);
+
 }  // namespace conform::validator

@@ -121,6 +121,54 @@ TEST(ValidateCommand, InvalidUtf8IsAFinding) {
   EXPECT_THAT(run.out, HasSubstr("UTF-8"));
 }
 
+// A HAR written by another program: Playwright 1.65 recording Debian's Chromium 156 while a
+// page walked tests/independent/list_server.py (--jobs 20 --seed 3) with fetch() and four
+// refusals (tests/independent/browser_session.js made it).
+std::string BrowserHar() {
+  return std::string(CONFORM_TEST_DATA_DIR) + "/traffic/chromium_playwright.har";
+}
+
+TEST(ValidateCommand, ABrowserRecordingOfAnotherServerPassesWithItsWalksFound) {
+  RunResult run = Conform({"validate", BrowserHar()});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("16 exchanges: 16 passed, 0 failed, 0 skipped"));
+  EXPECT_THAT(run.out, HasSubstr("list pages: 11 in 4 walks (4 from first page to last)"));
+}
+
+// Break one page of the browser's recording: the finding's curl command must be one a user can
+// paste (no "Accept-Encoding: gzip, deflate, br, zstd" printing compressed bytes, no
+// Connection), and the key the browser sent in clear reaches no report.
+TEST(ValidateCommand, ABrowserRecordingsFindingsReproduceWithCurlAndKeepItsKeySecret) {
+  std::ifstream in(BrowserHar());
+  nlohmann::json har = nlohmann::json::parse(in);
+  nlohmann::json& content = har["log"]["entries"][2]["response"]["content"];
+  nlohmann::json page = nlohmann::json::parse(content["text"].get<std::string>());
+  page["dpoJobs"][0]["state"] = "JOB_STATE_BOGUS";
+  content["text"] = page.dump();
+  testing::TempDir dir;
+  std::string path = dir.Write("broken.har", har.dump());
+  std::string junit = (dir.path() / "junit.xml").string();
+  RunResult run = Conform({"validate", path, "--junit", junit});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("must  response.schema.enum  at /dpoJobs/0/state"));
+  EXPECT_THAT(
+      run.out,
+      HasSubstr(
+          "$ curl -sS 'http://127.0.0.1:44673/v1/accounts/acme/dpoJobs?pageSize=7&pageToken="));
+  EXPECT_THAT(run.out, AllOf(HasSubstr("--compressed"),
+                             HasSubstr("-H \"Authorization: Bearer $FIREWORKS_API_KEY\""),
+                             Not(HasSubstr("Accept-Encoding")), Not(HasSubstr("Connection:"))));
+  RunResult json = Conform({"validate", path, "--format", "json"});
+  EXPECT_EQ(json.code, 1);
+  std::ifstream junit_in(junit);
+  std::string junit_text((std::istreambuf_iterator<char>(junit_in)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_THAT(junit_text, HasSubstr("response.schema.enum"));
+  for (const std::string* text : {&run.out, &run.err, &json.out, &json.err, &junit_text}) {
+    EXPECT_THAT(*text, Not(HasSubstr("key-acme")));
+  }
+}
+
 TEST(ValidateCommand, DeeplyNestedBodyIsAFindingNotACrash) {
   testing::TempDir dir;
   std::string path = dir.Write("deep.json", std::string(100000, '[') + std::string(100000, ']'));

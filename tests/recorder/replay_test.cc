@@ -278,6 +278,30 @@ TEST(Replay, BrowserExportsAreReplayed) {
   EXPECT_EQ(next->status, 200);
 }
 
+// A HAR another program wrote (Playwright recording Chromium; see tests/independent/
+// browser_session.js): every recorded answer, the page walks by token and the refusals, comes
+// back byte for byte, in the recorded order.
+TEST(Replay, ABrowserRecordingServesEveryAnswerByteForByte) {
+  std::string path = std::string(CONFORM_TEST_DATA_DIR) + "/traffic/chromium_playwright.har";
+  auto recorded = ReadCassette(path, {});
+  ASSERT_THAT(recorded, IsOk());
+  ASSERT_THAT(recorded->exchanges, SizeIs(16));
+  auto session = Replay({.mode = RecordMode::kNone, .cassette = path});
+  ASSERT_NE(session, nullptr);
+  auto client = ClientFor(session->url());
+  for (const traffic::Exchange& exchange : recorded->exchanges) {
+    const std::string& url = exchange.request.url;
+    std::string target = url.substr(url.find('/', url.find("://") + 3));
+    auto answer = client->Get(target);
+    ASSERT_TRUE(answer) << target;
+    EXPECT_EQ(answer->status, exchange.response.status) << target;
+    EXPECT_EQ(answer->body, exchange.response.body) << target;
+  }
+  SessionSummary summary = session->Stop();
+  EXPECT_EQ(summary.unmatched, 0u);
+  EXPECT_THAT(summary.unused, IsEmpty());
+}
+
 TEST(Replay, HandMadeExportsWithBase64BodiesAreReplayedByteForByte) {
   auto session =
       Replay({.mode = RecordMode::kNone,

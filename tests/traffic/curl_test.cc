@@ -93,6 +93,42 @@ TEST(CurlCommand, RedactsSecretsInTheBodyAndQueryButKeepsPageTokens) {
   EXPECT_THAT(command, Not(HasSubstr("Host:")));
 }
 
+// What a browser export (Chromium over HTTP/2, recorded by DevTools or Playwright) holds and a
+// pasted command must not repeat: pseudo-headers curl would send as malformed lines, the
+// connection's own headers, and an Accept-Encoding that would print compressed bytes.
+TEST(CurlCommand, ABrowserRequestBecomesACommandThatWorks) {
+  Request request{.method = "GET",
+                  .url = "https://api.fireworks.ai/v1/accounts/acme/dpoJobs?pageSize=2",
+                  .headers = {{":authority", "api.fireworks.ai"},
+                              {":method", "GET"},
+                              {":path", "/v1/accounts/acme/dpoJobs?pageSize=2"},
+                              {":scheme", "https"},
+                              {"Accept-Encoding", "gzip, deflate, br, zstd"},
+                              {"Connection", "keep-alive"},
+                              {"Keep-Alive", "timeout=5"},
+                              {"Upgrade", "h2c"},
+                              {"Host", "api.fireworks.ai"},
+                              {"accept", "application/json"},
+                              {"Sec-Fetch-Mode", "cors"}}};
+  EXPECT_EQ(CurlCommand(request),
+            "curl -sS 'https://api.fireworks.ai/v1/accounts/acme/dpoJobs?pageSize=2' --compressed "
+            "-H 'accept: application/json' -H 'Sec-Fetch-Mode: cors'");
+}
+
+TEST(CurlCommand, AnAcceptEncodingOfIdentityOnlyIsKept) {
+  for (const char* identity : {"identity", "identity;q=1, gzipx"}) {
+    Request request{
+        .method = "GET", .url = "https://x.io/v1/a", .headers = {{"accept-encoding", identity}}};
+    EXPECT_EQ(CurlCommand(request),
+              "curl -sS 'https://x.io/v1/a' -H 'accept-encoding: " + std::string(identity) + "'");
+  }
+  for (const char* compressed : {"gzip", "br;q=1.0, identity;q=0.5", "*", "identity,deflate"}) {
+    Request request{
+        .method = "GET", .url = "https://x.io/v1/a", .headers = {{"Accept-Encoding", compressed}}};
+    EXPECT_EQ(CurlCommand(request), "curl -sS 'https://x.io/v1/a' --compressed") << compressed;
+  }
+}
+
 TEST(CurlCommand, MethodFlagsFollowCurlDefaults) {
   EXPECT_THAT(CurlCommand({.method = "POST", .url = "https://h/x", .body = "{}"}),
               Not(HasSubstr("-X")));

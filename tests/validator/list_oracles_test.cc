@@ -122,6 +122,32 @@ TEST(CheckDisjoint, ReportsARepeatWithThePagesUpToIt) {
   EXPECT_THAT(clean, IsEmpty());
 }
 
+// A server whose resources lack `name` (a readMask without it, or a bug) still gets findings
+// that fit on a line: the resource's start, not its whole JSON text.
+TEST(CheckDisjoint, NamesAResourceWithoutANameByTheStartOfItsText) {
+  Json nameless = {{"state", "JOB_STATE_RUNNING"},
+                   {"trainingConfig", {{"jinjaTemplate", std::string(500, 'x')}}}};
+  Walk walk = MakeWalk(
+      {MakePage({nameless, Job("a")}, "1", 3), MakePage({nameless}, std::nullopt, 3, 2, 1)});
+  std::vector<Finding> found;
+  CheckDisjoint(walk, found);
+  ASSERT_THAT(found, SizeIs(1));
+  EXPECT_THAT(
+      found[0].message,
+      HasSubstr(
+          R"('(no name) {"state":"JOB_STATE_RUNNING","trainingConfig":{"jinjaTemplate":"xxxxxxxxxxxxxxxx...' appears twice)"));
+  EXPECT_LT(found[0].message.size(), 200u);
+  EXPECT_EQ(ItemLabel(Job("a")), "accounts/a/dpoJobs/a");
+  EXPECT_EQ(ItemLabel(Json{{"state", "X"}}), R"((no name) {"state":"X"})");
+  // A cut never splits a UTF-8 sequence.
+  // {"displayName":" is 16 bytes, then 61 a's: the third e-acute straddles byte 80.
+  std::string label =
+      ItemLabel(Json{{"displayName", std::string(61, 'a') + "\u00e9\u00e9\u00e9\u00e9\u00e9"}});
+  ASSERT_TRUE(label.ends_with("..."));
+  EXPECT_EQ(static_cast<unsigned char>(label[label.size() - 4]), 0xA9);  // a whole e-acute ends it
+  EXPECT_EQ(label.size(), std::string("(no name) ").size() + 79 + 3);
+}
+
 TEST(CheckTermination, ReportsCyclesAndRunawaysOnly) {
   std::vector<Finding> found;
   CheckTermination(MakeWalk({MakePage({Job("a")}, "1", 1)}, WalkEnd::kCycle), found);
