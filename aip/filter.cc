@@ -605,8 +605,10 @@ std::vector<const Json*> LeafNodes(const Predicate& predicate, const Json& resou
 }
 
 // How a two-valued reading takes a field the resource does not have (absent, null, or below an
-// absent message): as its proto3 default, or as unset, which only `!=` holds for.
-enum class Absent { kDefault, kUnset };
+// absent message): as its proto3 default; as unset, which only `!=` holds for; or as AIP-160's
+// "skipped, even when the comparison is a !=" read at the comparison, which is then false
+// whatever its operator and which NOT turns true.
+enum class Absent { kDefault, kUnset, kSkipped };
 
 bool Evaluate(const Predicate& predicate, const Json& resource, Absent absent = Absent::kDefault) {
   switch (predicate.kind) {
@@ -624,9 +626,9 @@ bool Evaluate(const Predicate& predicate, const Json& resource, Absent absent = 
   }
   std::vector<const Json*> nodes = LeafNodes(predicate, resource);
   return std::any_of(nodes.begin(), nodes.end(), [&](const Json* node) {
-    if (node == nullptr && absent == Absent::kUnset && predicate.kind == PredicateKind::kCompare &&
-        !predicate.map_value) {
-      return predicate.comparator == Comparator::kNotEqual;
+    if (node == nullptr && absent != Absent::kDefault &&
+        predicate.kind == PredicateKind::kCompare && !predicate.map_value) {
+      return absent == Absent::kUnset && predicate.comparator == Comparator::kNotEqual;
     }
     return TestLeaf(predicate, node);
   });
@@ -669,6 +671,30 @@ Truth EvaluateWithUnknowns(const Predicate& predicate, const Json& resource) {
   return result;
 }
 
+// Turns every `!=` with wildcards in `predicate` into a comparison with the literal text (each
+// '*' a star). True if there was one.
+bool ReadStarsLiterallyInNotEqual(Predicate& predicate) {
+  bool changed = false;
+  for (Predicate& child : predicate.children) {
+    changed = ReadStarsLiterallyInNotEqual(child) || changed;
+  }
+  if (predicate.kind != PredicateKind::kCompare || predicate.comparator != Comparator::kNotEqual ||
+      predicate.pattern.empty()) {
+    return changed;
+  }
+  std::string literal;
+  for (size_t i = 0; i < predicate.pattern.size(); ++i) {
+    literal += (i == 0 ? "" : "*") + predicate.pattern[i];
+  }
+  predicate.pattern.clear();
+  if (predicate.map_value) {
+    predicate.text = std::move(literal);
+  } else {
+    predicate.value = Value(std::move(literal));
+  }
+  return true;
+}
+
 }  // namespace
 
 Filter::Filter() = default;
@@ -699,6 +725,10 @@ Result<Filter> CheckFilter(FilterSyntax syntax, const FieldCatalog& catalog,
     return predicate.error();
   }
   filter.syntax_ = std::move(syntax);
+  Predicate literal = *predicate;
+  if (ReadStarsLiterallyInNotEqual(literal)) {
+    filter.literal_not_equal_ = std::make_shared<const Predicate>(std::move(literal));
+  }
   filter.predicate_ = std::make_shared<const Predicate>(std::move(*predicate));
   return filter;
 }
@@ -715,9 +745,15 @@ std::optional<bool> MatchesUnambiguously(const Filter& filter, const Json& resou
     return true;
   }
   const bool matches = Evaluate(*filter.predicate_, resource);
-  const bool sql = EvaluateWithUnknowns(*filter.predicate_, resource) == Truth::kTrue;
-  const bool unset = Evaluate(*filter.predicate_, resource, Absent::kUnset);
-  return matches == sql && matches == unset ? std::optional<bool>(matches) : std::nullopt;
+  auto agrees = [&](const Predicate& predicate) {
+    return Evaluate(predicate, resource) == matches &&
+           (EvaluateWithUnknowns(predicate, resource) == Truth::kTrue) == matches &&
+           Evaluate(predicate, resource, Absent::kUnset) == matches &&
+           Evaluate(predicate, resource, Absent::kSkipped) == matches;
+  };
+  const bool unambiguous = agrees(*filter.predicate_) &&
+                           (!filter.literal_not_equal_ || agrees(*filter.literal_not_equal_));
+  return unambiguous ? std::optional<bool>(matches) : std::nullopt;
 }
 
 std::string Print(const Filter& filter) { return Print(filter.syntax()); }

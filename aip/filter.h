@@ -68,6 +68,9 @@ class Filter {
 
   FilterSyntax syntax_;
   std::shared_ptr<const internal::Predicate> predicate_;
+  // predicate_ with the '*' of every `!=` read literally (null when it has none): the other
+  // reading MatchesUnambiguously allows.
+  std::shared_ptr<const internal::Predicate> literal_not_equal_;
 };
 
 // ParseFilterSyntax, then CheckFilter.
@@ -89,8 +92,10 @@ bool Matches(const Filter& filter, const nlohmann::json& resource);
 // unset; a SQL-backed one compares NULL, which is unknown, so that `NOT completedTime = "..."`
 // leaves out a job without completedTime; and AIP-160 (2025-01) says a resource whose
 // traversal meets an unset message "should be skipped", even for != (`wandbConfig.enabled !=
-// true` leaves out a job without wandbConfig). Where the readings differ, either answer is
-// right.
+// true` leaves out a job without wandbConfig), which a server may also apply to the comparison
+// alone, so that NOT of it holds. AIP-160 gives wildcards to `=` ("a = \"*.foo\"")
+// and says nothing of `!=`: `displayName != "a*"` is read both as NOT of the wildcard `=` and
+// with a literal star. Where the readings differ, either answer is right.
 std::optional<bool> MatchesUnambiguously(const Filter& filter, const nlohmann::json& resource);
 
 // Canonical text of the filter (Print of its syntax).

@@ -19,6 +19,9 @@
 
 namespace conform::validator {
 
+// The field that identifies a resource of a List (AIP-122): duplicates and findings go by it.
+inline constexpr std::string_view kResourceName = "name";
+
 enum class ParameterLocation { kPath, kQuery, kHeader, kCookie };
 std::string_view ParameterLocationName(ParameterLocation in);
 

@@ -285,8 +285,11 @@ void FindOutsideMask(const Json& value, const aip::ReadMask& mask, const std::st
       FindOutsideMask(child, mask, path, child_pointer, out);
       continue;
     }
-    Finding finding = MakeFinding("response.read_mask.outside",
-                                  "field '" + path + "' is returned but the read mask does not include it");
+    // The resource's own name, returned whatever the mask, is a common choice, not lost data.
+    const bool name = field_path.empty() && key == kResourceName;
+    Finding finding =
+        MakeFinding(name ? "response.read_mask.name_added" : "response.read_mask.outside",
+                    "field '" + path + "' is returned but the read mask does not include it");
     finding.json_pointer = child_pointer;
     finding.expected = "only " + aip::Print(mask);
     finding.actual = internal::DescribeValue(child);

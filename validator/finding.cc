@@ -91,8 +91,14 @@ const std::vector<CheckInfo>& AllChecks() {
        "drift between the server and its spec",
        "OpenAPI 3.1 Schema Object `properties`"},
       {"response.read_mask.outside", Level::kMust,
-       "With a read mask, only the masked fields of each resource are returned",
+       "With a read mask, only the masked fields of each resource are returned (a resource's "
+       "`name` is response.read_mask.name_added)",
        "AIP-157; seed: readMask \"The fields to be returned in the response\""},
+      {"response.read_mask.name_added", Level::kShould,
+       "With a read mask that does not name it, a resource's `name` is not returned either: many "
+       "services return it anyway, to identify the resource, which the AIPs do not provide for",
+       "AIP-157; google.protobuf.FieldMask (a projection holds only the masked fields); seed: "
+       "readMask \"The fields to be returned in the response\""},
       {"response.error.shape", Level::kMust,
        "An error body is a google.rpc.Status: {\"code\",\"message\",\"details\"} (grpc-gateway) "
        "or {\"error\":{\"code\",\"message\",\"status\"}} (AIP-193), in an AIP-style API (one "

@@ -108,7 +108,7 @@ std::vector<traffic::Request> Walk::RequestsUpTo(size_t upto) const {
 
 std::string ItemKey(const nlohmann::json& item) {
   if (item.is_object()) {
-    if (auto name = item.find("name"); name != item.end() && name->is_string()) {
+    if (auto name = item.find(kResourceName); name != item.end() && name->is_string()) {
       return name->get<std::string>();
     }
   }
@@ -118,7 +118,8 @@ std::string ItemKey(const nlohmann::json& item) {
 std::string ItemLabel(const nlohmann::json& item) {
   constexpr size_t kShown = 80;
   std::string key = ItemKey(item);
-  if (item.is_object() && item.contains("name") && item["name"].is_string()) {
+  if (item.is_object() && item.contains(kResourceName) &&
+      item[std::string(kResourceName)].is_string()) {
     return key;
   }
   if (key.size() <= kShown) {

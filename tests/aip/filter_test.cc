@@ -346,29 +346,69 @@ TEST(FilterMatch, UnsetAndMismatchedValuesFailEveryComparisonButNotEqual) {
   EXPECT_TRUE(Matches(*less, Json::parse(R"({"trainingConfig": null})")));
 }
 
+// MatchesUnambiguously of the DpoJob filter `text` (which must parse) on `job`.
+std::optional<bool> Judge(const std::string& text, const Json& job) {
+  Result<Filter> filter = ParseFilter(text, testing::DpoJobCatalog());
+  EXPECT_TRUE(filter.ok()) << text;
+  return filter ? MatchesUnambiguously(*filter, job) : std::nullopt;
+}
+
 TEST(FilterMatch, AComparisonWithAnUnsetValueIsAmbiguousOnlyWhereReadersDisagree) {
   // AIP-160 does not say what `completedTime = X` is for a job without completedTime: false
   // here (true for !=), unknown to a SQL-backed server, which also leaves out NOT of it.
   const Json running = Json::parse(R"({"state": "JOB_STATE_RUNNING"})");
-  const Json done = Json::parse(R"({"state": "JOB_STATE_COMPLETED", "completedTime": "2024-01-01T00:00:00Z"})");
-  auto judge = [&](const std::string& text, const Json& job) {
-    Result<Filter> filter = ParseFilter(text, testing::DpoJobCatalog());
-    EXPECT_TRUE(filter.ok()) << text;
-    return filter ? MatchesUnambiguously(*filter, job) : std::nullopt;
-  };
+  const Json done =
+      Json::parse(R"({"state": "JOB_STATE_COMPLETED", "completedTime": "2024-01-01T00:00:00Z"})");
   const std::string at = "\"2024-01-01T00:00:00Z\"";
-  EXPECT_EQ(judge("completedTime = " + at, running), std::optional<bool>(false));  // both leave it out
-  EXPECT_EQ(judge("completedTime > " + at, running), std::optional<bool>(false));
-  EXPECT_EQ(judge("NOT completedTime = " + at, running), std::nullopt);
-  EXPECT_EQ(judge("-completedTime = " + at, running), std::nullopt);
-  EXPECT_EQ(judge("completedTime != " + at, running), std::nullopt);
-  EXPECT_EQ(judge("NOT completedTime:*", running), std::optional<bool>(true));  // presence is sure
-  EXPECT_EQ(judge("state = JOB_STATE_RUNNING OR NOT completedTime = " + at, running),
+  EXPECT_EQ(Judge("completedTime = " + at, running),
+            std::optional<bool>(false));  // both leave it out
+  EXPECT_EQ(Judge("completedTime > " + at, running), std::optional<bool>(false));
+  EXPECT_EQ(Judge("NOT completedTime = " + at, running), std::nullopt);
+  EXPECT_EQ(Judge("-completedTime = " + at, running), std::nullopt);
+  EXPECT_EQ(Judge("completedTime != " + at, running), std::nullopt);
+  EXPECT_EQ(Judge("NOT completedTime:*", running), std::optional<bool>(true));  // presence is sure
+  EXPECT_EQ(Judge("state = JOB_STATE_RUNNING OR NOT completedTime = " + at, running),
             std::optional<bool>(true));
-  EXPECT_EQ(judge("state = JOB_STATE_COMPLETED AND NOT completedTime = " + at, running),
+  EXPECT_EQ(Judge("state = JOB_STATE_COMPLETED AND NOT completedTime = " + at, running),
             std::optional<bool>(false));
-  EXPECT_EQ(judge("NOT completedTime = " + at, done), std::optional<bool>(false));
-  EXPECT_EQ(judge("completedTime != " + at, done), std::optional<bool>(false));
+  EXPECT_EQ(Judge("NOT completedTime = " + at, done), std::optional<bool>(false));
+  EXPECT_EQ(Judge("completedTime != " + at, done), std::optional<bool>(false));
+}
+
+// AIP-160 gives wildcards to `=` and says nothing of `!=`: a server may read its stars as
+// wildcards (NOT of the `=`) or literally. Found by an independent server that did the latter.
+// A server may apply AIP-160's "skipped, even for !=" to the comparison alone: false whatever
+// its operator, and NOT of it true. Found by an independent server that did so.
+TEST(FilterMatch, AComparisonOnAnAbsentFieldMayBeFalseEvenForNotEqualWithNotTurningIt) {
+  const Json bare = Json::parse(R"({"trainingConfig": {"epochs": 3}})");
+  EXPECT_EQ(Judge("NOT trainingConfig.batchSize != 32768", bare), std::nullopt);
+  EXPECT_EQ(Judge("NOT wandbConfig.enabled != true", bare), std::nullopt);
+  EXPECT_EQ(Judge("NOT trainingConfig.epochs != 3", bare),
+            std::optional<bool>(true));  // present: judged
+}
+
+TEST(FilterMatch, StarsInANotEqualMayBeWildcardsOrLiteral) {
+  const Json chen = Json::parse(R"({"createdBy": "chen@example.com"})");
+  const Json star = Json::parse(R"({"createdBy": "chen*"})");
+  EXPECT_EQ(Judge(R"(createdBy != "*")", chen), std::nullopt);
+  EXPECT_EQ(Judge(R"(createdBy != "chen*")", chen), std::nullopt);
+  EXPECT_EQ(Judge(R"(NOT createdBy != "chen*" AND createdBy:*)", chen), std::nullopt);
+  // Where both readings agree, the answer stands; `=` keeps its wildcards.
+  EXPECT_EQ(Judge(R"(createdBy != "li*")", chen), std::optional<bool>(true));
+  EXPECT_EQ(Judge(R"(createdBy != "chen*")", star), std::optional<bool>(false));
+  EXPECT_EQ(Judge(R"(createdBy = "chen*")", chen), std::optional<bool>(true));
+  EXPECT_EQ(Judge(R"(createdBy = "*example.com")", chen), std::optional<bool>(true));
+  // A map value's stars too.
+  const Json book = Json::parse(R"({"labels": {"env": "prod"}})");
+  Result<Filter> not_pr = ParseFilter(R"(labels.env != "pr*")", testing::BookCatalog());
+  Result<Filter> not_x = ParseFilter(R"(labels.env != "x*")", testing::BookCatalog());
+  ASSERT_TRUE(not_pr.ok() && not_x.ok());
+  EXPECT_EQ(MatchesUnambiguously(*not_pr, book), std::nullopt);
+  EXPECT_EQ(MatchesUnambiguously(*not_x, book), std::optional<bool>(true));
+  // Matches (the reference server's reading) keeps the wildcard.
+  Result<Filter> not_chen = ParseFilter(R"(createdBy != "chen*")", testing::DpoJobCatalog());
+  ASSERT_TRUE(not_chen.ok());
+  EXPECT_FALSE(Matches(*not_chen, chen));
 }
 
 TEST(FilterMatch, AnAbsentFieldOrMessageOnTheWayMayMatchEitherWay) {
@@ -376,25 +416,20 @@ TEST(FilterMatch, AnAbsentFieldOrMessageOnTheWayMayMatchEitherWay) {
   // even for !=; proto3 reads the field below it as its default; a database compares NULL.
   const Json bare = Json::parse(R"({"name": "accounts/a/dpoJobs/j", "dataset": "d"})");
   const Json enabled = Json::parse(R"({"wandbConfig": {"enabled": true}, "displayName": "x"})");
-  auto judge = [&](const std::string& text, const Json& job) {
-    Result<Filter> filter = ParseFilter(text, testing::DpoJobCatalog());
-    EXPECT_TRUE(filter.ok()) << text;
-    return filter ? MatchesUnambiguously(*filter, job) : std::nullopt;
-  };
-  EXPECT_EQ(judge("wandbConfig.enabled = false", bare), std::nullopt);
-  EXPECT_EQ(judge("wandbConfig.enabled != true", bare), std::nullopt);
-  EXPECT_EQ(judge("trainingConfig.epochs < 3", bare), std::nullopt);
-  EXPECT_EQ(judge("displayName = \"\"", bare), std::nullopt);
+  EXPECT_EQ(Judge("wandbConfig.enabled = false", bare), std::nullopt);
+  EXPECT_EQ(Judge("wandbConfig.enabled != true", bare), std::nullopt);
+  EXPECT_EQ(Judge("trainingConfig.epochs < 3", bare), std::nullopt);
+  EXPECT_EQ(Judge("displayName = \"\"", bare), std::nullopt);
   // Taken as unset, `=` fails and NOT of it holds: a reading too, though AIP-160 would skip.
-  EXPECT_EQ(judge("NOT wandbConfig.enabled = false", bare), std::nullopt);
-  EXPECT_EQ(judge("wandbConfig.enabled != false", bare), std::nullopt);
+  EXPECT_EQ(Judge("NOT wandbConfig.enabled = false", bare), std::nullopt);
+  EXPECT_EQ(Judge("wandbConfig.enabled != false", bare), std::nullopt);
   // Where every reading agrees, the answer stands.
-  EXPECT_EQ(judge("wandbConfig.enabled = true", bare), std::optional<bool>(false));
-  EXPECT_EQ(judge("displayName = \"x\"", bare), std::optional<bool>(false));
-  EXPECT_EQ(judge("wandbConfig:*", bare), std::optional<bool>(false));
-  EXPECT_EQ(judge("wandbConfig.enabled = false", enabled), std::optional<bool>(false));
-  EXPECT_EQ(judge("wandbConfig.enabled != false", enabled), std::optional<bool>(true));
-  EXPECT_EQ(judge("displayName = \"x\"", enabled), std::optional<bool>(true));
+  EXPECT_EQ(Judge("wandbConfig.enabled = true", bare), std::optional<bool>(false));
+  EXPECT_EQ(Judge("displayName = \"x\"", bare), std::optional<bool>(false));
+  EXPECT_EQ(Judge("wandbConfig:*", bare), std::optional<bool>(false));
+  EXPECT_EQ(Judge("wandbConfig.enabled = false", enabled), std::optional<bool>(false));
+  EXPECT_EQ(Judge("wandbConfig.enabled != false", enabled), std::optional<bool>(true));
+  EXPECT_EQ(Judge("displayName = \"x\"", enabled), std::optional<bool>(true));
   // What the reference server does: proto3 defaults.
   Result<Filter> disabled = ParseFilter("wandbConfig.enabled = false", testing::DpoJobCatalog());
   ASSERT_TRUE(disabled.ok());

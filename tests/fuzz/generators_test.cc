@@ -211,6 +211,9 @@ RC_GTEST_PROP(GenTokenMutation, NeverTheTokenItselfNorEmpty, ()) {
   if (bad.text.size() == token.size()) {
     RC_ASSERT(bad.text.back() == token.back());  // the last character's spare bits are left alone
   }
+  if (bad.text.size() > token.size()) {  // whole bytes appended, not bits a decoder drops
+    RC_ASSERT(bad.text.size() >= token.size() + 4);
+  }
 }
 
 TEST(Generators, DependOnTheSeedOnly) {

@@ -249,6 +249,26 @@ TEST_F(ExchangeValidatorTest, ReadMaskLimitsFieldsAndRelaxesRequired) {
   EXPECT_THAT(verdict.findings, Contains(Field(&Finding::json_pointer, "/dpoJobs/0/dataset")));
 }
 
+// Many services return a resource's name whatever the mask: a should-level deviation of its
+// own, not a must-level field outside the mask.
+TEST_F(ExchangeValidatorTest, ANameBesideAMaskWithoutItIsShouldLevelNameAdded) {
+  Json named = {
+      {"dpoJobs", {{{"name", "accounts/acme/dpoJobs/a"}, {"state", "JOB_STATE_RUNNING"}}}}};
+  ExchangeVerdict verdict = validator_->Check(Ok(named, "readMask=state"));
+  ASSERT_EQ(verdict.findings.size(), 1u);
+  EXPECT_EQ(verdict.findings[0].check_id, "response.read_mask.name_added");
+  EXPECT_EQ(verdict.findings[0].level, Level::kShould);
+  EXPECT_EQ(verdict.findings[0].json_pointer, "/dpoJobs/0/name");
+  // Another field outside the mask is still must-level; a nested `name` is not the resource's.
+  Json more = {
+      {"dpoJobs",
+       {{{"name", "accounts/acme/dpoJobs/a"}, {"state", "JOB_STATE_RUNNING"}, {"dataset", "d"}}}}};
+  EXPECT_THAT(Ids(Ok(more, "readMask=state")),
+              ::testing::UnorderedElementsAre("response.read_mask.name_added",
+                                              "response.read_mask.outside"));
+  EXPECT_THAT(Ids(Ok(named, "readMask=name,state")), IsEmpty());
+}
+
 TEST_F(ExchangeValidatorTest, AMaskEntryNamingNoFieldIsIgnoredAsAServerMayIgnoreIt) {
   // AIP-161: reads may ignore such entries. The rest of the mask still applies: its fields
   // relax `required` (20 false must findings before) and bound what may be returned.

@@ -289,6 +289,36 @@ TEST(CheckReadMaskProjection, AMaskedPageIsTheProjectionOfTheFullPage) {
   CheckReadMaskProjection(MakePage({projected}, std::nullopt, 1, "readMask=x"), full, *mask, found);
   EXPECT_THAT(found, IsEmpty());
 
+  // A masked message the resource sets may come back empty when the masked field in it is
+  // unset (protobuf's FieldMaskUtil.merge does so); not a field outside the mask.
+  auto messages = aip::ParseReadMask("name,trainingConfig.baseModel", Catalog());
+  ASSERT_TRUE(messages.ok());
+  Json emptied = {{"name", "accounts/a/dpoJobs/a"}, {"trainingConfig", Json::object()}};
+  CheckReadMaskProjection(MakePage({emptied}, std::nullopt, 1, "readMask=x"), full, *messages,
+                          found);
+  EXPECT_THAT(found, IsEmpty());
+  Json invented = {{"name", "accounts/a/dpoJobs/a"},
+                   {"status", Json::object()}};  // full has no status
+  CheckReadMaskProjection(MakePage({invented}, std::nullopt, 1, "readMask=x"), full, *messages,
+                          found);
+  ASSERT_THAT(found, SizeIs(1));
+  EXPECT_EQ(found[0].json_pointer, "/dpoJobs/0/status");
+  found.clear();
+
+  // The resource's own name beside the mask is judged per response (name_added), not here.
+  auto without_name = aip::ParseReadMask("trainingConfig.region", Catalog());
+  ASSERT_TRUE(without_name.ok());
+  CheckReadMaskProjection(MakePage({projected}, std::nullopt, 1, "readMask=x"), full, *without_name,
+                          found);
+  EXPECT_THAT(found, IsEmpty());
+  Json renamed = projected;
+  renamed["name"] = "accounts/a/dpoJobs/other";
+  CheckReadMaskProjection(MakePage({renamed}, std::nullopt, 1, "readMask=x"), full, *without_name,
+                          found);
+  ASSERT_THAT(found, SizeIs(1));
+  EXPECT_EQ(found[0].json_pointer, "/dpoJobs/0/name");
+  found.clear();
+
   CheckReadMaskProjection(MakePage({full_job}, std::nullopt, 1, "readMask=x"), full, *mask, found);
   ASSERT_THAT(found, SizeIs(1));
   EXPECT_EQ(found[0].check_id, "response.read_mask.outside");
