@@ -339,8 +339,8 @@ Result<FuzzResult> Fuzz(const validator::Contract& contract, const validator::Op
       outcome.note = (outcome.note.empty() ? std::string() : outcome.note + "; ") +
                      std::to_string(outcome.cases) + (outcome.cases == 1 ? " case" : " cases");
       if (driver.refused() > 0) {
-        outcome.note +=
-            ", " + std::to_string(driver.refused()) + " refused with 400 where the AIPs allow it";
+        outcome.note += ", " + std::to_string(driver.refused()) +
+                        " refused with 400 (not judged here; conform check's filter.supported is)";
       }
       if (!stopped_early.empty()) {
         outcome.note += " (stopped: " + stopped_early + ")";

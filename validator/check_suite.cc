@@ -755,21 +755,23 @@ struct CheckSuite::State {
   }
 
   void FilterChecks() {
-    if (!Runs({"filter.sound", "filter.complete", "total_size.filtered",
+    if (!Runs({"filter.sound", "filter.complete", "total_size.filtered", "filter.supported",
                "filter.invalid_rejected"})) {
       return;
     }
     if (op.list->filter_param.empty()) {
-      for (const char* id : {"filter.sound", "filter.complete", "total_size.filtered", "filter.invalid_rejected"}) {
+      for (const char* id : {"filter.sound", "filter.complete", "total_size.filtered",
+                             "filter.supported", "filter.invalid_rejected"}) {
         Skip(id, "the operation has no filter parameter");
       }
       return;
     }
-    if (Runs({"filter.sound", "filter.complete", "total_size.filtered"})) {
+    if (Runs({"filter.sound", "filter.complete", "total_size.filtered", "filter.supported"})) {
       charge_to = "filter.sound";
       std::vector<std::string> filters = FiltersFromData();
       size_t accepted = 0;
       std::vector<std::string> refused;
+      std::vector<traffic::Request> refused_requests;  // the first few
       auto judge = [&](const Walk& walk, const aip::Filter& filter) {
         std::vector<Finding> found;
         CheckTermination(walk, found);
@@ -798,6 +800,9 @@ struct CheckSuite::State {
         if (walk.pages.empty() || !walk.pages.front().ok()) {
           if (!walk.pages.empty() && walk.pages.front().exchange.response.status == 400) {
             refused.push_back(text);
+            if (refused_requests.size() < 3) {
+              refused_requests.push_back(walk.pages.front().exchange.request);
+            }
           }
           continue;
         }
@@ -829,6 +834,26 @@ struct CheckSuite::State {
         for (const char* id : {"filter.sound", "filter.complete", "total_size.filtered"}) {
           Skip(id, filters.empty() ? "no filter could be built from the data" : "the server accepted none of the filters");
         }
+      }
+      if (filters.empty()) {
+        Skip("filter.supported", "no filter could be built from the data");
+      } else if (!refused.empty()) {
+        // Every filter built here uses what AIP-160 says filtering provides.
+        std::string examples;
+        for (size_t i = 0; i < refused.size() && i < 3; ++i) {
+          examples += (i == 0 ? "'" : ", '") + refused[i] + "'";
+        }
+        Finding finding = MakeFinding("filter.supported",
+                                      std::to_string(refused.size()) + " of " +
+                                          std::to_string(refused.size() + accepted) +
+                                          " filters in AIP-160's syntax were refused: " + examples);
+        finding.expected =
+            "answered: comparisons, AND, OR, NOT, '-', ':' and '*' wildcards (AIP-160)";
+        finding.actual = "400";
+        finding.requests = refused_requests;
+        Add(std::move(finding));
+      } else {
+        Note("filter.supported", std::to_string(accepted) + " filters answered");
       }
     }
     if (Runs({"filter.invalid_rejected"})) {

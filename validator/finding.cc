@@ -188,6 +188,11 @@ const std::vector<CheckInfo>& AllChecks() {
        "seed: filter; AIP-160"},
       {"filter.complete", Level::kMust,
        "Every resource that satisfies a filter is returned with it", "seed: filter; AIP-160"},
+      {"filter.supported", Level::kShould,
+       "A filter in AIP-160's syntax (comparisons, AND, OR, NOT and '-', ':' and '*' "
+       "wildcards on fields the data holds) is answered, not refused",
+       "AIP-160 (\"must provide the : operator\"; \"should provide\" the others); seed: filter "
+       "\"See https://google.aip.dev/160 for the filter syntax specification\""},
       {"filter.invalid_rejected", Level::kMust,
        "A filter with a syntax error, an unknown field or a type error is rejected with 400 "
        "INVALID_ARGUMENT",
