@@ -75,11 +75,22 @@ bool LooksLikeStream(std::string_view text) {
     std::string_view first = text.substr(0, newline);
     return first.starts_with(kStreamStart) && first.ends_with(kPrefixEnd);
   }
-  // Cut inside the first line: what HarStreamPrefix writes up to the creator, or a part of it
-  // (but not a whole one-line HAR).
+  // Cut inside the first line: a part of what HarStreamPrefix writes, the creator then
+  // `,"pages":[],"entries":[`. A one-line HAR from elsewhere (Playwright writes one) starts the
+  // same way but goes on differently after its creator: cut, it is malformed JSON, not a
+  // recording interrupted before its first exchange.
   constexpr std::string_view kFixedStart = R"({"log":{"version":"1.2","creator":)";
-  bool starts = text.starts_with(kFixedStart) || kFixedStart.starts_with(text);
-  return starts && !nlohmann::json::accept(text);
+  if (kFixedStart.starts_with(text)) {
+    return true;
+  }
+  if (!text.starts_with(kFixedStart) || nlohmann::json::accept(text)) {
+    return false;
+  }
+  constexpr std::string_view kAfterCreator = R"(,"pages":[],"entries":[)";
+  std::string_view rest = text.substr(kFixedStart.size());
+  const size_t creator_end = rest.find('}');  // the creator holds two plain strings
+  return creator_end == std::string_view::npos ||
+         kAfterCreator.starts_with(rest.substr(creator_end + 1));
 }
 
 }  // namespace

@@ -108,11 +108,7 @@ Result<std::vector<Exchange>> ReadInputText(std::string_view text, std::string_v
       (format == InputFormat::kAuto && (extension == ".har" || LooksLikeHar(text)))) {
     auto exchanges = ReadHar(text, name, options.limits);
     if (!exchanges) {
-      Error error = exchanges.error();
-      if (error.message.starts_with("truncated JSON") && text.starts_with("{\"log\":")) {
-        error.message += "; if it is an interrupted recording, recover it first (RecoverHar)";
-      }
-      return error;
+      return exchanges.error();  // a conform recording cut short is recovered by the caller
     }
     if (exchanges->empty()) {
       return InvalidArgument("empty: no exchanges (log.entries is empty)", std::string(name));

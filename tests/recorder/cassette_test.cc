@@ -250,6 +250,34 @@ TEST(Cassette, BrowserExportsAreRead) {
   EXPECT_THAT(read->exchanges, SizeIs(6));
 }
 
+// A one-line HAR from another program (Playwright writes one) cut short is malformed JSON, not
+// a conform recording interrupted before its first exchange; a conform cassette cut inside its
+// first line still is one.
+TEST(Cassette, ACutOneLineHarFromElsewhereIsMalformedNotAnEmptyRecording) {
+  testing::TempDir dir;
+  std::string whole =
+      Slurp(std::string(CONFORM_TEST_DATA_DIR) + "/traffic/chromium_playwright.har");
+  ASSERT_EQ(whole.find('\n'), std::string::npos) << "the fixture is one line";
+  // Past its creator (75 bytes): cut inside the creator, the two cannot be told apart.
+  for (size_t cut : {80u, 90u, 300u, 5000u}) {
+    std::string path = dir.Write("cut.har", whole.substr(0, cut));
+    EXPECT_THAT(ReadCassette(path, {}),
+                ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("truncated JSON")))
+        << cut;
+    EXPECT_THAT(ReadTraffic(path, traffic::InputFormat::kAuto, {}),
+                ErrorIs(ErrorCode::kInvalidArgument, HasSubstr("truncated JSON")))
+        << cut;
+  }
+  std::string prefix = traffic::HarStreamPrefix({.name = "conform"});
+  for (size_t cut : {size_t{10}, size_t{40}, prefix.size() - 5, prefix.size() - 1}) {
+    std::string path = dir.Write("ours.har", prefix.substr(0, cut));
+    auto read = ReadCassette(path, {});
+    ASSERT_THAT(read, IsOk()) << cut;
+    EXPECT_FALSE(read->finished);
+    EXPECT_THAT(read->exchanges, SizeIs(0));
+  }
+}
+
 TEST(Cassette, MalformedHarIsAnErrorNamingTheFile) {
   testing::TempDir dir;
   std::string path = dir.Write("bad.har", "{\"log\": {\"entries\": 5}}");
