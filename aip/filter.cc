@@ -745,14 +745,16 @@ std::optional<bool> MatchesUnambiguously(const Filter& filter, const Json& resou
     return true;
   }
   const bool matches = Evaluate(*filter.predicate_, resource);
-  auto agrees = [&](const Predicate& predicate) {
-    return Evaluate(predicate, resource) == matches &&
-           (EvaluateWithUnknowns(predicate, resource) == Truth::kTrue) == matches &&
+  // The readings other than the default one, which `matches` is for the filter as written.
+  auto others_agree = [&](const Predicate& predicate) {
+    return (EvaluateWithUnknowns(predicate, resource) == Truth::kTrue) == matches &&
            Evaluate(predicate, resource, Absent::kUnset) == matches &&
            Evaluate(predicate, resource, Absent::kSkipped) == matches;
   };
-  const bool unambiguous = agrees(*filter.predicate_) &&
-                           (!filter.literal_not_equal_ || agrees(*filter.literal_not_equal_));
+  const Predicate* literal = filter.literal_not_equal_.get();
+  const bool unambiguous =
+      others_agree(*filter.predicate_) &&
+      (literal == nullptr || (Evaluate(*literal, resource) == matches && others_agree(*literal)));
   return unambiguous ? std::optional<bool>(matches) : std::nullopt;
 }
 

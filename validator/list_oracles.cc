@@ -120,7 +120,7 @@ std::optional<size_t> FirstInversion(const std::vector<const Json*>& items, cons
 std::string DescribeKeys(const aip::OrderBy& order_by, const Json& item) {
   std::string out = ItemLabel(item);
   for (const aip::OrderKey& key : order_by.keys) {
-    if (key.field.path == "name") {
+    if (key.field.path == kResourceName) {
       continue;
     }
     const Json* node = aip::FindPath(item, key.field.path);
@@ -786,10 +786,11 @@ void CheckNo5xx(const traffic::Exchange& exchange, std::vector<Finding>& out) {
   out.push_back(std::move(finding));
 }
 
+namespace {
+
 // `masked` without the empty messages the projection lacks where the full resource has that
 // message: a mask of `status.message` on a job whose status has no message may give
 // `"status": {}`, as protobuf's FieldMaskUtil.merge sets the parent before copying nothing.
-namespace {
 Json WithoutEmptyParents(const Json& masked, const Json& expected, const Json& full) {
   if (!masked.is_object() || !full.is_object()) {
     return masked;
@@ -807,6 +808,7 @@ Json WithoutEmptyParents(const Json& masked, const Json& expected, const Json& f
   }
   return out;
 }
+
 }  // namespace
 
 void CheckReadMaskProjection(const Page& masked, const Page& full, const aip::ReadMask& mask,

@@ -106,22 +106,32 @@ std::vector<traffic::Request> Walk::RequestsUpTo(size_t upto) const {
   return requests;
 }
 
+namespace {
+
+// The resource's `name` when it has a string one, else nullptr.
+const nlohmann::json* NameOf(const nlohmann::json& item) {
+  if (!item.is_object()) {
+    return nullptr;
+  }
+  auto name = item.find(kResourceName);
+  return name != item.end() && name->is_string() ? &*name : nullptr;
+}
+
+}  // namespace
+
 std::string ItemKey(const nlohmann::json& item) {
-  if (item.is_object()) {
-    if (auto name = item.find(kResourceName); name != item.end() && name->is_string()) {
-      return name->get<std::string>();
-    }
+  if (const nlohmann::json* name = NameOf(item)) {
+    return name->get<std::string>();
   }
   return item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string ItemLabel(const nlohmann::json& item) {
   constexpr size_t kShown = 80;
-  std::string key = ItemKey(item);
-  if (item.is_object() && item.contains(kResourceName) &&
-      item[std::string(kResourceName)].is_string()) {
-    return key;
+  if (const nlohmann::json* name = NameOf(item)) {
+    return name->get<std::string>();
   }
+  std::string key = ItemKey(item);  // without a name, its JSON text
   if (key.size() <= kShown) {
     return "(no name) " + key;
   }

@@ -257,6 +257,11 @@ struct ForeignFault {
 
 void PrintTo(const ForeignFault& fault, std::ostream* out) { *out << fault.name; }
 
+// "offset-off-by-one" -> "OffsetOffByOne".
+std::string FaultTestName(const ::testing::TestParamInfo<ForeignFault>& param_info) {
+  return conform::testing::CamelCase(param_info.param.name);
+}
+
 // Only the fault's check is selected (the scenarios it needs still run). A should-level check
 // reports the fault without failing the run.
 void ExpectCaught(const std::string& program, const char* script, const ForeignFault& fault) {
@@ -306,9 +311,7 @@ INSTANTIATE_TEST_SUITE_P(
                       ForeignFault{"last-page-token", "page_walk.last_page_token"},
                       ForeignFault{"unknown-order-500", "order.unknown_field_rejected"},
                       ForeignFault{"other-account-leak", "auth.other_account_denied"}),
-    [](const ::testing::TestParamInfo<ForeignFault>& param_info) {
-      return conform::testing::CamelCase(param_info.param.name);
-    });
+    FaultTestName);
 
 // The check ids with findings in a JSON report, and whether any finding is must-level.
 struct Found {
@@ -391,9 +394,7 @@ INSTANTIATE_TEST_SUITE_P(
                       ForeignFault{"read-mask-ignored", "response.read_mask.outside"},
                       ForeignFault{"apikey-in-clear", "secrets.credential_in_clear"},
                       ForeignFault{"default-order-create-time", "order.default"}),
-    [](const ::testing::TestParamInfo<ForeignFault>& param_info) {
-      return conform::testing::CamelCase(param_info.param.name);
-    });
+    FaultTestName);
 
 }  // namespace
 }  // namespace independent_server_test
